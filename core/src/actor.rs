@@ -1,0 +1,185 @@
+//! The protocol trait and the context through which handlers emit effects.
+//!
+//! Like stateright's `Actor` and raft-rs's `Ready`, a handler never touches the
+//! queue, the network or a clock: it reads its state, and asks [`Ctx`] to send,
+//! set timers and note things. The simulator applies those effects afterwards,
+//! which is what makes every run replayable from its seed.
+//!
+//! State is split in two. `Durable` is what the protocol has persisted to disk
+//! (Raft's term, vote and log): it survives a crash. `Volatile` is memory: a
+//! crash loses it and a restart rebuilds it with [`Protocol::boot`].
+
+use crate::id::{NodeId, TimerId};
+use crate::rng::Rng;
+use crate::time::{LocalTime, SimDuration};
+use core::fmt::Debug;
+use core::hash::Hash;
+
+/// One named value shown in the node inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// What the value is, e.g. `"term"`.
+    pub name: String,
+    /// The value as text.
+    pub value: String,
+}
+
+impl Field {
+    /// A field from anything printable.
+    pub fn new(name: &str, value: impl ToString) -> Self {
+        Field { name: name.to_string(), value: value.to_string() }
+    }
+}
+
+/// A broken invariant: data, never a panic, so the UI can show it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Violation {
+    /// The property broken, e.g. `"agreement"`.
+    pub invariant: String,
+    /// What exactly went wrong, naming nodes.
+    pub detail: String,
+}
+
+/// A read-only view of one node for cluster-wide invariant checks.
+pub struct NodeRef<'a, P: Protocol> {
+    /// Which node.
+    pub id: NodeId,
+    /// What it persisted.
+    pub durable: &'a P::Durable,
+    /// Its memory, or `None` while it is crashed.
+    pub volatile: Option<&'a P::Volatile>,
+}
+
+/// A distributed protocol: the logic run by every node of a cluster.
+///
+/// The value itself holds only configuration (timeouts, parameters); per-node
+/// state lives in `Durable` and `Volatile`, owned by the simulator.
+pub trait Protocol: Clone + 'static {
+    /// A message between nodes. `Hash` feeds the trace digest.
+    type Msg: Clone + Debug + Hash;
+    /// What a timer means when it fires.
+    type Timer: Clone + Debug + Hash;
+    /// State that survives a crash (written to disk before acting on it).
+    type Durable: Clone + Debug + Default + Hash;
+    /// State lost on a crash.
+    type Volatile: Clone + Debug;
+
+    /// A short name for traces, e.g. `"two-generals"`.
+    fn name(&self) -> &'static str;
+
+    /// Starts (or restarts, after a crash) a node from what it persisted.
+    fn boot(&self, durable: &mut Self::Durable, ctx: &mut Ctx<'_, Self>) -> Self::Volatile;
+
+    /// Handles a message delivered from `from`.
+    fn on_message(
+        &self,
+        durable: &mut Self::Durable,
+        volatile: &mut Self::Volatile,
+        from: NodeId,
+        msg: Self::Msg,
+        ctx: &mut Ctx<'_, Self>,
+    );
+
+    /// Handles a timer this node set earlier.
+    fn on_timer(
+        &self,
+        durable: &mut Self::Durable,
+        volatile: &mut Self::Volatile,
+        timer: Self::Timer,
+        ctx: &mut Ctx<'_, Self>,
+    );
+
+    /// The values the node inspector shows; `volatile` is `None` while crashed.
+    fn inspect(&self, _id: NodeId, _durable: &Self::Durable, _volatile: Option<&Self::Volatile>) -> Vec<Field> {
+        Vec::new()
+    }
+
+    /// A short badge drawn on the node (a role, a name); empty for none.
+    fn badge(&self, _id: NodeId, _durable: &Self::Durable, _volatile: Option<&Self::Volatile>) -> String {
+        String::new()
+    }
+
+    /// Cluster-wide safety properties, checked after every event when enabled.
+    fn check(&self, _nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+        Vec::new()
+    }
+}
+
+/// An effect a handler asked for; applied by the simulator after the handler returns.
+#[derive(Debug)]
+pub(crate) enum Effect<P: Protocol> {
+    Send { to: NodeId, msg: P::Msg },
+    SetTimer { id: TimerId, after_local: SimDuration, timer: P::Timer },
+    CancelTimer { id: TimerId },
+    Note { text: String },
+}
+
+/// What a handler may do: read its clock and identity, draw randomness, and emit effects.
+pub struct Ctx<'a, P: Protocol> {
+    pub(crate) id: NodeId,
+    pub(crate) cluster_size: u32,
+    pub(crate) now: LocalTime,
+    pub(crate) rng: &'a mut Rng,
+    pub(crate) effects: &'a mut Vec<Effect<P>>,
+    pub(crate) next_timer: &'a mut u64,
+}
+
+impl<P: Protocol> Ctx<'_, P> {
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// How many nodes the cluster has (ids `0..cluster_size`).
+    pub fn cluster_size(&self) -> u32 {
+        self.cluster_size
+    }
+
+    /// Every node but this one, in id order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let me = self.id;
+        (0..self.cluster_size).map(NodeId).filter(move |n| *n != me)
+    }
+
+    /// This node's own clock: true time bent by its skew and drift. There is no global clock.
+    pub fn now(&self) -> LocalTime {
+        self.now
+    }
+
+    /// This node's seeded randomness (e.g. for election timeouts).
+    pub fn rng(&mut self) -> &mut Rng {
+        self.rng
+    }
+
+    /// Sends `msg` to `to` over the simulated network (it may be lost, delayed or duplicated).
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+
+    /// Sends `msg` to every other node.
+    pub fn broadcast(&mut self, msg: P::Msg) {
+        for to in (0..self.cluster_size).map(NodeId) {
+            if to != self.id {
+                self.effects.push(Effect::Send { to, msg: msg.clone() });
+            }
+        }
+    }
+
+    /// Fires `timer` after `after` has passed on this node's clock (drift stretches it).
+    pub fn set_timer(&mut self, after: SimDuration, timer: P::Timer) -> TimerId {
+        let id = TimerId(*self.next_timer);
+        *self.next_timer += 1;
+        self.effects.push(Effect::SetTimer { id, after_local: after, timer });
+        id
+    }
+
+    /// Cancels a timer; cancelling one that already fired does nothing.
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.effects.push(Effect::CancelTimer { id });
+    }
+
+    /// Adds a line to the trace, shown in the event log ("suspect n2", "attack at dawn").
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.effects.push(Effect::Note { text: text.into() });
+    }
+}

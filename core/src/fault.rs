@@ -1,0 +1,197 @@
+//! Faults as data: what a learner, a lesson script or a random nemesis can do to a cluster.
+
+use crate::id::NodeId;
+use crate::net::NetConfig;
+use crate::rng::{Ratio, Rng};
+use serde::{Deserialize, Serialize};
+
+/// One thing that goes wrong (or gets fixed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Fault {
+    /// The node stops; it keeps only what it persisted.
+    Crash {
+        /// Which node.
+        node: NodeId,
+    },
+    /// A crashed node starts again from its durable state.
+    Restart {
+        /// Which node.
+        node: NodeId,
+    },
+    /// Nodes in different groups can no longer talk; nodes in no group are cut from all.
+    Partition {
+        /// The sides of the partition.
+        groups: Vec<Vec<NodeId>>,
+    },
+    /// Messages from `from` to `to` are lost; the reverse direction still works.
+    OneWay {
+        /// The node whose messages are lost.
+        from: NodeId,
+        /// The node that stops hearing it.
+        to: NodeId,
+    },
+    /// Cuts the link between two nodes in both directions.
+    Cut {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+    },
+    /// Restores the link between two nodes.
+    Repair {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+    },
+    /// Cuts one node off from all others.
+    Isolate {
+        /// Which node.
+        node: NodeId,
+    },
+    /// Removes every partition and cut.
+    Heal,
+    /// New latency, loss and duplication for every link.
+    Network {
+        /// The new settings.
+        config: NetConfig,
+    },
+    /// Sets a node's clock to read `skew_us` ahead of true time (negative: behind).
+    ClockSkew {
+        /// Which node.
+        node: NodeId,
+        /// Offset from true time, in microseconds.
+        skew_us: i64,
+    },
+    /// Makes a node's clock run fast (positive) or slow, in parts per million.
+    ClockDrift {
+        /// Which node.
+        node: NodeId,
+        /// Rate error in parts per million; 1000 ppm gains 1 ms per second.
+        drift_ppm: i64,
+    },
+}
+
+impl Fault {
+    /// Every node the fault names, for validation.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            Fault::Crash { node }
+            | Fault::Restart { node }
+            | Fault::Isolate { node }
+            | Fault::ClockSkew { node, .. }
+            | Fault::ClockDrift { node, .. } => vec![*node],
+            Fault::OneWay { from: a, to: b } | Fault::Cut { a, b } | Fault::Repair { a, b } => vec![*a, *b],
+            Fault::Partition { groups } => groups.iter().flatten().copied().collect(),
+            Fault::Heal | Fault::Network { .. } => Vec::new(),
+        }
+    }
+
+    /// Checks the fault against a cluster of `size` nodes.
+    pub fn validate(&self, size: u32) -> Result<(), String> {
+        if let Some(bad) = self.nodes().into_iter().find(|n| n.0 >= size) {
+            return Err(format!("names node {bad}, but the cluster has only {size} nodes (n0..n{})", size.saturating_sub(1)));
+        }
+        if let Fault::Network { config } = self {
+            config.validate()?;
+        }
+        if let Fault::ClockDrift { drift_ppm, .. } = self {
+            if !(-500_000..=500_000).contains(drift_ppm) {
+                return Err(format!("drift_ppm {drift_ppm} is outside -500000..=500000"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A fault applied at a given simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedFault {
+    /// When, in microseconds of simulated time.
+    pub at_us: u64,
+    /// What.
+    pub fault: Fault,
+}
+
+/// Settings for [`random_plan`], the seeded nemesis used by property tests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NemesisConfig {
+    /// Cluster size.
+    pub nodes: u32,
+    /// Faults happen in `0..horizon_us`; at `horizon_us` everything is healed and restarted.
+    pub horizon_us: u64,
+    /// How many faults to draw.
+    pub faults: u32,
+    /// The worst loss ratio a network change may set.
+    pub max_drop: Ratio,
+}
+
+/// A random but seeded fault schedule: crashes, restarts, partitions, one-way cuts,
+/// lossy and duplicating networks, then a full heal at the horizon.
+pub fn random_plan(rng: &mut Rng, cfg: &NemesisConfig) -> Vec<PlannedFault> {
+    let mut plan = Vec::new();
+    let n = u64::from(cfg.nodes.max(1));
+    let node = |rng: &mut Rng| NodeId(rng.below(n) as u32);
+    for _ in 0..cfg.faults {
+        let at_us = rng.below(cfg.horizon_us.max(1));
+        let fault = match rng.below(7) {
+            0 => Fault::Crash { node: node(rng) },
+            1 => Fault::Restart { node: node(rng) },
+            2 => {
+                let mut groups = vec![Vec::new(), Vec::new()];
+                for id in 0..cfg.nodes {
+                    groups[rng.below(2) as usize].push(NodeId(id));
+                }
+                Fault::Partition { groups }
+            }
+            3 => Fault::OneWay { from: node(rng), to: node(rng) },
+            4 => Fault::Heal,
+            5 => Fault::Isolate { node: node(rng) },
+            _ => Fault::Network {
+                config: NetConfig {
+                    latency_us_min: rng.between(100, 5_000),
+                    latency_us_max: rng.between(5_000, 50_000),
+                    drop: Ratio { num: rng.below(u64::from(cfg.max_drop.num) + 1) as u32, den: cfg.max_drop.den },
+                    duplicate: Ratio { num: rng.below(3) as u32, den: 10 },
+                },
+            },
+        };
+        plan.push(PlannedFault { at_us, fault });
+    }
+    plan.sort_by_key(|p| p.at_us);
+    plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Heal });
+    plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Network { config: NetConfig::default() } });
+    for id in 0..cfg.nodes {
+        plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Restart { node: NodeId(id) } });
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_naming_a_missing_node_is_rejected() {
+        let err = Fault::Crash { node: NodeId(5) }.validate(3).unwrap_err();
+        assert!(err.contains("n5"), "{err}");
+    }
+
+    #[test]
+    fn random_plan_is_seeded_and_ends_healed() {
+        let cfg = NemesisConfig { nodes: 5, horizon_us: 1_000_000, faults: 20, max_drop: Ratio::percent(30) };
+        let a = random_plan(&mut Rng::new(9), &cfg);
+        assert_eq!(a, random_plan(&mut Rng::new(9), &cfg));
+        assert!(a.iter().all(|p| p.fault.validate(5).is_ok()));
+        assert_eq!(a.iter().rev().take(5).filter(|p| matches!(p.fault, Fault::Restart { .. })).count(), 5);
+    }
+
+    #[test]
+    fn faults_read_from_toml() {
+        let p: PlannedFault = toml::from_str("at_us = 10\nfault = { kind = \"crash\", node = 1 }").unwrap();
+        assert_eq!(p.fault, Fault::Crash { node: NodeId(1) });
+        assert!(toml::from_str::<PlannedFault>("at_us = 10\nfault = { kind = \"crash\", nod = 1 }").is_err());
+    }
+}

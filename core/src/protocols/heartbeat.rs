@@ -1,0 +1,154 @@
+//! Heartbeats and a timeout failure detector: suspicion is a guess, not knowledge.
+//!
+//! Every node broadcasts a ping each `interval_us` and suspects a peer it has not
+//! heard from for `timeout_us`. A slow link, a lossy link, a partition and a
+//! crash all look the same from the inside: silence. So the detector wrongly
+//! suspects live nodes (a false suspicion) and only eventually suspects crashed
+//! ones. No timeout is both fast and never wrong in an asynchronous network.
+
+use crate::actor::{Ctx, Field, Protocol};
+use crate::id::NodeId;
+use crate::time::SimDuration;
+use serde::{Deserialize, Serialize};
+
+/// Parameters of the heartbeat failure detector.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Heartbeat {
+    /// How often each node pings everyone, on its own clock.
+    pub interval_us: u64,
+    /// Silence after which a peer is suspected, on the observer's own clock.
+    pub timeout_us: u64,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat { interval_us: 50_000, timeout_us: 150_000 }
+    }
+}
+
+impl Heartbeat {
+    /// Checks the parameters, naming the bad one.
+    pub fn validate(&self, nodes: u32) -> Result<(), String> {
+        if !(1..=16).contains(&nodes) {
+            return Err(format!("heartbeat needs 1..=16 nodes, not {nodes}"));
+        }
+        if self.interval_us == 0 || self.timeout_us == 0 {
+            return Err("interval_us and timeout_us must be more than 0".into());
+        }
+        Ok(())
+    }
+}
+
+/// A heartbeat.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    /// "I am alive" (the `seq`-th time since boot).
+    Ping {
+        /// Counts pings since this node last booted.
+        seq: u64,
+    },
+}
+
+/// What a timer means.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Time to ping everyone.
+    Beat,
+    /// Time to look for silent peers.
+    Check,
+}
+
+/// Persisted: how many times this node has booted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Durable {
+    /// Boot count, so a restart is visible.
+    pub boots: u64,
+}
+
+/// In memory: when each peer was last heard, and whom we suspect.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Volatile {
+    /// Pings sent since boot.
+    pub seq: u64,
+    /// Local time each peer was last heard from (boot time until then).
+    pub last_heard_us: Vec<i64>,
+    /// Peers currently suspected of having crashed.
+    pub suspected: Vec<bool>,
+}
+
+impl Protocol for Heartbeat {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Durable = Durable;
+    type Volatile = Volatile;
+
+    fn name(&self) -> &'static str {
+        "heartbeat"
+    }
+
+    fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
+        durable.boots += 1;
+        let n = ctx.cluster_size() as usize;
+        let v = Volatile { seq: 1, last_heard_us: vec![ctx.now().as_us(); n], suspected: vec![false; n] };
+        ctx.broadcast(Msg::Ping { seq: 1 });
+        ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
+        ctx.set_timer(SimDuration((self.timeout_us / 2).max(1)), Timer::Check);
+        v
+    }
+
+    fn on_message(&self, _d: &mut Durable, v: &mut Volatile, from: NodeId, _msg: Msg, ctx: &mut Ctx<'_, Self>) {
+        let i = from.index();
+        if i >= v.last_heard_us.len() {
+            return;
+        }
+        v.last_heard_us[i] = ctx.now().as_us();
+        if v.suspected[i] {
+            v.suspected[i] = false;
+            ctx.note(format!("{from} is alive after all: the suspicion was wrong"));
+        }
+    }
+
+    fn on_timer(&self, _d: &mut Durable, v: &mut Volatile, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        match timer {
+            Timer::Beat => {
+                v.seq += 1;
+                ctx.broadcast(Msg::Ping { seq: v.seq });
+                ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
+            }
+            Timer::Check => {
+                let now = ctx.now().as_us();
+                for peer in 0..v.last_heard_us.len() {
+                    let silent_us = now - v.last_heard_us[peer];
+                    if peer != ctx.id().index() && !v.suspected[peer] && silent_us > self.timeout_us as i64 {
+                        v.suspected[peer] = true;
+                        ctx.note(format!("suspects n{peer}: silent for {}us", silent_us));
+                    }
+                }
+                ctx.set_timer(SimDuration((self.timeout_us / 2).max(1)), Timer::Check);
+            }
+        }
+    }
+
+    fn inspect(&self, _id: NodeId, durable: &Durable, volatile: Option<&Volatile>) -> Vec<Field> {
+        let mut f = vec![Field::new("boots (durable)", durable.boots)];
+        if let Some(v) = volatile {
+            f.push(Field::new("pings sent", v.seq));
+            f.push(Field::new("suspects", suspects(v)));
+        }
+        f
+    }
+
+    fn badge(&self, _id: NodeId, _durable: &Durable, volatile: Option<&Volatile>) -> String {
+        match volatile.map(|v| v.suspected.iter().filter(|s| **s).count()) {
+            Some(n) if n > 0 => format!("?{n}"),
+            _ => String::new(),
+        }
+    }
+}
+
+fn suspects(v: &Volatile) -> String {
+    let list: Vec<String> =
+        v.suspected.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| format!("n{i}")).collect();
+    if list.is_empty() { "nobody".into() } else { list.join(", ") }
+}

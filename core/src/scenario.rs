@@ -1,0 +1,214 @@
+//! Scenarios: everything that fixes a run, as data a lesson or a share link can hold.
+
+use crate::actor::Violation;
+use crate::fault::PlannedFault;
+use crate::net::{NetConfig, Network};
+use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
+use crate::sim::{InFlight, NodeView, Sim, SimOptions};
+use crate::time::SimTime;
+use crate::trace::Trace;
+use crate::Protocol;
+use serde::{Deserialize, Serialize};
+
+/// Which protocol a scenario runs, with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "kebab-case")]
+pub enum ProtocolSpec {
+    /// Two generals agreeing over a lossy link.
+    TwoGenerals(TwoGenerals),
+    /// Heartbeats and a timeout failure detector.
+    Heartbeat(Heartbeat),
+}
+
+impl ProtocolSpec {
+    /// The protocol's short name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ProtocolSpec::TwoGenerals(p) => p.name(),
+            ProtocolSpec::Heartbeat(p) => p.name(),
+        }
+    }
+
+    /// Every protocol with default parameters, for the playground's picker.
+    pub fn all_defaults() -> Vec<ProtocolSpec> {
+        vec![ProtocolSpec::Heartbeat(Heartbeat::default()), ProtocolSpec::TwoGenerals(TwoGenerals::default())]
+    }
+
+    /// The node counts the protocol supports.
+    pub fn node_range(&self) -> (u32, u32) {
+        match self {
+            ProtocolSpec::TwoGenerals(_) => (2, 2),
+            ProtocolSpec::Heartbeat(_) => (1, 16),
+        }
+    }
+}
+
+fn default_duration_us() -> u64 {
+    1_000_000
+}
+
+fn default_max_steps() -> u64 {
+    100_000
+}
+
+/// A complete, reproducible run: protocol, cluster, network, faults and seed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the nodes run.
+    pub protocol: ProtocolSpec,
+    /// Cluster size.
+    pub nodes: u32,
+    /// The seed: required, shown, and the whole source of randomness.
+    pub seed: u64,
+    /// How every link behaves at the start.
+    #[serde(default)]
+    pub network: NetConfig,
+    /// Faults at fixed times.
+    #[serde(default)]
+    pub faults: Vec<PlannedFault>,
+    /// How much simulated time a full run covers.
+    #[serde(default = "default_duration_us")]
+    pub duration_us: u64,
+    /// The event budget: a run stops after this many steps even if time remains.
+    #[serde(default = "default_max_steps")]
+    pub max_steps: u64,
+}
+
+/// How a full run of a scenario ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Steps taken.
+    pub steps: u64,
+    /// Simulated time reached.
+    pub end: SimTime,
+    /// The trace digest.
+    pub digest: String,
+    /// Every distinct violation seen.
+    pub violations: Vec<Violation>,
+    /// True if the event budget ran out before `duration_us`.
+    pub budget_exhausted: bool,
+}
+
+impl Scenario {
+    /// Checks the scenario is runnable, naming what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        let (lo, hi) = self.protocol.node_range();
+        if !(lo..=hi).contains(&self.nodes) {
+            return Err(format!("{} needs {lo}..={hi} nodes, not {}", self.protocol.name(), self.nodes));
+        }
+        match &self.protocol {
+            ProtocolSpec::TwoGenerals(p) => p.validate(self.nodes)?,
+            ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
+        }
+        self.network.validate().map_err(|e| format!("network: {e}"))?;
+        for (i, f) in self.faults.iter().enumerate() {
+            f.fault.validate(self.nodes).map_err(|e| format!("faults[{i}]: {e}"))?;
+        }
+        if self.max_steps == 0 {
+            return Err("max_steps must be more than 0".into());
+        }
+        Ok(())
+    }
+
+    /// A simulator for this scenario with its fault plan scheduled, ready to step.
+    pub fn runner(&self, opts: SimOptions) -> Result<Box<dyn Runner>, String> {
+        self.validate()?;
+        fn boxed<P: Protocol>(p: P, s: &Scenario, opts: SimOptions) -> Box<dyn Runner> {
+            let mut sim = Sim::new(p, s.nodes, s.seed, s.network, opts);
+            sim.schedule(&s.faults);
+            Box::new(sim)
+        }
+        Ok(match &self.protocol {
+            ProtocolSpec::TwoGenerals(p) => boxed(p.clone(), self, opts),
+            ProtocolSpec::Heartbeat(p) => boxed(p.clone(), self, opts),
+        })
+    }
+
+    /// Runs the whole scenario (to `duration_us` or the event budget).
+    pub fn run(&self, opts: SimOptions) -> Result<(Outcome, Box<dyn Runner>), String> {
+        let mut r = self.runner(opts)?;
+        r.run_until(SimTime(self.duration_us), self.max_steps);
+        let budget_exhausted = r.steps() >= self.max_steps && r.next_event_time().is_some_and(|t| t.0 <= self.duration_us);
+        let outcome = Outcome {
+            steps: r.steps(),
+            end: r.now(),
+            digest: r.trace().digest(),
+            violations: r.violations(),
+            budget_exhausted,
+        };
+        Ok((outcome, r))
+    }
+
+    /// The header line of this scenario's trace text.
+    pub fn header(&self) -> String {
+        format!("netsplit trace v1 · protocol {} · nodes {} · seed {}", self.protocol.name(), self.nodes, self.seed)
+    }
+}
+
+/// A running simulation of any protocol, as the UI and the command line drive it.
+pub trait Runner {
+    /// Runs one event; false when none is left.
+    fn step(&mut self) -> bool;
+    /// Runs events due by `until` (at most `max_steps`); returns how many ran.
+    fn run_until(&mut self, until: SimTime, max_steps: u64) -> u64;
+    /// Current simulated time.
+    fn now(&self) -> SimTime;
+    /// Steps taken.
+    fn steps(&self) -> u64;
+    /// Cluster size.
+    fn size(&self) -> u32;
+    /// The trace so far.
+    fn trace(&self) -> &Trace;
+    /// What the UI shows of each node.
+    fn node_views(&self) -> Vec<NodeView>;
+    /// Messages on the wire.
+    fn in_flight(&self) -> Vec<InFlight>;
+    /// The network now.
+    fn network(&self) -> &Network;
+    /// Adds faults to the plan.
+    fn schedule(&mut self, plan: &[PlannedFault]);
+    /// When the next event is due.
+    fn next_event_time(&self) -> Option<SimTime>;
+    /// Distinct violations so far.
+    fn violations(&self) -> Vec<Violation>;
+}
+
+impl<P: Protocol> Runner for Sim<P> {
+    fn step(&mut self) -> bool {
+        Sim::step(self)
+    }
+    fn run_until(&mut self, until: SimTime, max_steps: u64) -> u64 {
+        Sim::run_until(self, until, max_steps)
+    }
+    fn now(&self) -> SimTime {
+        Sim::now(self)
+    }
+    fn steps(&self) -> u64 {
+        Sim::steps(self)
+    }
+    fn size(&self) -> u32 {
+        Sim::size(self)
+    }
+    fn trace(&self) -> &Trace {
+        Sim::trace(self)
+    }
+    fn node_views(&self) -> Vec<NodeView> {
+        Sim::node_views(self)
+    }
+    fn in_flight(&self) -> Vec<InFlight> {
+        Sim::in_flight(self)
+    }
+    fn network(&self) -> &Network {
+        Sim::network(self)
+    }
+    fn schedule(&mut self, plan: &[PlannedFault]) {
+        Sim::schedule(self, plan)
+    }
+    fn next_event_time(&self) -> Option<SimTime> {
+        Sim::next_event_time(self)
+    }
+    fn violations(&self) -> Vec<Violation> {
+        Sim::violations(self).cloned().collect()
+    }
+}

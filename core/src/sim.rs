@@ -1,0 +1,512 @@
+//! The simulator: a seeded, single-threaded discrete-event loop.
+//!
+//! Each [`Sim::step`] pops the earliest event (a delivery, a timer, a fault),
+//! runs the protocol's handler, then applies the effects it emitted. Everything
+//! random comes from streams of the one seed, so a seed and a fault plan fix the
+//! whole run: replaying to step N is how the UI moves back in time.
+
+use crate::actor::{Ctx, Effect, Field, NodeRef, Protocol, Violation};
+use crate::clock::Clock;
+use crate::fault::{Fault, PlannedFault};
+use crate::id::{MsgId, NodeId, TimerId};
+use crate::net::{NetConfig, Network};
+use crate::queue::{Class, EventQueue};
+use crate::rng::Rng;
+use crate::time::{LocalTime, SimTime};
+use crate::trace::{stable_hash, DropReason, EventKind, Trace};
+use std::collections::BTreeSet;
+
+/// How the simulator records and checks a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimOptions {
+    /// Keep at most this many trace events (0: digest only, fastest).
+    pub trace_cap: usize,
+    /// Run the protocol's invariant checks after every step.
+    pub check_invariants: bool,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions { trace_cap: 100_000, check_invariants: true }
+    }
+}
+
+enum Pending<P: Protocol> {
+    Deliver { from: NodeId, to: NodeId, id: MsgId, msg: P::Msg, sent_at: SimTime },
+    Timer { node: NodeId, id: TimerId, incarnation: u32, timer: P::Timer },
+    Fault(Fault),
+}
+
+struct Node<P: Protocol> {
+    durable: P::Durable,
+    volatile: Option<P::Volatile>,
+    incarnation: u32,
+    rng: Rng,
+    clock: Clock,
+    timers: Vec<TimerId>,
+}
+
+/// A message on the wire, for drawing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    /// Message identity.
+    pub msg: MsgId,
+    /// Sender.
+    pub from: NodeId,
+    /// Addressee.
+    pub to: NodeId,
+    /// When it left.
+    pub sent_at: SimTime,
+    /// When it will arrive (it may still be dropped then).
+    pub deliver_at: SimTime,
+    /// The message, for people.
+    pub label: String,
+}
+
+/// One node as the UI sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeView {
+    /// Which node.
+    pub id: NodeId,
+    /// False while crashed.
+    pub up: bool,
+    /// What its own clock reads now.
+    pub local_time: LocalTime,
+    /// Offset of its clock from true time, in microseconds.
+    pub skew_us: i64,
+    /// Its clock's rate error.
+    pub drift_ppm: i64,
+    /// A short badge (role, name).
+    pub badge: String,
+    /// Inspector fields.
+    pub fields: Vec<Field>,
+}
+
+/// A cluster of nodes running protocol `P`.
+pub struct Sim<P: Protocol> {
+    protocol: P,
+    seed: u64,
+    opts: SimOptions,
+    now: SimTime,
+    steps: u64,
+    queue: EventQueue<Pending<P>>,
+    nodes: Vec<Node<P>>,
+    net: Network,
+    net_rng: Rng,
+    trace: Trace,
+    next_msg: u64,
+    next_timer: u64,
+    effects: Vec<Effect<P>>,
+    violations_seen: BTreeSet<Violation>,
+}
+
+impl<P: Protocol> Sim<P> {
+    /// A cluster of `size` nodes, all booted at time zero. The seed is required: there is no default.
+    pub fn new(protocol: P, size: u32, seed: u64, net: NetConfig, opts: SimOptions) -> Self {
+        let nodes = (0..size)
+            .map(|i| Node {
+                durable: P::Durable::default(),
+                volatile: None,
+                incarnation: 0,
+                rng: Rng::stream(seed, 1 + u64::from(i)),
+                clock: Clock::default(),
+                timers: Vec::new(),
+            })
+            .collect();
+        let mut sim = Sim {
+            protocol,
+            seed,
+            opts,
+            now: SimTime::ZERO,
+            steps: 0,
+            queue: EventQueue::new(),
+            nodes,
+            net: Network::new(size, net),
+            net_rng: Rng::stream(seed, 0),
+            trace: Trace::new(opts.trace_cap),
+            next_msg: 1,
+            next_timer: 1,
+            effects: Vec::new(),
+            violations_seen: BTreeSet::new(),
+        };
+        for i in 0..size {
+            sim.boot(NodeId(i));
+        }
+        sim
+    }
+
+    /// Schedules faults at their planned times.
+    pub fn schedule(&mut self, plan: &[PlannedFault]) {
+        for p in plan {
+            self.queue.push(SimTime(p.at_us), Class::Fault, Pending::Fault(p.fault.clone()));
+        }
+    }
+
+    /// The seed this run was built from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The protocol's configuration.
+    pub fn protocol(&self) -> &P {
+        &self.protocol
+    }
+
+    /// True simulated time of the latest step.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The network as it is now.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    /// Cluster size.
+    pub fn size(&self) -> u32 {
+        self.nodes.len() as u32
+    }
+
+    /// True if `node` is running.
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.nodes.get(node.index()).is_some_and(|n| n.volatile.is_some())
+    }
+
+    /// When the next event is due, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek_time()
+    }
+
+    /// Read-only views of every node for checkers.
+    pub fn node_refs(&self) -> Vec<NodeRef<'_, P>> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| NodeRef { id: NodeId(i as u32), durable: &n.durable, volatile: n.volatile.as_ref() })
+            .collect()
+    }
+
+    /// What the UI shows of each node.
+    pub fn node_views(&self) -> Vec<NodeView> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = NodeId(i as u32);
+                NodeView {
+                    id,
+                    up: n.volatile.is_some(),
+                    local_time: n.clock.read(self.now),
+                    skew_us: n.clock.skew_us(self.now),
+                    drift_ppm: n.clock.drift_ppm(),
+                    badge: self.protocol.badge(id, &n.durable, n.volatile.as_ref()),
+                    fields: self.protocol.inspect(id, &n.durable, n.volatile.as_ref()),
+                }
+            })
+            .collect()
+    }
+
+    /// Messages on the wire, oldest first.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        let mut v: Vec<InFlight> = self
+            .queue
+            .items_with_time()
+            .filter_map(|(deliver_at, p)| match p {
+                Pending::Deliver { from, to, id, msg, sent_at } => Some(InFlight {
+                    msg: *id,
+                    from: *from,
+                    to: *to,
+                    sent_at: *sent_at,
+                    deliver_at,
+                    label: format!("{msg:?}"),
+                }),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|f| (f.sent_at, f.msg, f.deliver_at));
+        v
+    }
+
+    /// Runs one event. Returns false when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        loop {
+            let Some((at, item)) = self.queue.pop() else { return false };
+            // Timers of a crashed incarnation, or cancelled ones, are not events at all.
+            if let Pending::Timer { node, id, incarnation, .. } = &item {
+                let n = &self.nodes[node.index()];
+                if n.incarnation != *incarnation || n.volatile.is_none() || !n.timers.contains(id) {
+                    continue;
+                }
+            }
+            self.now = at;
+            self.steps += 1;
+            match item {
+                Pending::Deliver { from, to, id, msg, sent_at } => self.deliver(from, to, id, msg, sent_at),
+                Pending::Timer { node, id, timer, .. } => self.fire(node, id, timer),
+                Pending::Fault(f) => self.apply_fault(&f),
+            }
+            if self.opts.check_invariants {
+                self.check();
+            }
+            return true;
+        }
+    }
+
+    /// Runs until `until` or until `max_steps` steps were taken, whichever comes first.
+    /// Leaves the clock at `until` if it got there, so in-flight messages can be drawn.
+    pub fn run_until(&mut self, until: SimTime, max_steps: u64) -> u64 {
+        let mut taken = 0;
+        while taken < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
+            if !self.step() {
+                break;
+            }
+            taken += 1;
+        }
+        if taken < max_steps && self.now < until {
+            self.now = until;
+        }
+        taken
+    }
+
+    /// Applies a fault now, outside the plan. Only for tools; the UI schedules faults so runs replay.
+    pub fn apply_now(&mut self, fault: &Fault) {
+        self.apply_fault(fault);
+    }
+
+    fn label<T: core::fmt::Debug>(&self, value: &T) -> String {
+        if self.trace.keeps_events() {
+            format!("{value:?}")
+        } else {
+            String::new()
+        }
+    }
+
+    fn deliver(&mut self, from: NodeId, to: NodeId, id: MsgId, msg: P::Msg, sent_at: SimTime) {
+        let content = stable_hash(&msg);
+        let reason = if self.nodes[to.index()].volatile.is_none() {
+            Some(DropReason::NodeDown)
+        } else if self.net.is_blocked(from, to) {
+            // The partition began while the message was on the wire.
+            Some(DropReason::Partitioned)
+        } else {
+            None
+        };
+        let label = self.label(&msg);
+        if let Some(reason) = reason {
+            self.trace.record(self.steps, self.now, EventKind::Dropped { from, to, msg: id, label, reason }, content);
+            return;
+        }
+        self.trace.record(self.steps, self.now, EventKind::Delivered { from, to, msg: id, label, sent_at }, content);
+        self.with_node(to, |p, d, v, ctx| p.on_message(d, v, from, msg, ctx));
+    }
+
+    fn fire(&mut self, node: NodeId, id: TimerId, timer: P::Timer) {
+        self.nodes[node.index()].timers.retain(|t| *t != id);
+        let label = self.label(&timer);
+        self.trace.record(self.steps, self.now, EventKind::TimerFired { node, timer: id, label }, stable_hash(&timer));
+        self.with_node(node, |p, d, v, ctx| p.on_timer(d, v, timer, ctx));
+    }
+
+    /// Runs a handler on a live node, then applies its effects.
+    fn with_node(
+        &mut self,
+        node: NodeId,
+        f: impl FnOnce(&P, &mut P::Durable, &mut P::Volatile, &mut Ctx<'_, P>),
+    ) {
+        let mut effects = std::mem::take(&mut self.effects);
+        let size = self.nodes.len() as u32;
+        let n = &mut self.nodes[node.index()];
+        let Some(volatile) = n.volatile.as_mut() else { return };
+        let mut ctx = Ctx {
+            id: node,
+            cluster_size: size,
+            now: n.clock.read(self.now),
+            rng: &mut n.rng,
+            effects: &mut effects,
+            next_timer: &mut self.next_timer,
+        };
+        f(&self.protocol, &mut n.durable, volatile, &mut ctx);
+        self.apply_effects(node, &mut effects);
+        self.effects = effects;
+    }
+
+    fn boot(&mut self, node: NodeId) {
+        let mut effects = std::mem::take(&mut self.effects);
+        let size = self.nodes.len() as u32;
+        let n = &mut self.nodes[node.index()];
+        let mut ctx = Ctx {
+            id: node,
+            cluster_size: size,
+            now: n.clock.read(self.now),
+            rng: &mut n.rng,
+            effects: &mut effects,
+            next_timer: &mut self.next_timer,
+        };
+        let volatile = self.protocol.boot(&mut n.durable, &mut ctx);
+        n.volatile = Some(volatile);
+        self.apply_effects(node, &mut effects);
+        self.effects = effects;
+    }
+
+    fn apply_effects(&mut self, node: NodeId, effects: &mut Vec<Effect<P>>) {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Send { to, msg } => self.send(node, to, msg),
+                Effect::SetTimer { id, after_local, timer } => {
+                    let n = &mut self.nodes[node.index()];
+                    n.timers.push(id);
+                    let at = self.now.plus(n.clock.to_sim(after_local));
+                    let incarnation = n.incarnation;
+                    self.queue.push(at, Class::Normal, Pending::Timer { node, id, incarnation, timer });
+                }
+                Effect::CancelTimer { id } => self.nodes[node.index()].timers.retain(|t| *t != id),
+                Effect::Note { text } => {
+                    let content = stable_hash(&text);
+                    self.trace.record(self.steps, self.now, EventKind::Note { node, text }, content);
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        let id = MsgId(self.next_msg);
+        self.next_msg += 1;
+        let content = stable_hash(&msg);
+        if to.index() >= self.nodes.len() {
+            // A protocol bug, reported rather than panicking so a learner's rule cannot crash the page.
+            let text = format!("sent {id} to {to}, which does not exist");
+            self.trace.record(self.steps, self.now, EventKind::Note { node: from, text }, content);
+            return;
+        }
+        let label = self.label(&msg);
+        let cfg = *self.net.config(from, to);
+        let blocked = self.net.is_blocked(from, to);
+        // Draw every die even when blocked, so cutting one link does not reshuffle the rest of the run.
+        let lost = self.net_rng.chance(cfg.drop);
+        let latency = self.net_rng.between(cfg.latency_us_min, cfg.latency_us_max);
+        let dup = self.net_rng.chance(cfg.duplicate);
+        let dup_latency = self.net_rng.between(cfg.latency_us_min, cfg.latency_us_max);
+        if blocked || lost {
+            let reason = if blocked { DropReason::Partitioned } else { DropReason::Lost };
+            let sent = EventKind::Sent { from, to, msg: id, label: label.clone(), deliver_at: None, copies: 0 };
+            self.trace.record(self.steps, self.now, sent, content);
+            self.trace.record(self.steps, self.now, EventKind::Dropped { from, to, msg: id, label, reason }, content);
+            return;
+        }
+        let at = self.now.plus(crate::time::SimDuration(latency));
+        let copies = if dup { 2 } else { 1 };
+        let sent = EventKind::Sent { from, to, msg: id, label, deliver_at: Some(at), copies };
+        self.trace.record(self.steps, self.now, sent, content);
+        let sent_at = self.now;
+        if dup {
+            let at2 = self.now.plus(crate::time::SimDuration(dup_latency));
+            self.queue.push(at2, Class::Normal, Pending::Deliver { from, to, id, msg: msg.clone(), sent_at });
+        }
+        self.queue.push(at, Class::Normal, Pending::Deliver { from, to, id, msg, sent_at });
+    }
+
+    fn apply_fault(&mut self, fault: &Fault) {
+        let step = self.steps;
+        let now = self.now;
+        let size = self.nodes.len() as u32;
+        if fault.validate(size).is_err() {
+            let description = format!("ignored invalid fault {fault:?}");
+            self.trace.record(step, now, EventKind::Configured { description }, 0);
+            return;
+        }
+        let content = stable_hash(fault);
+        match fault {
+            Fault::Crash { node } => {
+                let n = &mut self.nodes[node.index()];
+                if n.volatile.take().is_some() {
+                    n.incarnation += 1;
+                    n.timers.clear();
+                    self.trace.record(step, now, EventKind::Crashed { node: *node }, content);
+                }
+            }
+            Fault::Restart { node } => {
+                if self.nodes[node.index()].volatile.is_none() {
+                    self.trace.record(step, now, EventKind::Restarted { node: *node }, content);
+                    self.boot(*node);
+                }
+            }
+            Fault::Partition { groups } => {
+                self.net.partition(groups);
+                let sides: Vec<String> = groups
+                    .iter()
+                    .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","))
+                    .collect();
+                let description = format!("groups {{{}}}", sides.join("} | {"));
+                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+            }
+            Fault::OneWay { from, to } => {
+                self.net.block_one_way(*from, *to);
+                let description = format!("{from} -/-> {to} (one way)");
+                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+            }
+            Fault::Cut { a, b } => {
+                self.net.cut(*a, *b);
+                let description = format!("link {a} -- {b} cut");
+                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+            }
+            Fault::Isolate { node } => {
+                self.net.isolate(*node);
+                let description = format!("{node} isolated");
+                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+            }
+            Fault::Repair { a, b } => {
+                self.net.repair(*a, *b);
+                let description = format!("link {a} -- {b} repaired");
+                self.trace.record(step, now, EventKind::Healed { description }, content);
+            }
+            Fault::Heal => {
+                self.net.heal();
+                let description = "all links restored".to_string();
+                self.trace.record(step, now, EventKind::Healed { description }, content);
+            }
+            Fault::Network { config } => {
+                self.net.set_default(*config);
+                let description = format!(
+                    "network latency {}..{}us drop {} duplicate {}",
+                    config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
+                );
+                self.trace.record(step, now, EventKind::Configured { description }, content);
+            }
+            Fault::ClockSkew { node, skew_us } => {
+                self.nodes[node.index()].clock.set_skew(now, *skew_us);
+                let description = format!("{node} clock skew {skew_us}us");
+                self.trace.record(step, now, EventKind::Configured { description }, content);
+            }
+            Fault::ClockDrift { node, drift_ppm } => {
+                self.nodes[node.index()].clock.set_drift(now, *drift_ppm);
+                let description = format!("{node} clock drift {drift_ppm}ppm");
+                self.trace.record(step, now, EventKind::Configured { description }, content);
+            }
+        }
+    }
+
+    fn check(&mut self) {
+        let found = self.protocol.check(&self.node_refs());
+        for v in found {
+            if self.violations_seen.insert(v.clone()) {
+                let kind = EventKind::Violation { invariant: v.invariant, detail: v.detail };
+                self.trace.record(self.steps, self.now, kind, 0);
+            }
+        }
+    }
+
+    /// Every distinct violation seen so far.
+    pub fn violations(&self) -> impl Iterator<Item = &Violation> {
+        self.violations_seen.iter()
+    }
+}

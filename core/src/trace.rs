@@ -1,0 +1,382 @@
+//! One vocabulary of trace events for every protocol, its text form, and a digest.
+//!
+//! The same events drive the event log, the message animation, the space-time
+//! diagram and counterexamples. The digest hashes the structure of every event
+//! (and each message's content), never display text, so it is the same whether
+//! or not labels were recorded, and the same natively and in wasm.
+
+use crate::id::{MsgId, NodeId, TimerId};
+use crate::time::SimTime;
+use core::fmt::{self, Write as _};
+use core::hash::{Hash, Hasher};
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    /// The network lost it (drop ratio).
+    Lost,
+    /// A partition or cut link blocked it.
+    Partitioned,
+    /// It arrived at a crashed node.
+    NodeDown,
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DropReason::Lost => "lost",
+            DropReason::Partitioned => "partitioned",
+            DropReason::NodeDown => "node down",
+        })
+    }
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A node sent a message; `copies` is 2 when the network will duplicate it, 0 when it was dropped at once.
+    Sent {
+        /// Sender.
+        from: NodeId,
+        /// Addressee.
+        to: NodeId,
+        /// Message identity.
+        msg: MsgId,
+        /// The message, for people.
+        label: String,
+        /// When it will arrive (the first copy), if it will.
+        deliver_at: Option<SimTime>,
+        /// How many copies are on the wire.
+        copies: u8,
+    },
+    /// A message reached its addressee and was handled.
+    Delivered {
+        /// Sender.
+        from: NodeId,
+        /// Addressee.
+        to: NodeId,
+        /// Message identity.
+        msg: MsgId,
+        /// The message, for people.
+        label: String,
+        /// When it was sent.
+        sent_at: SimTime,
+    },
+    /// A message was lost.
+    Dropped {
+        /// Sender.
+        from: NodeId,
+        /// Addressee.
+        to: NodeId,
+        /// Message identity.
+        msg: MsgId,
+        /// The message, for people.
+        label: String,
+        /// Why.
+        reason: DropReason,
+    },
+    /// A timer fired at a node.
+    TimerFired {
+        /// Which node.
+        node: NodeId,
+        /// Which timer.
+        timer: TimerId,
+        /// What the timer means.
+        label: String,
+    },
+    /// A node crashed.
+    Crashed {
+        /// Which node.
+        node: NodeId,
+    },
+    /// A node restarted from its durable state (or started, at time zero).
+    Restarted {
+        /// Which node.
+        node: NodeId,
+    },
+    /// Some links were blocked.
+    Partitioned {
+        /// Which fault, in words.
+        description: String,
+    },
+    /// Links were restored.
+    Healed {
+        /// Which repair, in words.
+        description: String,
+    },
+    /// Latency, loss or a clock was changed.
+    Configured {
+        /// What changed, in words.
+        description: String,
+    },
+    /// A protocol's own remark.
+    Note {
+        /// Which node.
+        node: NodeId,
+        /// The remark.
+        text: String,
+    },
+    /// A safety property broke.
+    Violation {
+        /// Which property.
+        invariant: String,
+        /// How.
+        detail: String,
+    },
+}
+
+/// One line of the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// Which simulator step produced it (steps count queue events, from 1).
+    pub step: u64,
+    /// When, in true simulated time.
+    pub at: SimTime,
+    /// What.
+    pub kind: EventKind,
+}
+
+/// 64-bit FNV-1a, with `usize`/`isize` always hashed as 64 bits.
+///
+/// `derive(Hash)` writes enum discriminants as `isize` and lengths as `usize`,
+/// which are 32 bits on wasm32; widening them keeps digests equal across targets.
+#[derive(Clone, Debug)]
+pub struct StableHasher(u64);
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        StableHasher(0xCBF2_9CE4_8422_2325)
+    }
+}
+
+impl Hasher for StableHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write(&i.to_le_bytes());
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write_u64(i as i64 as u64);
+    }
+}
+
+/// A digest of any hashable value, the same on every platform.
+pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = StableHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// The recorded events of a run plus a running digest of all of them.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    events: Vec<TraceEvent>,
+    /// Keep at most this many events (the digest still covers all of them).
+    cap: usize,
+    recorded: u64,
+    digest: StableHasher,
+}
+
+impl Trace {
+    /// An empty trace that keeps up to `cap` events (0 keeps none: digest only).
+    pub fn new(cap: usize) -> Self {
+        Trace { events: Vec::new(), cap, recorded: 0, digest: StableHasher::default() }
+    }
+
+    /// True if events are kept (so labels are worth formatting).
+    pub fn keeps_events(&self) -> bool {
+        self.cap > 0
+    }
+
+    /// Adds an event. `content` is the hash of the message or timer behind it, if any.
+    pub(crate) fn record(&mut self, step: u64, at: SimTime, kind: EventKind, content: u64) {
+        self.recorded += 1;
+        let d = &mut self.digest;
+        d.write_u64(step);
+        d.write_u64(at.0);
+        d.write_u64(content);
+        match &kind {
+            EventKind::Sent { from, to, msg, deliver_at, copies, .. } => {
+                d.write_u32(1);
+                d.write_u32(from.0);
+                d.write_u32(to.0);
+                d.write_u64(msg.0);
+                d.write_u64(deliver_at.map_or(u64::MAX, |t| t.0));
+                d.write(&[*copies]);
+            }
+            EventKind::Delivered { from, to, msg, sent_at, .. } => {
+                d.write_u32(2);
+                d.write_u32(from.0);
+                d.write_u32(to.0);
+                d.write_u64(msg.0);
+                d.write_u64(sent_at.0);
+            }
+            EventKind::Dropped { from, to, msg, reason, .. } => {
+                d.write_u32(3);
+                d.write_u32(from.0);
+                d.write_u32(to.0);
+                d.write_u64(msg.0);
+                reason.hash(d);
+            }
+            EventKind::TimerFired { node, timer, .. } => {
+                d.write_u32(4);
+                d.write_u32(node.0);
+                d.write_u64(timer.0);
+            }
+            EventKind::Crashed { node } => {
+                d.write_u32(5);
+                d.write_u32(node.0);
+            }
+            EventKind::Restarted { node } => {
+                d.write_u32(6);
+                d.write_u32(node.0);
+            }
+            EventKind::Partitioned { description } => {
+                d.write_u32(7);
+                d.write(description.as_bytes());
+            }
+            EventKind::Healed { description } => {
+                d.write_u32(8);
+                d.write(description.as_bytes());
+            }
+            EventKind::Configured { description } => {
+                d.write_u32(9);
+                d.write(description.as_bytes());
+            }
+            EventKind::Note { node, text } => {
+                d.write_u32(10);
+                d.write_u32(node.0);
+                d.write(text.as_bytes());
+            }
+            EventKind::Violation { invariant, detail } => {
+                d.write_u32(11);
+                d.write(invariant.as_bytes());
+                d.write(detail.as_bytes());
+            }
+        }
+        if self.events.len() < self.cap {
+            self.events.push(TraceEvent { step, at, kind });
+        }
+    }
+
+    /// The kept events, oldest first.
+    pub fn events(&self) -> &[TraceEvent] {
+        &self.events
+    }
+
+    /// How many events were recorded in all (kept or not).
+    pub fn recorded(&self) -> u64 {
+        self.recorded
+    }
+
+    /// True if events were recorded beyond the cap and are missing from [`Trace::events`].
+    pub fn truncated(&self) -> bool {
+        self.recorded > self.events.len() as u64
+    }
+
+    /// The digest of every event so far, as 16 hex digits.
+    pub fn digest(&self) -> String {
+        format!("{:016x}", self.digest.finish())
+    }
+}
+
+/// The legend printed above a trace's text form.
+pub const LEGEND: &str = "\
+# legend: STEP TIME(ms, true simulated time) WHAT
+#   SEND  a -> b  mN label [copies, arrival]  a message left a (x0: dropped at once)
+#   RECV  a -> b  mN label                    it arrived and b handled it
+#   DROP  a -> b  mN label (reason)           it never arrived: lost, partitioned or node down
+#   TIMER n  tN label                         a timer n set earlier fired
+#   CRASH n / RESTART n                       n lost its memory / came back from its durable state
+#   PART / HEAL / CONF                        links blocked / restored / network or clock changed
+#   NOTE  n text                              the protocol's own remark
+#   VIOL  invariant: detail                   a safety property broke";
+
+impl fmt::Display for TraceEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:>6} {:>12}  ", self.step, self.at.to_string())?;
+        match &self.kind {
+            EventKind::Sent { from, to, msg, label, deliver_at, copies } => {
+                write!(f, "SEND  {from} -> {to}  {msg} {label} [x{copies}")?;
+                if let Some(t) = deliver_at {
+                    write!(f, ", arrives {t}")?;
+                }
+                f.write_char(']')
+            }
+            EventKind::Delivered { from, to, msg, label, .. } => write!(f, "RECV  {from} -> {to}  {msg} {label}"),
+            EventKind::Dropped { from, to, msg, label, reason } => {
+                write!(f, "DROP  {from} -> {to}  {msg} {label} ({reason})")
+            }
+            EventKind::TimerFired { node, timer, label } => write!(f, "TIMER {node}  {timer} {label}"),
+            EventKind::Crashed { node } => write!(f, "CRASH {node}"),
+            EventKind::Restarted { node } => write!(f, "RESTART {node}"),
+            EventKind::Partitioned { description } => write!(f, "PART  {description}"),
+            EventKind::Healed { description } => write!(f, "HEAL  {description}"),
+            EventKind::Configured { description } => write!(f, "CONF  {description}"),
+            EventKind::Note { node, text } => write!(f, "NOTE  {node} {text}"),
+            EventKind::Violation { invariant, detail } => write!(f, "VIOL  {invariant}: {detail}"),
+        }
+    }
+}
+
+impl Trace {
+    /// The whole trace as text: a header, the legend, one line per event, the digest.
+    pub fn to_text(&self, header: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "# {header}");
+        let _ = writeln!(out, "{LEGEND}");
+        for e in &self.events {
+            let _ = writeln!(out, "{e}");
+        }
+        if self.truncated() {
+            let _ = writeln!(out, "# ... {} more events not kept", self.recorded - self.events.len() as u64);
+        }
+        let _ = writeln!(out, "# events {} digest {}", self.recorded, self.digest());
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usize_hashes_like_u64_so_wasm_agrees() {
+        let mut a = StableHasher::default();
+        a.write_usize(7);
+        let mut b = StableHasher::default();
+        b.write_u64(7);
+        assert_eq!(a.finish(), b.finish());
+    }
+
+    #[test]
+    fn digest_ignores_labels_but_not_structure() {
+        let mut with = Trace::new(10);
+        let mut without = Trace::new(0);
+        let ev = |label: &str| EventKind::Delivered {
+            from: NodeId(0),
+            to: NodeId(1),
+            msg: MsgId(3),
+            label: label.into(),
+            sent_at: SimTime(1),
+        };
+        with.record(1, SimTime(4), ev("Ping"), 9);
+        without.record(1, SimTime(4), ev(""), 9);
+        assert_eq!(with.digest(), without.digest());
+        without.record(2, SimTime(5), EventKind::Crashed { node: NodeId(1) }, 0);
+        assert_ne!(with.digest(), without.digest());
+    }
+}

@@ -1,0 +1,52 @@
+//! Same scenario and seed, same trace: across runs, trace modes and (via the golden file) wasm.
+
+use netsplit_core::testkit::{determinism_suite, heartbeat_under_nemesis, lossy_generals};
+use netsplit_core::SimOptions;
+
+const GOLDEN: &str = "tests/golden/digests.txt";
+const SUITE_SEEDS: u64 = 64;
+
+fn digests() -> String {
+    let mut out = String::from("# scenario seed digest steps (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core)\n");
+    for s in determinism_suite(SUITE_SEEDS) {
+        let (o, _) = s.run(SimOptions { trace_cap: 0, check_invariants: true }).expect("suite scenarios are valid");
+        out.push_str(&format!("{} {} {} {}\n", s.protocol.name(), s.seed, o.digest, o.steps));
+    }
+    out
+}
+
+#[test]
+fn suite_digests_match_the_golden_file() {
+    let now = digests();
+    if std::env::var_os("NETSPLIT_BLESS").is_some() {
+        std::fs::write(GOLDEN, &now).expect("write golden");
+        return;
+    }
+    let golden = std::fs::read_to_string(GOLDEN).expect("golden file exists; bless with NETSPLIT_BLESS=1");
+    for (g, n) in golden.lines().zip(now.lines()) {
+        assert_eq!(g, n, "digest changed; if intended, rerun with NETSPLIT_BLESS=1");
+    }
+    assert_eq!(golden.lines().count(), now.lines().count());
+}
+
+#[test]
+fn seed_sweep_same_seed_same_digest_with_or_without_kept_events() {
+    for seed in 0..200 {
+        for s in [heartbeat_under_nemesis(seed), lossy_generals(seed)] {
+            let (full, _) = s.run(SimOptions::default()).unwrap();
+            let (lean, _) = s.run(SimOptions { trace_cap: 0, check_invariants: true }).unwrap();
+            assert_eq!(
+                full.digest, lean.digest,
+                "seed {seed} ({}) diverged; rerun: cargo run -p netsplit-lessons --bin netsplit -- run-builtin {} {seed}",
+                s.protocol.name(), s.protocol.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let a = heartbeat_under_nemesis(1).run(SimOptions::default()).unwrap().0;
+    let b = heartbeat_under_nemesis(2).run(SimOptions::default()).unwrap().0;
+    assert_ne!(a.digest, b.digest);
+}
