@@ -99,6 +99,11 @@ pub trait Protocol: Clone + 'static {
         String::new()
     }
 
+    /// True if [`Protocol::check`] checks anything (so the simulator can skip building views).
+    fn has_invariants(&self) -> bool {
+        false
+    }
+
     /// Cluster-wide safety properties, checked after every event when enabled.
     fn check(&self, _nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         Vec::new()

@@ -6,7 +6,23 @@
 //! node's own (drifting) clock, like a monotonic clock, so a clock jump does not
 //! fire or delay them but drift stretches or shrinks them.
 
+use crate::id::NodeId;
 use crate::time::{LocalTime, SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// A node's clock at the start of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockSetting {
+    /// Which node.
+    pub node: NodeId,
+    /// Offset from true time, in microseconds (positive: ahead).
+    #[serde(default)]
+    pub skew_us: i64,
+    /// Rate error in parts per million (positive: fast).
+    #[serde(default)]
+    pub drift_ppm: i64,
+}
 
 const PPM: i128 = 1_000_000;
 

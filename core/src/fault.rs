@@ -52,6 +52,15 @@ pub enum Fault {
     },
     /// Removes every partition and cut.
     Heal,
+    /// New latency, loss and duplication for the link between two nodes, both directions.
+    Link {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+        /// The new settings.
+        config: NetConfig,
+    },
     /// New latency, loss and duplication for every link.
     Network {
         /// The new settings.
@@ -82,7 +91,9 @@ impl Fault {
             | Fault::Isolate { node }
             | Fault::ClockSkew { node, .. }
             | Fault::ClockDrift { node, .. } => vec![*node],
-            Fault::OneWay { from: a, to: b } | Fault::Cut { a, b } | Fault::Repair { a, b } => vec![*a, *b],
+            Fault::OneWay { from: a, to: b } | Fault::Cut { a, b } | Fault::Repair { a, b } | Fault::Link { a, b, .. } => {
+                vec![*a, *b]
+            }
             Fault::Partition { groups } => groups.iter().flatten().copied().collect(),
             Fault::Heal | Fault::Network { .. } => Vec::new(),
         }
@@ -93,7 +104,7 @@ impl Fault {
         if let Some(bad) = self.nodes().into_iter().find(|n| n.0 >= size) {
             return Err(format!("names node {bad}, but the cluster has only {size} nodes (n0..n{})", size.saturating_sub(1)));
         }
-        if let Fault::Network { config } = self {
+        if let Fault::Network { config } | Fault::Link { config, .. } = self {
             config.validate()?;
         }
         if let Fault::ClockDrift { drift_ppm, .. } = self {

@@ -22,7 +22,7 @@
 //! # fn toml_like() -> Scenario {
 //! #     use netsplit_core::{ProtocolSpec, protocols::heartbeat::Heartbeat, NetConfig};
 //! #     Scenario { protocol: ProtocolSpec::Heartbeat(Heartbeat::default()), nodes: 3, seed: 42,
-//! #         network: NetConfig::default(), faults: vec![], duration_us: 500_000, max_steps: 10_000 }
+//! #         network: NetConfig::default(), clocks: vec![], faults: vec![], duration_us: 500_000, max_steps: 10_000 }
 //! # }
 //! ```
 
@@ -40,6 +40,7 @@ pub mod testkit;
 pub mod time;
 pub mod trace;
 
+pub use clock::ClockSetting;
 pub use actor::{Ctx, Field, NodeRef, Protocol, Violation};
 pub use fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 pub use id::{MsgId, NodeId, TimerId};

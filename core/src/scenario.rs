@@ -1,7 +1,8 @@
 //! Scenarios: everything that fixes a run, as data a lesson or a share link can hold.
 
 use crate::actor::Violation;
-use crate::fault::PlannedFault;
+use crate::clock::ClockSetting;
+use crate::fault::{Fault, PlannedFault};
 use crate::net::{NetConfig, Network};
 use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
@@ -64,6 +65,9 @@ pub struct Scenario {
     /// How every link behaves at the start.
     #[serde(default)]
     pub network: NetConfig,
+    /// Clocks as they are when the nodes boot.
+    #[serde(default)]
+    pub clocks: Vec<ClockSetting>,
     /// Faults at fixed times.
     #[serde(default)]
     pub faults: Vec<PlannedFault>,
@@ -102,6 +106,10 @@ impl Scenario {
             ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
         }
         self.network.validate().map_err(|e| format!("network: {e}"))?;
+        for (i, c) in self.clocks.iter().enumerate() {
+            let as_fault = Fault::ClockDrift { node: c.node, drift_ppm: c.drift_ppm };
+            as_fault.validate(self.nodes).map_err(|e| format!("clocks[{i}]: {e}"))?;
+        }
         for (i, f) in self.faults.iter().enumerate() {
             f.fault.validate(self.nodes).map_err(|e| format!("faults[{i}]: {e}"))?;
         }
@@ -115,7 +123,7 @@ impl Scenario {
     pub fn runner(&self, opts: SimOptions) -> Result<Box<dyn Runner>, String> {
         self.validate()?;
         fn boxed<P: Protocol>(p: P, s: &Scenario, opts: SimOptions) -> Box<dyn Runner> {
-            let mut sim = Sim::new(p, s.nodes, s.seed, s.network, opts);
+            let mut sim = Sim::with_clocks(p, s.nodes, s.seed, s.network, &s.clocks, opts);
             sim.schedule(&s.faults);
             Box::new(sim)
         }

@@ -6,7 +6,7 @@
 //! whole run: replaying to step N is how the UI moves back in time.
 
 use crate::actor::{Ctx, Effect, Field, NodeRef, Protocol, Violation};
-use crate::clock::Clock;
+use crate::clock::{Clock, ClockSetting};
 use crate::fault::{Fault, PlannedFault};
 use crate::id::{MsgId, NodeId, TimerId};
 use crate::net::{NetConfig, Network};
@@ -103,6 +103,18 @@ pub struct Sim<P: Protocol> {
 impl<P: Protocol> Sim<P> {
     /// A cluster of `size` nodes, all booted at time zero. The seed is required: there is no default.
     pub fn new(protocol: P, size: u32, seed: u64, net: NetConfig, opts: SimOptions) -> Self {
+        Sim::with_clocks(protocol, size, seed, net, &[], opts)
+    }
+
+    /// Like [`Sim::new`], with clocks set before the nodes boot (so a node's first reading is already skewed).
+    pub fn with_clocks(
+        protocol: P,
+        size: u32,
+        seed: u64,
+        net: NetConfig,
+        clocks: &[ClockSetting],
+        opts: SimOptions,
+    ) -> Self {
         let nodes = (0..size)
             .map(|i| Node {
                 durable: P::Durable::default(),
@@ -129,6 +141,12 @@ impl<P: Protocol> Sim<P> {
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
         };
+        for c in clocks {
+            if let Some(n) = sim.nodes.get_mut(c.node.index()) {
+                n.clock.set_skew(SimTime::ZERO, c.skew_us);
+                n.clock.set_drift(SimTime::ZERO, c.drift_ppm);
+            }
+        }
         for i in 0..size {
             sim.boot(NodeId(i));
         }
@@ -255,7 +273,7 @@ impl<P: Protocol> Sim<P> {
                 Pending::Timer { node, id, timer, .. } => self.fire(node, id, timer),
                 Pending::Fault(f) => self.apply_fault(&f),
             }
-            if self.opts.check_invariants {
+            if self.opts.check_invariants && self.protocol.has_invariants() {
                 self.check();
             }
             return true;
@@ -478,6 +496,15 @@ impl<P: Protocol> Sim<P> {
                 self.net.set_default(*config);
                 let description = format!(
                     "network latency {}..{}us drop {} duplicate {}",
+                    config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
+                );
+                self.trace.record(step, now, EventKind::Configured { description }, content);
+            }
+            Fault::Link { a, b, config } => {
+                self.net.set_link(*a, *b, *config);
+                self.net.set_link(*b, *a, *config);
+                let description = format!(
+                    "link {a} -- {b} latency {}..{}us drop {} duplicate {}",
                     config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
                 );
                 self.trace.record(step, now, EventKind::Configured { description }, content);

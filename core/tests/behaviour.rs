@@ -104,6 +104,7 @@ fn generals_agree_on_a_perfect_link() {
         nodes: 2,
         seed: 1,
         network: NetConfig::default(),
+        clocks: vec![],
         faults: vec![],
         duration_us: 1_000_000,
         max_steps: 10_000,

@@ -105,7 +105,7 @@ impl Protocol for Heartbeat {
         v.last_heard_us[i] = ctx.now().as_us();
         if v.suspected[i] {
             v.suspected[i] = false;
-            ctx.note(format!("{from} is alive after all: the suspicion was wrong"));
+            ctx.note(format!("hears {from} again: suspecting it was wrong"));
         }
     }
 

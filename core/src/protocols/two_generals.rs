@@ -204,6 +204,10 @@ impl Protocol for TwoGenerals {
         }
     }
 
+    fn has_invariants(&self) -> bool {
+        true
+    }
+
     /// Agreement: both generals decide the same. (Deciding to hold together is safe, just timid.)
     fn check(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let [a, b] = nodes else { return Vec::new() };

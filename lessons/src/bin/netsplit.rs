@@ -1,0 +1,109 @@
+//! `netsplit`: the command line for authors and CI.
+//!
+//! ```text
+//! netsplit run FILE.toml [--seed N]          run a scenario file, print its trace
+//! netsplit run LESSON/SCENARIO [--seed N]    run a lesson's scenario, e.g. two-generals/lossy-link
+//! netsplit validate                          parse every lesson and run every scenario
+//! netsplit bench [--steps N]                 events per second of the 5-node benchmark
+//! ```
+
+use netsplit_core::testkit::run_bench;
+use netsplit_core::{Scenario, SimOptions};
+use netsplit_lessons::{course, line_col, run_scenarios};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn usage() -> ExitCode {
+    eprintln!("usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]");
+    ExitCode::from(2)
+}
+
+fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(None),
+        Some(i) => {
+            let v = args.get(i + 1).ok_or_else(|| format!("{name} needs a number"))?;
+            v.parse().map(Some).map_err(|_| format!("{name} needs a number, not {v:?}"))
+        }
+    }
+}
+
+/// Reads a scenario from a file, with errors that name the file, line and column.
+fn scenario_from_file(path: &str) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let s: Scenario = toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
+        format!("{path}:{line}:{col}: {}", e.message())
+    })?;
+    s.validate().map_err(|e| format!("{path}: {e}"))?;
+    Ok(s)
+}
+
+fn scenario_from_lesson(spec: &str) -> Result<Scenario, String> {
+    let (slug, id) = spec.split_once('/').ok_or_else(|| format!("{spec}: expected LESSON/SCENARIO"))?;
+    let lesson = netsplit_lessons::lesson(slug).ok_or_else(|| format!("no lesson `{slug}`"))?;
+    let s = lesson.scenario(id).ok_or_else(|| format!("lesson `{slug}` has no scenario `{id}`"))?;
+    Ok(s.scenario.clone())
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let target = args.first().ok_or("run needs a scenario")?;
+    let mut s = if target.ends_with(".toml") { scenario_from_file(target)? } else { scenario_from_lesson(target)? };
+    if let Some(seed) = flag(args, "--seed")? {
+        s.seed = seed;
+    }
+    let (outcome, runner) = s.run(SimOptions { trace_cap: usize::MAX, check_invariants: true })?;
+    print!("{}", runner.trace().to_text(&s.header()));
+    if outcome.budget_exhausted {
+        println!("# stopped: event budget of {} steps used up", s.max_steps);
+    }
+    Ok(())
+}
+
+fn validate() -> Result<(), String> {
+    let lessons = course().map_err(|errs| errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
+    let errors: Vec<String> = lessons.iter().flat_map(run_scenarios).map(|e| e.to_string()).collect();
+    if !errors.is_empty() {
+        return Err(errors.join("\n"));
+    }
+    let scenarios: usize = lessons.iter().map(|l| l.scenarios.len()).sum();
+    println!("ok: {} lessons, {scenarios} scenarios, every scenario within budget", lessons.len());
+    Ok(())
+}
+
+fn bench(args: &[String]) -> Result<(), String> {
+    let steps = flag(args, "--steps")?.unwrap_or(5_000_000);
+    run_bench(steps / 10); // warm up
+    let mut best = f64::MAX;
+    let mut result = (0, 0, String::new());
+    for _ in 0..3 {
+        let start = Instant::now();
+        result = run_bench(steps);
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    let (done, records, digest) = result;
+    println!(
+        "bench native: 5-node heartbeat, {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
+        best,
+        done as f64 / best / 1e6,
+        records as f64 / best / 1e6
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("validate") => validate(),
+        Some("bench") => bench(&args[1..]),
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
