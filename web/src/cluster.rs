@@ -1,0 +1,12 @@
+//! The live cluster widget and its parts, one component per file.
+
+pub mod event_log;
+pub mod inspector;
+pub mod network_panel;
+pub mod partition_panel;
+pub mod playback;
+pub mod ring;
+pub mod state;
+pub mod widget;
+
+pub use widget::{ClusterWidget, ClusterWidgetProps};

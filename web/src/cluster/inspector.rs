@@ -1,0 +1,81 @@
+//! The node inspector: one node's state, clock and the faults that apply to it.
+
+use netsplit_core::{NodeId, NodeView};
+use yew::prelude::*;
+
+/// The node to show and what its buttons do.
+#[derive(Properties, PartialEq, Clone)]
+pub struct InspectorProps {
+    /// The selected node, if any.
+    pub node: Option<NodeView>,
+    /// Crash or restart.
+    pub on_toggle_crash: Callback<NodeId>,
+    /// Cut it off from everyone.
+    pub on_isolate: Callback<NodeId>,
+    /// Set its clock skew, in microseconds.
+    pub on_skew: Callback<(NodeId, i64)>,
+    /// Set its clock drift, in ppm.
+    pub on_drift: Callback<(NodeId, i64)>,
+}
+
+/// Shows the selected node.
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let Some(v) = props.node.clone() else {
+        return html! {
+            <div class="inspector empty" data-testid="inspector">
+                <p>{"Click a node (or focus it and press Enter) to inspect it. Press C on a node to crash or restart it."}</p>
+            </div>
+        };
+    };
+    let id = v.id;
+    let toggle = {
+        let cb = props.on_toggle_crash.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let isolate = {
+        let cb = props.on_isolate.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let skew = {
+        let cb = props.on_skew.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(ms) = input.value().trim().parse::<f64>() {
+                cb.emit((id, (ms * 1000.0).round() as i64));
+            }
+        })
+    };
+    let drift = {
+        let cb = props.on_drift.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(ppm) = input.value().trim().parse::<i64>() {
+                cb.emit((id, ppm.clamp(-500_000, 500_000)));
+            }
+        })
+    };
+    html! {
+        <div class="inspector" data-testid="inspector" aria-label={format!("Inspector for node {id}")}>
+            <h4>{format!("Node {id}")} <span class={if v.up { "pill up" } else { "pill down" }}>{ if v.up { "up" } else { "crashed" } }</span></h4>
+            <dl>
+                <dt>{"own clock reads"}</dt><dd data-testid="local-clock">{v.local_time.to_string()}</dd>
+                { for v.fields.iter().map(|f| html! { <><dt>{f.name.clone()}</dt><dd>{f.value.clone()}</dd></> }) }
+            </dl>
+            <div class="row">
+                <button data-testid="crash-toggle" onclick={toggle}>{ if v.up { "Crash" } else { "Restart" } }</button>
+                <button onclick={isolate} disabled={!v.up}>{"Isolate"}</button>
+            </div>
+            <div class="row clock">
+                <label>{"skew (ms) "}
+                    <input type="number" step="1" value={format!("{}", v.skew_us as f64 / 1000.0)} onchange={skew}
+                        aria-label={format!("Clock skew of {id} in milliseconds")} />
+                </label>
+                <label>{"drift (ppm) "}
+                    <input type="number" step="1000" value={v.drift_ppm.to_string()} onchange={drift}
+                        aria-label={format!("Clock drift of {id} in parts per million")} />
+                </label>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,174 @@
+//! The cluster drawn as SVG: nodes on a ring, links between them, messages in flight.
+
+use netsplit_core::{InFlight, NodeId, NodeView, SimTime};
+use yew::prelude::*;
+
+/// Drawing area, in SVG user units.
+const WIDTH: f64 = 420.0;
+const HEIGHT: f64 = 300.0;
+const NODE_RADIUS: f64 = 26.0;
+
+/// What the ring shows and what clicking it does.
+#[derive(Properties, PartialEq, Clone)]
+pub struct RingProps {
+    /// Every node.
+    pub nodes: Vec<NodeView>,
+    /// Messages on the wire.
+    pub in_flight: Vec<InFlight>,
+    /// Blocked directions `(from, to)`.
+    pub blocked: Vec<(NodeId, NodeId)>,
+    /// Messages dropped very recently, drawn as a cross where they died.
+    pub recent_drops: Vec<(NodeId, NodeId)>,
+    /// The instant drawn.
+    pub view_time: SimTime,
+    /// The node in the inspector.
+    pub selected: Option<NodeId>,
+    /// Partition group of each node.
+    pub groups: Vec<u8>,
+    /// Draw messages at fixed spots instead of gliding (prefers-reduced-motion).
+    pub reduced_motion: bool,
+    /// A node was clicked or chosen with Enter.
+    pub on_select: Callback<NodeId>,
+    /// C was pressed on a node.
+    pub on_toggle_crash: Callback<NodeId>,
+    /// A link was clicked or chosen with Enter.
+    pub on_toggle_link: Callback<(NodeId, NodeId)>,
+}
+
+/// The position of node `i` of `n` on the ring.
+pub fn node_position(i: u32, n: u32) -> (f64, f64) {
+    let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
+    let r = if n <= 2 { 140.0 } else { 110.0 };
+    let start = if n == 2 { std::f64::consts::PI } else { -std::f64::consts::FRAC_PI_2 };
+    let angle = start + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
+    (cx + r * angle.cos(), cy + r * angle.sin())
+}
+
+/// Where a message is drawn: along its link by how much of its latency has passed,
+/// shifted sideways so the two directions of a link do not overlap.
+pub fn message_position(m: &InFlight, n: u32, now: SimTime, reduced_motion: bool) -> (f64, f64) {
+    let (ax, ay) = node_position(m.from.0, n);
+    let (bx, by) = node_position(m.to.0, n);
+    let total = m.deliver_at.0.saturating_sub(m.sent_at.0).max(1) as f64;
+    let done = now.0.saturating_sub(m.sent_at.0) as f64;
+    let f = if reduced_motion { 0.5 } else { (done / total).clamp(0.0, 1.0) };
+    let f = 0.12 + 0.76 * f; // start and end at the node's rim, not its centre
+    let (dx, dy) = (bx - ax, by - ay);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let side = if m.from < m.to { 7.0 } else { -7.0 };
+    (ax + dx * f - dy / len * side, ay + dy * f + dx / len * side)
+}
+
+/// The SVG ring.
+#[function_component(Ring)]
+pub fn ring(props: &RingProps) -> Html {
+    let n = props.nodes.len() as u32;
+    let mut links = Vec::new();
+    for a in 0..n {
+        for b in (a + 1)..n {
+            let (a, b) = (NodeId(a), NodeId(b));
+            let ab = props.blocked.contains(&(a, b));
+            let ba = props.blocked.contains(&(b, a));
+            let (x1, y1) = node_position(a.0, n);
+            let (x2, y2) = node_position(b.0, n);
+            let (class, state) = match (ab, ba) {
+                (true, true) => ("link cut", "cut".to_string()),
+                (true, false) => ("link oneway", format!("one way: {b} hears nothing from {a}")),
+                (false, true) => ("link oneway", format!("one way: {a} hears nothing from {b}")),
+                (false, false) => ("link", "connected".to_string()),
+            };
+            let label = format!("Link {a}–{b}: {state}. Press Enter to {}.", if ab || ba { "repair" } else { "cut" });
+            let onclick = {
+                let cb = props.on_toggle_link.clone();
+                Callback::from(move |_: MouseEvent| cb.emit((a, b)))
+            };
+            let onkeydown = {
+                let cb = props.on_toggle_link.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        cb.emit((a, b));
+                    }
+                })
+            };
+            links.push(html! {
+                <g class={class} role="button" tabindex="0" aria-label={label.clone()} data-testid={format!("link-{}-{}", a.0, b.0)} {onclick} {onkeydown}>
+                    <title>{label}</title>
+                    <line class="link-hit" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                    <line class="link-line" x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
+                </g>
+            });
+        }
+    }
+
+    let messages = props.in_flight.iter().filter(|m| m.to.0 < n && m.from.0 < n).map(|m| {
+        let (x, y) = message_position(m, n, props.view_time, props.reduced_motion);
+        html! {
+            <g class="message" data-testid="message">
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+                <title>{format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)}</title>
+            </g>
+        }
+    });
+
+    let drops = props.recent_drops.iter().filter(|(a, b)| a.0 < n && b.0 < n).map(|(a, b)| {
+        let (ax, ay) = node_position(a.0, n);
+        let (bx, by) = node_position(b.0, n);
+        let (x, y) = (ax + (bx - ax) * 0.6, ay + (by - ay) * 0.6);
+        html! { <text class="drop-mark" x={format!("{x:.1}")} y={format!("{y:.1}")} aria-hidden="true">{"✕"}</text> }
+    });
+
+    let nodes = props.nodes.iter().map(|v| {
+        let id = v.id;
+        let (x, y) = node_position(id.0, n);
+        let group = props.groups.get(id.index()).copied().unwrap_or(0);
+        let mut class = classes!("node", format!("group-{group}"));
+        if !v.up {
+            class.push("down");
+        }
+        if props.selected == Some(id) {
+            class.push("selected");
+        }
+        let label = format!(
+            "Node {id}{}, {}. Enter to inspect, C to {}.",
+            if v.badge.is_empty() { String::new() } else { format!(" ({})", v.badge) },
+            if v.up { "up" } else { "crashed" },
+            if v.up { "crash" } else { "restart" }
+        );
+        let onclick = {
+            let cb = props.on_select.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(id))
+        };
+        let onkeydown = {
+            let select = props.on_select.clone();
+            let crash = props.on_toggle_crash.clone();
+            Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                "Enter" | " " => {
+                    e.prevent_default();
+                    select.emit(id);
+                }
+                "c" | "C" => crash.emit(id),
+                _ => {}
+            })
+        };
+        html! {
+            <g {class} role="button" tabindex="0" aria-label={label} aria-pressed={(props.selected == Some(id)).to_string()}
+               data-testid={format!("node-{}", id.0)} {onclick} {onkeydown}>
+                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={NODE_RADIUS.to_string()} />
+                <text class="node-id" x={format!("{x:.1}")} y={format!("{:.1}", y + 1.0)}>{id.to_string()}</text>
+                <text class="node-badge" x={format!("{x:.1}")} y={format!("{:.1}", y + NODE_RADIUS + 16.0)}>
+                    { if v.up { v.badge.clone() } else { "crashed".to_string() } }
+                </text>
+            </g>
+        }
+    });
+
+    html! {
+        <svg class="ring" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label="Cluster: nodes, links and messages in flight">
+            { for links }
+            { for messages }
+            { for drops }
+            { for nodes }
+        </svg>
+    }
+}

@@ -1,0 +1,199 @@
+//! The live cluster widget: a ring of nodes, controls, inspector and log around one simulation.
+
+use super::event_log::{EventLog, LogLine};
+use super::inspector::Inspector;
+use super::network_panel::NetworkPanel;
+use super::partition_panel::PartitionPanel;
+use super::playback::Playback;
+use super::ring::Ring;
+use super::state::{Action, ClusterState};
+use gloo_render::{request_animation_frame, AnimationFrame};
+use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario};
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// How many log lines to render.
+const LOG_LINES: usize = 150;
+/// Drops this recent (simulated µs) are drawn as a cross.
+const RECENT_DROP_US: u64 = 20_000;
+
+/// What the widget runs and how it is introduced.
+#[derive(Properties, PartialEq, Clone)]
+pub struct ClusterWidgetProps {
+    /// The scenario to run.
+    pub scenario: Scenario,
+    /// An id for tests and links (the scenario id in a lesson).
+    #[prop_or_default]
+    pub id: AttrValue,
+    /// A heading.
+    #[prop_or_default]
+    pub title: AttrValue,
+    /// What to try.
+    #[prop_or_default]
+    pub description: AttrValue,
+}
+
+/// True if the learner asked the system for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
+
+/// Keeps requesting animation frames, dispatching a tick with the real time between them.
+fn animate(slot: FrameSlot, dispatch: UseReducerDispatcher<ClusterState>, last_ms: Option<f64>) {
+    let next = slot.clone();
+    let frame = request_animation_frame(move |now_ms| {
+        let real_ms = last_ms.map_or(16.0, |l| now_ms - l);
+        dispatch.dispatch(Action::Tick { real_ms });
+        animate(next, dispatch, Some(now_ms));
+    });
+    *slot.borrow_mut() = Some(frame);
+}
+
+fn log_kind(kind: &EventKind) -> &'static str {
+    match kind {
+        EventKind::Sent { .. } => "send",
+        EventKind::Delivered { .. } => "recv",
+        EventKind::Dropped { .. } => "drop",
+        EventKind::TimerFired { .. } => "timer",
+        EventKind::Crashed { .. } | EventKind::Restarted { .. } | EventKind::Partitioned { .. } | EventKind::Healed { .. } => "fault",
+        EventKind::Configured { .. } => "config",
+        EventKind::Note { .. } => "note",
+        EventKind::Violation { .. } => "violation",
+    }
+}
+
+/// The widget.
+#[function_component(ClusterWidget)]
+pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
+    let state = {
+        let scenario = props.scenario.clone();
+        use_reducer(move || ClusterState::new(scenario, prefers_reduced_motion()))
+    };
+    {
+        // A new scenario from the parent (the playground's pickers) starts a new run.
+        let (dispatcher, current) = (state.dispatcher(), state.scenario.clone());
+        use_effect_with(props.scenario.clone(), move |s| {
+            if *s != current {
+                dispatcher.dispatch(Action::Reconfigure(Box::new(s.clone())));
+            }
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.playing, move |playing| {
+            let slot: FrameSlot = Rc::default();
+            if *playing {
+                animate(slot.clone(), dispatcher, None);
+            }
+            move || drop(slot.borrow_mut().take())
+        });
+    }
+
+    let d = state.dispatcher();
+    let cb = |f: fn(()) -> Action| {
+        let d = d.clone();
+        Callback::from(move |x: ()| d.dispatch(f(x)))
+    };
+    let on_play = cb(|_| Action::Play);
+    let on_pause = cb(|_| Action::Pause);
+    let on_step = cb(|_| Action::Step);
+    let on_reset = cb(|_| Action::Reset);
+    let on_heal = cb(|_| Action::Inject(Fault::Heal));
+    let on_seek = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::Seek(s))) };
+    let on_seed = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSeed(s))) };
+    let on_speed = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSpeed(s))) };
+    let on_select = {
+        let (d, selected) = (d.clone(), state.selected);
+        Callback::from(move |n: NodeId| d.dispatch(Action::Select(if selected == Some(n) { None } else { Some(n) })))
+    };
+    let on_toggle_crash = { let d = d.clone(); Callback::from(move |n| d.dispatch(Action::ToggleCrash(n))) };
+    let on_toggle_link = { let d = d.clone(); Callback::from(move |(a, b)| d.dispatch(Action::ToggleLink(a, b))) };
+    let on_isolate = { let d = d.clone(); Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node }))) };
+    let on_skew = { let d = d.clone(); Callback::from(move |(node, skew_us)| d.dispatch(Action::Inject(Fault::ClockSkew { node, skew_us }))) };
+    let on_drift = { let d = d.clone(); Callback::from(move |(node, drift_ppm)| d.dispatch(Action::Inject(Fault::ClockDrift { node, drift_ppm }))) };
+    let on_move = { let d = d.clone(); Callback::from(move |(n, g)| d.dispatch(Action::MoveToGroup(n, g))) };
+    let on_network = { let d = d.clone(); Callback::from(move |c| d.dispatch(Action::SetNetwork(c))) };
+
+    let sim = state.sim.borrow();
+    let nodes = sim.node_views();
+    let in_flight = sim.in_flight();
+    let blocked: Vec<_> = sim.network().blocked().collect();
+    let events = sim.trace().events();
+    let recent_drops = events
+        .iter()
+        .rev()
+        .take_while(|e| e.at.0 + RECENT_DROP_US >= state.view_time.0)
+        .filter_map(|e| match &e.kind {
+            EventKind::Dropped { from, to, .. } => Some((*from, *to)),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    let lines = events
+        .iter()
+        .rev()
+        .take(LOG_LINES)
+        .map(|e| LogLine { step: e.step, text: e.to_string(), kind: log_kind(&e.kind) })
+        .collect::<Vec<_>>();
+    let violations = sim.violations();
+    let net = *sim.network().default_config();
+    let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
+    let step = sim.steps();
+    let total = sim.trace().recorded();
+    drop(sim);
+
+    let params = match &state.scenario.protocol {
+        ProtocolSpec::TwoGenerals(p) => {
+            let rounds_now = p.rounds;
+            let (d, scenario, p) = (d.clone(), state.scenario.clone(), p.clone());
+            let onchange = Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                if let Ok(rounds) = input.value().parse::<u32>() {
+                    let mut s = scenario.clone();
+                    s.protocol = ProtocolSpec::TwoGenerals(netsplit_core::protocols::two_generals::TwoGenerals { rounds, ..p.clone() });
+                    d.dispatch(Action::Reconfigure(Box::new(s)));
+                }
+            });
+            html! {
+                <label class="param">{"Rounds (messages in the exchange) "}
+                    <input type="number" min="1" max="10" value={rounds_now.to_string()} {onchange} data-testid="rounds" />
+                </label>
+            }
+        }
+        ProtocolSpec::Heartbeat(_) => html! {},
+    };
+
+    html! {
+        <section class="cluster-widget" data-testid="cluster-widget" data-scenario={props.id.clone()}
+            aria-label={format!("Live cluster: {}", props.title)}>
+            if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
+            if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
+            {params}
+            if !violations.is_empty() {
+                <div class="violation-banner" role="alert" data-testid="violation">
+                    { for violations.iter().map(|v| html! { <p><strong>{format!("Invariant broken: {}", v.invariant)}</strong>{format!(" — {}", v.detail)}</p> }) }
+                </div>
+            }
+            if let Some(e) = &state.error { <p class="error" role="alert">{e.clone()}</p> }
+            <div class="cw-main">
+                <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} view_time={state.view_time}
+                    selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
+                    {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
+                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} />
+            </div>
+            <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
+                now={state.view_time} seed={state.scenario.seed} speed={state.speed_us_per_ms}
+                {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
+            <div class="cw-panels">
+                <NetworkPanel config={net} on_change={on_network} />
+                <PartitionPanel groups={state.groups.clone()} {on_move} {on_heal} />
+            </div>
+            <EventLog {lines} {total} />
+            <p class="sr-only" aria-live="polite" data-testid="status">{state.status.clone()}</p>
+        </section>
+    }
+}

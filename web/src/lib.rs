@@ -1,0 +1,13 @@
+//! # netsplit-web
+//!
+//! The Yew front end. It holds no protocol logic: lessons come from
+//! `netsplit-lessons`, simulation from `netsplit-core`; this crate only shows
+//! them and turns clicks and keys into actions.
+
+pub mod app;
+pub mod cluster;
+pub mod pages;
+pub mod route;
+
+pub use app::App;
+pub use cluster::{ClusterWidget, ClusterWidgetProps};

@@ -1,0 +1,6 @@
+//! The app's pages, one component per file.
+
+pub mod bench_page;
+pub mod home;
+pub mod lesson_page;
+pub mod playground;

@@ -1,0 +1,56 @@
+//! Hash routes (`#/lesson/two-generals`), so a static host serves every page from one file.
+
+/// A page of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// The course map.
+    Home,
+    /// One lesson, by slug.
+    Lesson(String),
+    /// Free play with any protocol.
+    Playground,
+    /// The in-browser benchmark.
+    Bench,
+    /// Anything else.
+    NotFound(String),
+}
+
+impl Route {
+    /// Parses a location hash such as `#/lesson/two-generals`.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/').trim_end_matches('/');
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            [] => Route::Home,
+            ["lesson", slug] => Route::Lesson((*slug).to_string()),
+            ["playground"] => Route::Playground,
+            ["bench"] => Route::Bench,
+            _ => Route::NotFound(path.to_string()),
+        }
+    }
+
+    /// The hash that leads here.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home => "#/".into(),
+            Route::Lesson(slug) => format!("#/lesson/{slug}"),
+            Route::Playground => "#/playground".into(),
+            Route::Bench => "#/bench".into(),
+            Route::NotFound(p) => format!("#/{p}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_round_trip_through_their_hash() {
+        for r in [Route::Home, Route::Lesson("two-generals".into()), Route::Playground, Route::Bench] {
+            assert_eq!(Route::parse(&r.href()), r);
+        }
+        assert_eq!(Route::parse(""), Route::Home);
+        assert_eq!(Route::parse("#/nope/x"), Route::NotFound("nope/x".into()));
+    }
+}
