@@ -32,13 +32,21 @@ fn render(md: &str) -> Vec<Segment> {
             (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
                 if WIDGET_FENCES.contains(&info.trim()) =>
             {
-                widget = Some((info.trim().to_string(), String::new(), line_of(md, range.start)));
+                widget = Some((
+                    info.trim().to_string(),
+                    String::new(),
+                    line_of(md, range.start),
+                ));
             }
             (Some((_, body, _)), Event::Text(t)) => body.push_str(&t),
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 let (kind, id, line) = widget.take().unwrap_or_default();
                 flush(&mut pending, &mut segments);
-                segments.push(Segment::Widget { kind, id: id.trim().to_string(), line });
+                segments.push(Segment::Widget {
+                    kind,
+                    id: id.trim().to_string(),
+                    line,
+                });
             }
             (Some(_), _) => {}
             (None, e) => pending.push(e),
@@ -71,7 +79,11 @@ fn main() {
     let mut code = String::from("/// Every lesson's files, embedded at build time.\npub(crate) static SOURCES: &[Source] = &[\n");
     let mut failed = false;
     for dir in &dirs {
-        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let toml_path = dir.join("lesson.toml");
         let md_path = dir.join("lesson.md");
         println!("cargo::rerun-if-changed={}", toml_path.display());
@@ -89,7 +101,11 @@ fn main() {
             }
             failed = true;
         }
-        let _ = write!(code, "    Source {{ dir: {name:?}, toml: include_str!({:?}), body: &[", toml_path.display().to_string());
+        let _ = write!(
+            code,
+            "    Source {{ dir: {name:?}, toml: include_str!({:?}), body: &[",
+            toml_path.display().to_string()
+        );
         for seg in body {
             match seg {
                 Segment::Html(h) => {

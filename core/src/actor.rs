@@ -27,7 +27,10 @@ pub struct Field {
 impl Field {
     /// A field from anything printable.
     pub fn new(name: &str, value: impl ToString) -> Self {
-        Field { name: name.to_string(), value: value.to_string() }
+        Field {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
     }
 }
 
@@ -90,12 +93,22 @@ pub trait Protocol: Clone + 'static {
     );
 
     /// The values the node inspector shows; `volatile` is `None` while crashed.
-    fn inspect(&self, _id: NodeId, _durable: &Self::Durable, _volatile: Option<&Self::Volatile>) -> Vec<Field> {
+    fn inspect(
+        &self,
+        _id: NodeId,
+        _durable: &Self::Durable,
+        _volatile: Option<&Self::Volatile>,
+    ) -> Vec<Field> {
         Vec::new()
     }
 
     /// A short badge drawn on the node (a role, a name); empty for none.
-    fn badge(&self, _id: NodeId, _durable: &Self::Durable, _volatile: Option<&Self::Volatile>) -> String {
+    fn badge(
+        &self,
+        _id: NodeId,
+        _durable: &Self::Durable,
+        _volatile: Option<&Self::Volatile>,
+    ) -> String {
         String::new()
     }
 
@@ -113,10 +126,21 @@ pub trait Protocol: Clone + 'static {
 /// An effect a handler asked for; applied by the simulator after the handler returns.
 #[derive(Debug)]
 pub(crate) enum Effect<P: Protocol> {
-    Send { to: NodeId, msg: P::Msg },
-    SetTimer { id: TimerId, after_local: SimDuration, timer: P::Timer },
-    CancelTimer { id: TimerId },
-    Note { text: String },
+    Send {
+        to: NodeId,
+        msg: P::Msg,
+    },
+    SetTimer {
+        id: TimerId,
+        after_local: SimDuration,
+        timer: P::Timer,
+    },
+    CancelTimer {
+        id: TimerId,
+    },
+    Note {
+        text: String,
+    },
 }
 
 /// What a handler may do: read its clock and identity, draw randomness, and emit effects.
@@ -165,7 +189,10 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn broadcast(&mut self, msg: P::Msg) {
         for to in (0..self.cluster_size).map(NodeId) {
             if to != self.id {
-                self.effects.push(Effect::Send { to, msg: msg.clone() });
+                self.effects.push(Effect::Send {
+                    to,
+                    msg: msg.clone(),
+                });
             }
         }
     }
@@ -174,7 +201,11 @@ impl<P: Protocol> Ctx<'_, P> {
     pub fn set_timer(&mut self, after: SimDuration, timer: P::Timer) -> TimerId {
         let id = TimerId(*self.next_timer);
         *self.next_timer += 1;
-        self.effects.push(Effect::SetTimer { id, after_local: after, timer });
+        self.effects.push(Effect::SetTimer {
+            id,
+            after_local: after,
+            timer,
+        });
         id
     }
 

@@ -38,7 +38,8 @@ impl Clock {
     /// What the clock reads at true time `t`.
     pub fn read(&self, t: SimTime) -> LocalTime {
         let elapsed = i128::from(t.0) - i128::from(self.base_sim_us);
-        let local = i128::from(self.base_local_us) + elapsed * (PPM + i128::from(self.drift_ppm)) / PPM;
+        let local =
+            i128::from(self.base_local_us) + elapsed * (PPM + i128::from(self.drift_ppm)) / PPM;
         LocalTime(local.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
     }
 

@@ -91,7 +91,10 @@ impl Fault {
             | Fault::Isolate { node }
             | Fault::ClockSkew { node, .. }
             | Fault::ClockDrift { node, .. } => vec![*node],
-            Fault::OneWay { from: a, to: b } | Fault::Cut { a, b } | Fault::Repair { a, b } | Fault::Link { a, b, .. } => {
+            Fault::OneWay { from: a, to: b }
+            | Fault::Cut { a, b }
+            | Fault::Repair { a, b }
+            | Fault::Link { a, b, .. } => {
                 vec![*a, *b]
             }
             Fault::Partition { groups } => groups.iter().flatten().copied().collect(),
@@ -102,7 +105,10 @@ impl Fault {
     /// Checks the fault against a cluster of `size` nodes.
     pub fn validate(&self, size: u32) -> Result<(), String> {
         if let Some(bad) = self.nodes().into_iter().find(|n| n.0 >= size) {
-            return Err(format!("names node {bad}, but the cluster has only {size} nodes (n0..n{})", size.saturating_sub(1)));
+            return Err(format!(
+                "names node {bad}, but the cluster has only {size} nodes (n0..n{})",
+                size.saturating_sub(1)
+            ));
         }
         if let Fault::Network { config } | Fault::Link { config, .. } = self {
             config.validate()?;
@@ -157,25 +163,45 @@ pub fn random_plan(rng: &mut Rng, cfg: &NemesisConfig) -> Vec<PlannedFault> {
                 }
                 Fault::Partition { groups }
             }
-            3 => Fault::OneWay { from: node(rng), to: node(rng) },
+            3 => Fault::OneWay {
+                from: node(rng),
+                to: node(rng),
+            },
             4 => Fault::Heal,
             5 => Fault::Isolate { node: node(rng) },
             _ => Fault::Network {
                 config: NetConfig {
                     latency_us_min: rng.between(100, 5_000),
                     latency_us_max: rng.between(5_000, 50_000),
-                    drop: Ratio { num: rng.below(u64::from(cfg.max_drop.num) + 1) as u32, den: cfg.max_drop.den },
-                    duplicate: Ratio { num: rng.below(3) as u32, den: 10 },
+                    drop: Ratio {
+                        num: rng.below(u64::from(cfg.max_drop.num) + 1) as u32,
+                        den: cfg.max_drop.den,
+                    },
+                    duplicate: Ratio {
+                        num: rng.below(3) as u32,
+                        den: 10,
+                    },
                 },
             },
         };
         plan.push(PlannedFault { at_us, fault });
     }
     plan.sort_by_key(|p| p.at_us);
-    plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Heal });
-    plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Network { config: NetConfig::default() } });
+    plan.push(PlannedFault {
+        at_us: cfg.horizon_us,
+        fault: Fault::Heal,
+    });
+    plan.push(PlannedFault {
+        at_us: cfg.horizon_us,
+        fault: Fault::Network {
+            config: NetConfig::default(),
+        },
+    });
     for id in 0..cfg.nodes {
-        plan.push(PlannedFault { at_us: cfg.horizon_us, fault: Fault::Restart { node: NodeId(id) } });
+        plan.push(PlannedFault {
+            at_us: cfg.horizon_us,
+            fault: Fault::Restart { node: NodeId(id) },
+        });
     }
     plan
 }
@@ -192,17 +218,33 @@ mod tests {
 
     #[test]
     fn random_plan_is_seeded_and_ends_healed() {
-        let cfg = NemesisConfig { nodes: 5, horizon_us: 1_000_000, faults: 20, max_drop: Ratio::percent(30) };
+        let cfg = NemesisConfig {
+            nodes: 5,
+            horizon_us: 1_000_000,
+            faults: 20,
+            max_drop: Ratio::percent(30),
+        };
         let a = random_plan(&mut Rng::new(9), &cfg);
         assert_eq!(a, random_plan(&mut Rng::new(9), &cfg));
         assert!(a.iter().all(|p| p.fault.validate(5).is_ok()));
-        assert_eq!(a.iter().rev().take(5).filter(|p| matches!(p.fault, Fault::Restart { .. })).count(), 5);
+        assert_eq!(
+            a.iter()
+                .rev()
+                .take(5)
+                .filter(|p| matches!(p.fault, Fault::Restart { .. }))
+                .count(),
+            5
+        );
     }
 
     #[test]
     fn faults_read_from_toml() {
-        let p: PlannedFault = toml::from_str("at_us = 10\nfault = { kind = \"crash\", node = 1 }").unwrap();
+        let p: PlannedFault =
+            toml::from_str("at_us = 10\nfault = { kind = \"crash\", node = 1 }").unwrap();
         assert_eq!(p.fault, Fault::Crash { node: NodeId(1) });
-        assert!(toml::from_str::<PlannedFault>("at_us = 10\nfault = { kind = \"crash\", nod = 1 }").is_err());
+        assert!(toml::from_str::<PlannedFault>(
+            "at_us = 10\nfault = { kind = \"crash\", nod = 1 }"
+        )
+        .is_err());
     }
 }

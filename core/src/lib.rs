@@ -40,8 +40,8 @@ pub mod testkit;
 pub mod time;
 pub mod trace;
 
-pub use clock::ClockSetting;
 pub use actor::{Ctx, Field, NodeRef, Protocol, Violation};
+pub use clock::ClockSetting;
 pub use fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 pub use id::{MsgId, NodeId, TimerId};
 pub use net::{NetConfig, Network};

@@ -25,7 +25,12 @@ pub struct NetConfig {
 
 impl Default for NetConfig {
     fn default() -> Self {
-        NetConfig { latency_us_min: 5_000, latency_us_max: 15_000, drop: Ratio::ZERO, duplicate: Ratio::ZERO }
+        NetConfig {
+            latency_us_min: 5_000,
+            latency_us_max: 15_000,
+            drop: Ratio::ZERO,
+            duplicate: Ratio::ZERO,
+        }
     }
 }
 
@@ -39,7 +44,8 @@ impl NetConfig {
             ));
         }
         Ratio::new(self.drop.num, self.drop.den).map_err(|e| format!("drop: {e}"))?;
-        Ratio::new(self.duplicate.num, self.duplicate.den).map_err(|e| format!("duplicate: {e}"))?;
+        Ratio::new(self.duplicate.num, self.duplicate.den)
+            .map_err(|e| format!("duplicate: {e}"))?;
         Ok(())
     }
 }
@@ -56,7 +62,12 @@ pub struct Network {
 impl Network {
     /// A fully connected network of `size` nodes where every link behaves like `default`.
     pub fn new(size: u32, default: NetConfig) -> Self {
-        Network { size, default, links: BTreeMap::new(), blocked: BTreeSet::new() }
+        Network {
+            size,
+            default,
+            links: BTreeMap::new(),
+            blocked: BTreeSet::new(),
+        }
     }
 
     /// How messages from `from` to `to` behave.
@@ -157,7 +168,11 @@ mod tests {
 
     #[test]
     fn inverted_latency_range_is_rejected() {
-        let cfg = NetConfig { latency_us_min: 10, latency_us_max: 5, ..NetConfig::default() };
+        let cfg = NetConfig {
+            latency_us_min: 10,
+            latency_us_max: 5,
+            ..NetConfig::default()
+        };
         assert!(cfg.validate().unwrap_err().contains("latency_us_min"));
     }
 }

@@ -49,13 +49,21 @@ pub(crate) struct EventQueue<E> {
 
 impl<E> EventQueue<E> {
     pub(crate) fn new() -> Self {
-        EventQueue { heap: BinaryHeap::new(), next_seq: 0 }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+        }
     }
 
     pub(crate) fn push(&mut self, at: SimTime, class: Class, item: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, class, seq, item });
+        self.heap.push(Entry {
+            at,
+            class,
+            seq,
+            item,
+        });
     }
 
     pub(crate) fn pop(&mut self) -> Option<(SimTime, E)> {
@@ -70,7 +78,6 @@ impl<E> EventQueue<E> {
     pub(crate) fn items_with_time(&self) -> impl Iterator<Item = (SimTime, &E)> {
         self.heap.iter().map(|e| (e.at, &e.item))
     }
-
 }
 
 #[cfg(test)]

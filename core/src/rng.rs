@@ -123,7 +123,10 @@ impl Ratio {
 
     /// `p` percent (clamped to 100).
     pub fn percent(p: u32) -> Self {
-        Ratio { num: p.min(100), den: 100 }
+        Ratio {
+            num: p.min(100),
+            den: 100,
+        }
     }
 
     /// The ratio as a whole percentage, rounded down (for display only).
@@ -202,7 +205,9 @@ mod tests {
     #[test]
     fn chance_matches_its_ratio_roughly() {
         let mut r = Rng::new(3);
-        let hits = (0..100_000).filter(|_| r.chance(Ratio::new(1, 4).unwrap())).count();
+        let hits = (0..100_000)
+            .filter(|_| r.chance(Ratio::new(1, 4).unwrap()))
+            .count();
         assert!((23_000..27_000).contains(&hits), "hits = {hits}");
         assert!(!Rng::new(3).chance(Ratio::ZERO));
     }

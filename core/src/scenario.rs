@@ -32,7 +32,10 @@ impl ProtocolSpec {
 
     /// Every protocol with default parameters, for the playground's picker.
     pub fn all_defaults() -> Vec<ProtocolSpec> {
-        vec![ProtocolSpec::Heartbeat(Heartbeat::default()), ProtocolSpec::TwoGenerals(TwoGenerals::default())]
+        vec![
+            ProtocolSpec::Heartbeat(Heartbeat::default()),
+            ProtocolSpec::TwoGenerals(TwoGenerals::default()),
+        ]
     }
 
     /// The node counts the protocol supports.
@@ -99,19 +102,32 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), String> {
         let (lo, hi) = self.protocol.node_range();
         if !(lo..=hi).contains(&self.nodes) {
-            return Err(format!("{} needs {lo}..={hi} nodes, not {}", self.protocol.name(), self.nodes));
+            return Err(format!(
+                "{} needs {lo}..={hi} nodes, not {}",
+                self.protocol.name(),
+                self.nodes
+            ));
         }
         match &self.protocol {
             ProtocolSpec::TwoGenerals(p) => p.validate(self.nodes)?,
             ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
         }
-        self.network.validate().map_err(|e| format!("network: {e}"))?;
+        self.network
+            .validate()
+            .map_err(|e| format!("network: {e}"))?;
         for (i, c) in self.clocks.iter().enumerate() {
-            let as_fault = Fault::ClockDrift { node: c.node, drift_ppm: c.drift_ppm };
-            as_fault.validate(self.nodes).map_err(|e| format!("clocks[{i}]: {e}"))?;
+            let as_fault = Fault::ClockDrift {
+                node: c.node,
+                drift_ppm: c.drift_ppm,
+            };
+            as_fault
+                .validate(self.nodes)
+                .map_err(|e| format!("clocks[{i}]: {e}"))?;
         }
         for (i, f) in self.faults.iter().enumerate() {
-            f.fault.validate(self.nodes).map_err(|e| format!("faults[{i}]: {e}"))?;
+            f.fault
+                .validate(self.nodes)
+                .map_err(|e| format!("faults[{i}]: {e}"))?;
         }
         if self.max_steps == 0 {
             return Err("max_steps must be more than 0".into());
@@ -137,7 +153,8 @@ impl Scenario {
     pub fn run(&self, opts: SimOptions) -> Result<(Outcome, Box<dyn Runner>), String> {
         let mut r = self.runner(opts)?;
         r.run_until(SimTime(self.duration_us), self.max_steps);
-        let budget_exhausted = r.steps() >= self.max_steps && r.next_event_time().is_some_and(|t| t.0 <= self.duration_us);
+        let budget_exhausted = r.steps() >= self.max_steps
+            && r.next_event_time().is_some_and(|t| t.0 <= self.duration_us);
         let outcome = Outcome {
             steps: r.steps(),
             end: r.now(),
@@ -150,7 +167,12 @@ impl Scenario {
 
     /// The header line of this scenario's trace text.
     pub fn header(&self) -> String {
-        format!("netsplit trace v1 · protocol {} · nodes {} · seed {}", self.protocol.name(), self.nodes, self.seed)
+        format!(
+            "netsplit trace v1 · protocol {} · nodes {} · seed {}",
+            self.protocol.name(),
+            self.nodes,
+            self.seed
+        )
     }
 }
 

@@ -27,13 +27,27 @@ pub struct SimOptions {
 
 impl Default for SimOptions {
     fn default() -> Self {
-        SimOptions { trace_cap: 100_000, check_invariants: true }
+        SimOptions {
+            trace_cap: 100_000,
+            check_invariants: true,
+        }
     }
 }
 
 enum Pending<P: Protocol> {
-    Deliver { from: NodeId, to: NodeId, id: MsgId, msg: P::Msg, sent_at: SimTime },
-    Timer { node: NodeId, id: TimerId, incarnation: u32, timer: P::Timer },
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        id: MsgId,
+        msg: P::Msg,
+        sent_at: SimTime,
+    },
+    Timer {
+        node: NodeId,
+        id: TimerId,
+        incarnation: u32,
+        timer: P::Timer,
+    },
     Fault(Fault),
 }
 
@@ -156,7 +170,11 @@ impl<P: Protocol> Sim<P> {
     /// Schedules faults at their planned times.
     pub fn schedule(&mut self, plan: &[PlannedFault]) {
         for p in plan {
-            self.queue.push(SimTime(p.at_us), Class::Fault, Pending::Fault(p.fault.clone()));
+            self.queue.push(
+                SimTime(p.at_us),
+                Class::Fault,
+                Pending::Fault(p.fault.clone()),
+            );
         }
     }
 
@@ -197,7 +215,9 @@ impl<P: Protocol> Sim<P> {
 
     /// True if `node` is running.
     pub fn is_up(&self, node: NodeId) -> bool {
-        self.nodes.get(node.index()).is_some_and(|n| n.volatile.is_some())
+        self.nodes
+            .get(node.index())
+            .is_some_and(|n| n.volatile.is_some())
     }
 
     /// When the next event is due, if any.
@@ -210,7 +230,11 @@ impl<P: Protocol> Sim<P> {
         self.nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| NodeRef { id: NodeId(i as u32), durable: &n.durable, volatile: n.volatile.as_ref() })
+            .map(|(i, n)| NodeRef {
+                id: NodeId(i as u32),
+                durable: &n.durable,
+                volatile: n.volatile.as_ref(),
+            })
             .collect()
     }
 
@@ -240,7 +264,13 @@ impl<P: Protocol> Sim<P> {
             .queue
             .items_with_time()
             .filter_map(|(deliver_at, p)| match p {
-                Pending::Deliver { from, to, id, msg, sent_at } => Some(InFlight {
+                Pending::Deliver {
+                    from,
+                    to,
+                    id,
+                    msg,
+                    sent_at,
+                } => Some(InFlight {
                     msg: *id,
                     from: *from,
                     to: *to,
@@ -258,9 +288,17 @@ impl<P: Protocol> Sim<P> {
     /// Runs one event. Returns false when nothing is left to do.
     pub fn step(&mut self) -> bool {
         loop {
-            let Some((at, item)) = self.queue.pop() else { return false };
+            let Some((at, item)) = self.queue.pop() else {
+                return false;
+            };
             // Timers of a crashed incarnation, or cancelled ones, are not events at all.
-            if let Pending::Timer { node, id, incarnation, .. } = &item {
+            if let Pending::Timer {
+                node,
+                id,
+                incarnation,
+                ..
+            } = &item
+            {
                 let n = &self.nodes[node.index()];
                 if n.incarnation != *incarnation || n.volatile.is_none() || !n.timers.contains(id) {
                     continue;
@@ -269,8 +307,16 @@ impl<P: Protocol> Sim<P> {
             self.now = at;
             self.steps += 1;
             match item {
-                Pending::Deliver { from, to, id, msg, sent_at } => self.deliver(from, to, id, msg, sent_at),
-                Pending::Timer { node, id, timer, .. } => self.fire(node, id, timer),
+                Pending::Deliver {
+                    from,
+                    to,
+                    id,
+                    msg,
+                    sent_at,
+                } => self.deliver(from, to, id, msg, sent_at),
+                Pending::Timer {
+                    node, id, timer, ..
+                } => self.fire(node, id, timer),
                 Pending::Fault(f) => self.apply_fault(&f),
             }
             if self.opts.check_invariants && self.protocol.has_invariants() {
@@ -321,17 +367,48 @@ impl<P: Protocol> Sim<P> {
         };
         let label = self.label(&msg);
         if let Some(reason) = reason {
-            self.trace.record(self.steps, self.now, EventKind::Dropped { from, to, msg: id, label, reason }, content);
+            self.trace.record(
+                self.steps,
+                self.now,
+                EventKind::Dropped {
+                    from,
+                    to,
+                    msg: id,
+                    label,
+                    reason,
+                },
+                content,
+            );
             return;
         }
-        self.trace.record(self.steps, self.now, EventKind::Delivered { from, to, msg: id, label, sent_at }, content);
+        self.trace.record(
+            self.steps,
+            self.now,
+            EventKind::Delivered {
+                from,
+                to,
+                msg: id,
+                label,
+                sent_at,
+            },
+            content,
+        );
         self.with_node(to, |p, d, v, ctx| p.on_message(d, v, from, msg, ctx));
     }
 
     fn fire(&mut self, node: NodeId, id: TimerId, timer: P::Timer) {
         self.nodes[node.index()].timers.retain(|t| *t != id);
         let label = self.label(&timer);
-        self.trace.record(self.steps, self.now, EventKind::TimerFired { node, timer: id, label }, stable_hash(&timer));
+        self.trace.record(
+            self.steps,
+            self.now,
+            EventKind::TimerFired {
+                node,
+                timer: id,
+                label,
+            },
+            stable_hash(&timer),
+        );
         self.with_node(node, |p, d, v, ctx| p.on_timer(d, v, timer, ctx));
     }
 
@@ -344,7 +421,9 @@ impl<P: Protocol> Sim<P> {
         let mut effects = std::mem::take(&mut self.effects);
         let size = self.nodes.len() as u32;
         let n = &mut self.nodes[node.index()];
-        let Some(volatile) = n.volatile.as_mut() else { return };
+        let Some(volatile) = n.volatile.as_mut() else {
+            return;
+        };
         let mut ctx = Ctx {
             id: node,
             cluster_size: size,
@@ -380,17 +459,35 @@ impl<P: Protocol> Sim<P> {
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send { to, msg } => self.send(node, to, msg),
-                Effect::SetTimer { id, after_local, timer } => {
+                Effect::SetTimer {
+                    id,
+                    after_local,
+                    timer,
+                } => {
                     let n = &mut self.nodes[node.index()];
                     n.timers.push(id);
                     let at = self.now.plus(n.clock.to_sim(after_local));
                     let incarnation = n.incarnation;
-                    self.queue.push(at, Class::Normal, Pending::Timer { node, id, incarnation, timer });
+                    self.queue.push(
+                        at,
+                        Class::Normal,
+                        Pending::Timer {
+                            node,
+                            id,
+                            incarnation,
+                            timer,
+                        },
+                    );
                 }
                 Effect::CancelTimer { id } => self.nodes[node.index()].timers.retain(|t| *t != id),
                 Effect::Note { text } => {
                     let content = stable_hash(&text);
-                    self.trace.record(self.steps, self.now, EventKind::Note { node, text }, content);
+                    self.trace.record(
+                        self.steps,
+                        self.now,
+                        EventKind::Note { node, text },
+                        content,
+                    );
                 }
             }
         }
@@ -403,7 +500,12 @@ impl<P: Protocol> Sim<P> {
         if to.index() >= self.nodes.len() {
             // A protocol bug, reported rather than panicking so a learner's rule cannot crash the page.
             let text = format!("sent {id} to {to}, which does not exist");
-            self.trace.record(self.steps, self.now, EventKind::Note { node: from, text }, content);
+            self.trace.record(
+                self.steps,
+                self.now,
+                EventKind::Note { node: from, text },
+                content,
+            );
             return;
         }
         let label = self.label(&msg);
@@ -415,22 +517,71 @@ impl<P: Protocol> Sim<P> {
         let dup = self.net_rng.chance(cfg.duplicate);
         let dup_latency = self.net_rng.between(cfg.latency_us_min, cfg.latency_us_max);
         if blocked || lost {
-            let reason = if blocked { DropReason::Partitioned } else { DropReason::Lost };
-            let sent = EventKind::Sent { from, to, msg: id, label: label.clone(), deliver_at: None, copies: 0 };
+            let reason = if blocked {
+                DropReason::Partitioned
+            } else {
+                DropReason::Lost
+            };
+            let sent = EventKind::Sent {
+                from,
+                to,
+                msg: id,
+                label: label.clone(),
+                deliver_at: None,
+                copies: 0,
+            };
             self.trace.record(self.steps, self.now, sent, content);
-            self.trace.record(self.steps, self.now, EventKind::Dropped { from, to, msg: id, label, reason }, content);
+            self.trace.record(
+                self.steps,
+                self.now,
+                EventKind::Dropped {
+                    from,
+                    to,
+                    msg: id,
+                    label,
+                    reason,
+                },
+                content,
+            );
             return;
         }
         let at = self.now.plus(crate::time::SimDuration(latency));
         let copies = if dup { 2 } else { 1 };
-        let sent = EventKind::Sent { from, to, msg: id, label, deliver_at: Some(at), copies };
+        let sent = EventKind::Sent {
+            from,
+            to,
+            msg: id,
+            label,
+            deliver_at: Some(at),
+            copies,
+        };
         self.trace.record(self.steps, self.now, sent, content);
         let sent_at = self.now;
         if dup {
             let at2 = self.now.plus(crate::time::SimDuration(dup_latency));
-            self.queue.push(at2, Class::Normal, Pending::Deliver { from, to, id, msg: msg.clone(), sent_at });
+            self.queue.push(
+                at2,
+                Class::Normal,
+                Pending::Deliver {
+                    from,
+                    to,
+                    id,
+                    msg: msg.clone(),
+                    sent_at,
+                },
+            );
         }
-        self.queue.push(at, Class::Normal, Pending::Deliver { from, to, id, msg, sent_at });
+        self.queue.push(
+            at,
+            Class::Normal,
+            Pending::Deliver {
+                from,
+                to,
+                id,
+                msg,
+                sent_at,
+            },
+        );
     }
 
     fn apply_fault(&mut self, fault: &Fault) {
@@ -439,7 +590,8 @@ impl<P: Protocol> Sim<P> {
         let size = self.nodes.len() as u32;
         if fault.validate(size).is_err() {
             let description = format!("ignored invalid fault {fault:?}");
-            self.trace.record(step, now, EventKind::Configured { description }, 0);
+            self.trace
+                .record(step, now, EventKind::Configured { description }, 0);
             return;
         }
         let content = stable_hash(fault);
@@ -449,12 +601,14 @@ impl<P: Protocol> Sim<P> {
                 if n.volatile.take().is_some() {
                     n.incarnation += 1;
                     n.timers.clear();
-                    self.trace.record(step, now, EventKind::Crashed { node: *node }, content);
+                    self.trace
+                        .record(step, now, EventKind::Crashed { node: *node }, content);
                 }
             }
             Fault::Restart { node } => {
                 if self.nodes[node.index()].volatile.is_none() {
-                    self.trace.record(step, now, EventKind::Restarted { node: *node }, content);
+                    self.trace
+                        .record(step, now, EventKind::Restarted { node: *node }, content);
                     self.boot(*node);
                 }
             }
@@ -462,35 +616,46 @@ impl<P: Protocol> Sim<P> {
                 self.net.partition(groups);
                 let sides: Vec<String> = groups
                     .iter()
-                    .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","))
+                    .map(|g| {
+                        g.iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
                     .collect();
                 let description = format!("groups {{{}}}", sides.join("} | {"));
-                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Partitioned { description }, content);
             }
             Fault::OneWay { from, to } => {
                 self.net.block_one_way(*from, *to);
                 let description = format!("{from} -/-> {to} (one way)");
-                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Partitioned { description }, content);
             }
             Fault::Cut { a, b } => {
                 self.net.cut(*a, *b);
                 let description = format!("link {a} -- {b} cut");
-                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Partitioned { description }, content);
             }
             Fault::Isolate { node } => {
                 self.net.isolate(*node);
                 let description = format!("{node} isolated");
-                self.trace.record(step, now, EventKind::Partitioned { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Partitioned { description }, content);
             }
             Fault::Repair { a, b } => {
                 self.net.repair(*a, *b);
                 let description = format!("link {a} -- {b} repaired");
-                self.trace.record(step, now, EventKind::Healed { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Healed { description }, content);
             }
             Fault::Heal => {
                 self.net.heal();
                 let description = "all links restored".to_string();
-                self.trace.record(step, now, EventKind::Healed { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Healed { description }, content);
             }
             Fault::Network { config } => {
                 self.net.set_default(*config);
@@ -498,7 +663,8 @@ impl<P: Protocol> Sim<P> {
                     "network latency {}..{}us drop {} duplicate {}",
                     config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
                 );
-                self.trace.record(step, now, EventKind::Configured { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Configured { description }, content);
             }
             Fault::Link { a, b, config } => {
                 self.net.set_link(*a, *b, *config);
@@ -507,17 +673,20 @@ impl<P: Protocol> Sim<P> {
                     "link {a} -- {b} latency {}..{}us drop {} duplicate {}",
                     config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
                 );
-                self.trace.record(step, now, EventKind::Configured { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Configured { description }, content);
             }
             Fault::ClockSkew { node, skew_us } => {
                 self.nodes[node.index()].clock.set_skew(now, *skew_us);
                 let description = format!("{node} clock skew {skew_us}us");
-                self.trace.record(step, now, EventKind::Configured { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Configured { description }, content);
             }
             Fault::ClockDrift { node, drift_ppm } => {
                 self.nodes[node.index()].clock.set_drift(now, *drift_ppm);
                 let description = format!("{node} clock drift {drift_ppm}ppm");
-                self.trace.record(step, now, EventKind::Configured { description }, content);
+                self.trace
+                    .record(step, now, EventKind::Configured { description }, content);
             }
         }
     }
@@ -526,7 +695,10 @@ impl<P: Protocol> Sim<P> {
         let found = self.protocol.check(&self.node_refs());
         for v in found {
             if self.violations_seen.insert(v.clone()) {
-                let kind = EventKind::Violation { invariant: v.invariant, detail: v.detail };
+                let kind = EventKind::Violation {
+                    invariant: v.invariant,
+                    detail: v.detail,
+                };
                 self.trace.record(self.steps, self.now, kind, 0);
             }
         }

@@ -8,15 +8,31 @@ use crate::scenario::{ProtocolSpec, Scenario};
 
 /// A 5-node heartbeat cluster under a random nemesis derived from `seed`.
 pub fn heartbeat_under_nemesis(seed: u64) -> Scenario {
-    let cfg = NemesisConfig { nodes: 5, horizon_us: 400_000, faults: 12, max_drop: Ratio::percent(40) };
-    let network = NetConfig { latency_us_min: 1_000, latency_us_max: 20_000, drop: Ratio::percent(5), duplicate: Ratio::percent(5) };
+    let cfg = NemesisConfig {
+        nodes: 5,
+        horizon_us: 400_000,
+        faults: 12,
+        max_drop: Ratio::percent(40),
+    };
+    let network = NetConfig {
+        latency_us_min: 1_000,
+        latency_us_max: 20_000,
+        drop: Ratio::percent(5),
+        duplicate: Ratio::percent(5),
+    };
     let mut faults = random_plan(&mut Rng::stream(seed, 99), &cfg);
     faults.push(crate::fault::PlannedFault {
         at_us: 100_000,
-        fault: crate::fault::Fault::ClockDrift { node: crate::id::NodeId((seed % 5) as u32), drift_ppm: 50_000 },
+        fault: crate::fault::Fault::ClockDrift {
+            node: crate::id::NodeId((seed % 5) as u32),
+            drift_ppm: 50_000,
+        },
     });
     Scenario {
-        protocol: ProtocolSpec::Heartbeat(Heartbeat { interval_us: 20_000, timeout_us: 60_000 }),
+        protocol: ProtocolSpec::Heartbeat(Heartbeat {
+            interval_us: 20_000,
+            timeout_us: 60_000,
+        }),
         nodes: 5,
         seed,
         network,
@@ -30,10 +46,17 @@ pub fn heartbeat_under_nemesis(seed: u64) -> Scenario {
 /// Two generals over a link that loses half its messages.
 pub fn lossy_generals(seed: u64) -> Scenario {
     Scenario {
-        protocol: ProtocolSpec::TwoGenerals(TwoGenerals { rounds: 3, retry_us: 30_000, dawn_us: 300_000 }),
+        protocol: ProtocolSpec::TwoGenerals(TwoGenerals {
+            rounds: 3,
+            retry_us: 30_000,
+            dawn_us: 300_000,
+        }),
         nodes: 2,
         seed,
-        network: NetConfig { drop: Ratio::new(1, 2).unwrap_or(Ratio::ZERO), ..NetConfig::default() },
+        network: NetConfig {
+            drop: Ratio::new(1, 2).unwrap_or(Ratio::ZERO),
+            ..NetConfig::default()
+        },
         clocks: Vec::new(),
         faults: Vec::new(),
         duration_us: 400_000,
@@ -43,14 +66,19 @@ pub fn lossy_generals(seed: u64) -> Scenario {
 
 /// The scenarios whose digests are golden: `seeds` of each kind.
 pub fn determinism_suite(seeds: u64) -> Vec<Scenario> {
-    (0..seeds).flat_map(|s| [heartbeat_under_nemesis(s), lossy_generals(s)]).collect()
+    (0..seeds)
+        .flat_map(|s| [heartbeat_under_nemesis(s), lossy_generals(s)])
+        .collect()
 }
 
 /// The benchmark workload: a 5-node heartbeat cluster pinging every 2 ms over a slightly lossy,
 /// duplicating network, run for `max_steps` events with a digest-only trace.
 pub fn bench_scenario(max_steps: u64) -> Scenario {
     Scenario {
-        protocol: ProtocolSpec::Heartbeat(Heartbeat { interval_us: 2_000, timeout_us: 6_000 }),
+        protocol: ProtocolSpec::Heartbeat(Heartbeat {
+            interval_us: 2_000,
+            timeout_us: 6_000,
+        }),
         nodes: 5,
         seed: 2026,
         network: NetConfig {
@@ -70,7 +98,10 @@ pub fn bench_scenario(max_steps: u64) -> Scenario {
 /// core never reads a clock.
 pub fn run_bench(max_steps: u64) -> (u64, u64, String) {
     let s = bench_scenario(max_steps);
-    match s.run(crate::sim::SimOptions { trace_cap: 0, check_invariants: true }) {
+    match s.run(crate::sim::SimOptions {
+        trace_cap: 0,
+        check_invariants: true,
+    }) {
         Ok((o, r)) => (o.steps, r.trace().recorded(), o.digest),
         Err(e) => (0, 0, e),
     }

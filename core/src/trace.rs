@@ -193,7 +193,12 @@ pub struct Trace {
 impl Trace {
     /// An empty trace that keeps up to `cap` events (0 keeps none: digest only).
     pub fn new(cap: usize) -> Self {
-        Trace { events: Vec::new(), cap, recorded: 0, digest: StableHasher::default() }
+        Trace {
+            events: Vec::new(),
+            cap,
+            recorded: 0,
+            digest: StableHasher::default(),
+        }
     }
 
     /// True if events are kept (so labels are worth formatting).
@@ -209,7 +214,14 @@ impl Trace {
         d.write_u64(at.0);
         d.write_u64(content);
         match &kind {
-            EventKind::Sent { from, to, msg, deliver_at, copies, .. } => {
+            EventKind::Sent {
+                from,
+                to,
+                msg,
+                deliver_at,
+                copies,
+                ..
+            } => {
                 d.write_u32(1);
                 d.write_u32(from.0);
                 d.write_u32(to.0);
@@ -217,14 +229,26 @@ impl Trace {
                 d.write_u64(deliver_at.map_or(u64::MAX, |t| t.0));
                 d.write(&[*copies]);
             }
-            EventKind::Delivered { from, to, msg, sent_at, .. } => {
+            EventKind::Delivered {
+                from,
+                to,
+                msg,
+                sent_at,
+                ..
+            } => {
                 d.write_u32(2);
                 d.write_u32(from.0);
                 d.write_u32(to.0);
                 d.write_u64(msg.0);
                 d.write_u64(sent_at.0);
             }
-            EventKind::Dropped { from, to, msg, reason, .. } => {
+            EventKind::Dropped {
+                from,
+                to,
+                msg,
+                reason,
+                ..
+            } => {
                 d.write_u32(3);
                 d.write_u32(from.0);
                 d.write_u32(to.0);
@@ -309,18 +333,39 @@ impl fmt::Display for TraceEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:>6} {:>12}  ", self.step, self.at.to_string())?;
         match &self.kind {
-            EventKind::Sent { from, to, msg, label, deliver_at, copies } => {
+            EventKind::Sent {
+                from,
+                to,
+                msg,
+                label,
+                deliver_at,
+                copies,
+            } => {
                 write!(f, "SEND  {from} -> {to}  {msg} {label} [x{copies}")?;
                 if let Some(t) = deliver_at {
                     write!(f, ", arrives {t}")?;
                 }
                 f.write_char(']')
             }
-            EventKind::Delivered { from, to, msg, label, .. } => write!(f, "RECV  {from} -> {to}  {msg} {label}"),
-            EventKind::Dropped { from, to, msg, label, reason } => {
+            EventKind::Delivered {
+                from,
+                to,
+                msg,
+                label,
+                ..
+            } => write!(f, "RECV  {from} -> {to}  {msg} {label}"),
+            EventKind::Dropped {
+                from,
+                to,
+                msg,
+                label,
+                reason,
+            } => {
                 write!(f, "DROP  {from} -> {to}  {msg} {label} ({reason})")
             }
-            EventKind::TimerFired { node, timer, label } => write!(f, "TIMER {node}  {timer} {label}"),
+            EventKind::TimerFired { node, timer, label } => {
+                write!(f, "TIMER {node}  {timer} {label}")
+            }
             EventKind::Crashed { node } => write!(f, "CRASH {node}"),
             EventKind::Restarted { node } => write!(f, "RESTART {node}"),
             EventKind::Partitioned { description } => write!(f, "PART  {description}"),
@@ -342,7 +387,11 @@ impl Trace {
             let _ = writeln!(out, "{e}");
         }
         if self.truncated() {
-            let _ = writeln!(out, "# ... {} more events not kept", self.recorded - self.events.len() as u64);
+            let _ = writeln!(
+                out,
+                "# ... {} more events not kept",
+                self.recorded - self.events.len() as u64
+            );
         }
         let _ = writeln!(out, "# events {} digest {}", self.recorded, self.digest());
         out

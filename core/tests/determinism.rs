@@ -7,10 +7,23 @@ const GOLDEN: &str = "tests/golden/digests.txt";
 const SUITE_SEEDS: u64 = 64;
 
 fn digests() -> String {
-    let mut out = String::from("# scenario seed digest steps (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core)\n");
+    let mut out = String::from(
+        "# scenario seed digest steps (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core)\n",
+    );
     for s in determinism_suite(SUITE_SEEDS) {
-        let (o, _) = s.run(SimOptions { trace_cap: 0, check_invariants: true }).expect("suite scenarios are valid");
-        out.push_str(&format!("{} {} {} {}\n", s.protocol.name(), s.seed, o.digest, o.steps));
+        let (o, _) = s
+            .run(SimOptions {
+                trace_cap: 0,
+                check_invariants: true,
+            })
+            .expect("suite scenarios are valid");
+        out.push_str(&format!(
+            "{} {} {} {}\n",
+            s.protocol.name(),
+            s.seed,
+            o.digest,
+            o.steps
+        ));
     }
     out
 }
@@ -22,9 +35,13 @@ fn suite_digests_match_the_golden_file() {
         std::fs::write(GOLDEN, &now).expect("write golden");
         return;
     }
-    let golden = std::fs::read_to_string(GOLDEN).expect("golden file exists; bless with NETSPLIT_BLESS=1");
+    let golden =
+        std::fs::read_to_string(GOLDEN).expect("golden file exists; bless with NETSPLIT_BLESS=1");
     for (g, n) in golden.lines().zip(now.lines()) {
-        assert_eq!(g, n, "digest changed; if intended, rerun with NETSPLIT_BLESS=1");
+        assert_eq!(
+            g, n,
+            "digest changed; if intended, rerun with NETSPLIT_BLESS=1"
+        );
     }
     assert_eq!(golden.lines().count(), now.lines().count());
 }
@@ -34,7 +51,12 @@ fn seed_sweep_same_seed_same_digest_with_or_without_kept_events() {
     for seed in 0..200 {
         for s in [heartbeat_under_nemesis(seed), lossy_generals(seed)] {
             let (full, _) = s.run(SimOptions::default()).unwrap();
-            let (lean, _) = s.run(SimOptions { trace_cap: 0, check_invariants: true }).unwrap();
+            let (lean, _) = s
+                .run(SimOptions {
+                    trace_cap: 0,
+                    check_invariants: true,
+                })
+                .unwrap();
             assert_eq!(
                 full.digest, lean.digest,
                 "seed {seed} ({}) diverged; rerun: cargo run -p netsplit-lessons --bin netsplit -- run-builtin {} {seed}",
@@ -46,7 +68,32 @@ fn seed_sweep_same_seed_same_digest_with_or_without_kept_events() {
 
 #[test]
 fn different_seeds_give_different_runs() {
-    let a = heartbeat_under_nemesis(1).run(SimOptions::default()).unwrap().0;
-    let b = heartbeat_under_nemesis(2).run(SimOptions::default()).unwrap().0;
+    let a = heartbeat_under_nemesis(1)
+        .run(SimOptions::default())
+        .unwrap()
+        .0;
+    let b = heartbeat_under_nemesis(2)
+        .run(SimOptions::default())
+        .unwrap()
+        .0;
     assert_ne!(a.digest, b.digest);
+}
+
+/// The full text of one run, so a change in behaviour shows as a readable diff.
+#[test]
+fn lossy_generals_trace_text_matches_the_golden_file() {
+    const PATH: &str = "tests/golden/two_generals_lossy_seed2.trace";
+    let s = lossy_generals(2);
+    let (_, r) = s.run(SimOptions::default()).unwrap();
+    let text = r.trace().to_text(&s.header());
+    if std::env::var_os("NETSPLIT_BLESS").is_some() {
+        std::fs::write(PATH, &text).expect("write golden");
+        return;
+    }
+    let golden =
+        std::fs::read_to_string(PATH).expect("golden trace exists; bless with NETSPLIT_BLESS=1");
+    assert_eq!(
+        text, golden,
+        "trace changed; if intended, rerun with NETSPLIT_BLESS=1"
+    );
 }

@@ -9,8 +9,8 @@
 mod load;
 
 pub use load::{
-    line_col, parse_dir_name, parse_lesson, run_scenarios, Expect, Lesson, LessonError, LessonScenario, Segment,
-    FORMAT_VERSION, WIDGET_KINDS,
+    line_col, parse_dir_name, parse_lesson, run_scenarios, Expect, Lesson, LessonError,
+    LessonScenario, Segment, FORMAT_VERSION, WIDGET_KINDS,
 };
 use std::sync::OnceLock;
 
@@ -39,9 +39,11 @@ pub fn load_all() -> Result<Vec<Lesson>, Vec<LessonError>> {
             .iter()
             .map(|s| match s {
                 StaticSegment::Html(h) => Segment::Html((*h).to_string()),
-                StaticSegment::Widget(kind, id, line) => {
-                    Segment::Widget { kind: (*kind).to_string(), id: (*id).to_string(), line: *line }
-                }
+                StaticSegment::Widget(kind, id, line) => Segment::Widget {
+                    kind: (*kind).to_string(),
+                    id: (*id).to_string(),
+                    line: *line,
+                },
             })
             .collect();
         match parse_lesson(src.dir, src.toml, body) {
@@ -55,11 +57,18 @@ pub fn load_all() -> Result<Vec<Lesson>, Vec<LessonError>> {
                 file: format!("lessons/{}/lesson.toml", pair[1].dir),
                 line: 0,
                 col: 0,
-                message: format!("lesson number {:02} is also used by {}", pair[1].number, pair[0].dir),
+                message: format!(
+                    "lesson number {:02} is also used by {}",
+                    pair[1].number, pair[0].dir
+                ),
             });
         }
     }
-    if errors.is_empty() { Ok(lessons) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(lessons)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The course, parsed once. The build already validated it, so an error here means a loader bug;

@@ -30,7 +30,11 @@ pub struct LessonError {
 
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
     }
 }
 
@@ -141,7 +145,8 @@ impl Lesson {
 
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -156,14 +161,27 @@ pub fn parse_dir_name(dir: &str) -> Option<(u32, String)> {
 }
 
 /// Parses and validates one lesson from its files' text. `body` is `lesson.md` already split into segments.
-pub fn parse_lesson(dir: &str, toml_text: &str, body: Vec<Segment>) -> Result<Lesson, Vec<LessonError>> {
+pub fn parse_lesson(
+    dir: &str,
+    toml_text: &str,
+    body: Vec<Segment>,
+) -> Result<Lesson, Vec<LessonError>> {
     let toml_file = format!("lessons/{dir}/lesson.toml");
     let md_file = format!("lessons/{dir}/lesson.md");
-    let at = |file: &str, (line, col): (u32, u32), message: String| LessonError { file: file.to_string(), line, col, message };
+    let at = |file: &str, (line, col): (u32, u32), message: String| LessonError {
+        file: file.to_string(),
+        line,
+        col,
+        message,
+    };
     let mut errors = Vec::new();
 
     let Some((number, slug)) = parse_dir_name(dir) else {
-        return Err(vec![at(&toml_file, (0, 0), format!("lesson folder `{dir}` must be named NN-kebab-slug, e.g. 01-two-generals"))]);
+        return Err(vec![at(
+            &toml_file,
+            (0, 0),
+            format!("lesson folder `{dir}` must be named NN-kebab-slug, e.g. 01-two-generals"),
+        )]);
     };
 
     let raw: RawLesson = match toml::from_str(toml_text) {
@@ -174,11 +192,26 @@ pub fn parse_lesson(dir: &str, toml_text: &str, body: Vec<Segment>) -> Result<Le
         }
     };
     if raw.format_version != FORMAT_VERSION {
-        errors.push(at(&toml_file, (1, 1), format!("format_version is {}, this build reads {FORMAT_VERSION}", raw.format_version)));
+        errors.push(at(
+            &toml_file,
+            (1, 1),
+            format!(
+                "format_version is {}, this build reads {FORMAT_VERSION}",
+                raw.format_version
+            ),
+        ));
     }
-    for (field, empty) in [("title", raw.title.trim().is_empty()), ("summary", raw.summary.trim().is_empty()), ("objectives", raw.objectives.is_empty())] {
+    for (field, empty) in [
+        ("title", raw.title.trim().is_empty()),
+        ("summary", raw.summary.trim().is_empty()),
+        ("objectives", raw.objectives.is_empty()),
+    ] {
         if empty {
-            errors.push(at(&toml_file, (1, 1), format!("`{field}` must not be empty")));
+            errors.push(at(
+                &toml_file,
+                (1, 1),
+                format!("`{field}` must not be empty"),
+            ));
         }
     }
 
@@ -189,10 +222,21 @@ pub fn parse_lesson(dir: &str, toml_text: &str, body: Vec<Segment>) -> Result<Le
         let s = spanned.into_inner();
         let id = s.id.into_inner();
         if !is_kebab(&id) {
-            errors.push(at(&toml_file, id_pos, format!("scenario id `{id}` must be kebab-case")));
+            errors.push(at(
+                &toml_file,
+                id_pos,
+                format!("scenario id `{id}` must be kebab-case"),
+            ));
         }
         if let Some(first) = scenarios.iter().find(|o| o.id == id) {
-            errors.push(at(&toml_file, id_pos, format!("duplicate scenario id `{id}` (first defined at line {})", first.line)));
+            errors.push(at(
+                &toml_file,
+                id_pos,
+                format!(
+                    "duplicate scenario id `{id}` (first defined at line {})",
+                    first.line
+                ),
+            ));
         }
         if let Err(e) = s.run.validate() {
             errors.push(at(&toml_file, pos, format!("scenario `{id}`: {e}")));
@@ -210,7 +254,14 @@ pub fn parse_lesson(dir: &str, toml_text: &str, body: Vec<Segment>) -> Result<Le
     for seg in &body {
         if let Segment::Widget { kind, id, line } = seg {
             if !WIDGET_KINDS.contains(&kind.as_str()) {
-                errors.push(at(&md_file, (*line, 1), format!("unknown widget kind `{kind}` (known: {})", WIDGET_KINDS.join(", "))));
+                errors.push(at(
+                    &md_file,
+                    (*line, 1),
+                    format!(
+                        "unknown widget kind `{kind}` (known: {})",
+                        WIDGET_KINDS.join(", ")
+                    ),
+                ));
             } else if !scenarios.iter().any(|s| &s.id == id) {
                 let known: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
                 errors.push(at(&md_file, (*line, 1), format!("{kind} widget names scenario `{id}`, which lesson.toml does not define (defined: {})", known.join(", "))));
@@ -218,9 +269,18 @@ pub fn parse_lesson(dir: &str, toml_text: &str, body: Vec<Segment>) -> Result<Le
         }
     }
     for s in &scenarios {
-        let shown = body.iter().any(|seg| matches!(seg, Segment::Widget { id, .. } if *id == s.id));
+        let shown = body
+            .iter()
+            .any(|seg| matches!(seg, Segment::Widget { id, .. } if *id == s.id));
         if !shown {
-            errors.push(at(&toml_file, (s.line, 1), format!("scenario `{}` is never shown in lesson.md (add a ```cluster block naming it)", s.id)));
+            errors.push(at(
+                &toml_file,
+                (s.line, 1),
+                format!(
+                    "scenario `{}` is never shown in lesson.md (add a ```cluster block naming it)",
+                    s.id
+                ),
+            ));
         }
     }
 
@@ -245,8 +305,16 @@ pub fn run_scenarios(lesson: &Lesson) -> Vec<LessonError> {
     let file = format!("lessons/{}/lesson.toml", lesson.dir);
     let mut errors = Vec::new();
     for s in &lesson.scenarios {
-        let err = |message: String| LessonError { file: file.clone(), line: s.line, col: 1, message };
-        let outcome = match s.scenario.run(SimOptions { trace_cap: 0, check_invariants: true }) {
+        let err = |message: String| LessonError {
+            file: file.clone(),
+            line: s.line,
+            col: 1,
+            message,
+        };
+        let outcome = match s.scenario.run(SimOptions {
+            trace_cap: 0,
+            check_invariants: true,
+        }) {
             Ok((o, _)) => o,
             Err(e) => {
                 errors.push(err(format!("scenario `{}` does not run: {e}", s.id)));

@@ -7,12 +7,26 @@ use netsplit_lessons::{course, parse_lesson, run_scenarios, Segment};
 fn every_lesson_is_valid_and_every_scenario_runs_within_budget() {
     let lessons = match course() {
         Ok(l) => l,
-        Err(errs) => panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+        Err(errs) => panic!(
+            "{}",
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
     };
     assert!(!lessons.is_empty());
     for lesson in lessons {
         let errors = run_scenarios(lesson);
-        assert!(errors.is_empty(), "{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+        assert!(
+            errors.is_empty(),
+            "{}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 }
 
@@ -20,9 +34,16 @@ fn every_lesson_is_valid_and_every_scenario_runs_within_budget() {
 fn the_first_lesson_is_the_two_generals_with_its_widgets_in_place() {
     let l = netsplit_lessons::lesson("two-generals").expect("lesson 01 exists");
     assert_eq!(l.number, 1);
-    let widgets = l.body.iter().filter(|s| matches!(s, Segment::Widget { .. })).count();
+    let widgets = l
+        .body
+        .iter()
+        .filter(|s| matches!(s, Segment::Widget { .. }))
+        .count();
     assert_eq!(widgets, l.scenarios.len());
-    assert!(l.body.iter().any(|s| matches!(s, Segment::Html(h) if h.contains("<h1>"))));
+    assert!(l
+        .body
+        .iter()
+        .any(|s| matches!(s, Segment::Html(h) if h.contains("<h1>"))));
 }
 
 const GOOD: &str = r#"format_version = 1
@@ -43,7 +64,11 @@ seed = 1
 "#;
 
 fn widget(id: &str, line: u32) -> Segment {
-    Segment::Widget { kind: "cluster".into(), id: id.into(), line }
+    Segment::Widget {
+        kind: "cluster".into(),
+        id: id.into(),
+        line,
+    }
 }
 
 fn first_error(toml: &str, body: Vec<Segment>) -> String {
@@ -75,14 +100,20 @@ fn a_missing_required_field_is_reported() {
 fn an_invalid_scenario_is_reported_at_its_line() {
     let bad = GOOD.replace("nodes = 3", "nodes = 40");
     let e = first_error(&bad, vec![widget("a", 3)]);
-    assert!(e.contains("lesson.toml:7:") && e.contains("1..=16 nodes"), "{e}");
+    assert!(
+        e.contains("lesson.toml:7:") && e.contains("1..=16 nodes"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_duplicate_scenario_id_is_reported() {
     let dup = GOOD.to_string() + &GOOD[GOOD.find("[[scenarios]]").unwrap()..];
     let e = first_error(&dup, vec![widget("a", 3)]);
-    assert!(e.contains("duplicate scenario id `a`") && e.contains(":17:"), "{e}");
+    assert!(
+        e.contains("duplicate scenario id `a`") && e.contains(":17:"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -93,7 +124,14 @@ fn a_widget_naming_an_unknown_scenario_is_reported_in_the_markdown_file() {
 
 #[test]
 fn an_unsupported_widget_kind_is_reported() {
-    let body = vec![widget("a", 3), Segment::Widget { kind: "quiz".into(), id: "q".into(), line: 9 }];
+    let body = vec![
+        widget("a", 3),
+        Segment::Widget {
+            kind: "quiz".into(),
+            id: "q".into(),
+            line: 9,
+        },
+    ];
     assert!(first_error(GOOD, body).contains("lesson.md:9:1: unknown widget kind `quiz`"));
 }
 

@@ -15,9 +15,18 @@ fn wasm_digests_equal_native_golden_digests_for_every_seed() {
     let suite = determinism_suite(golden.len() as u64 / 2);
     assert_eq!(suite.len(), golden.len());
     for (s, expected) in suite.iter().zip(golden) {
-        let (o, _) = s.run(SimOptions { trace_cap: 0, check_invariants: true }).expect("valid");
+        let (o, _) = s
+            .run(SimOptions {
+                trace_cap: 0,
+                check_invariants: true,
+            })
+            .expect("valid");
         let line = format!("{} {} {} {}", s.protocol.name(), s.seed, o.digest, o.steps);
-        assert_eq!(line, expected, "wasm diverged from native for seed {}", s.seed);
+        assert_eq!(
+            line, expected,
+            "wasm diverged from native for seed {}",
+            s.seed
+        );
     }
 }
 

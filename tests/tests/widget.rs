@@ -10,12 +10,19 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().expect("window").document().expect("document")
+    web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document")
 }
 
 async fn mount() -> Element {
     let root = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&root).expect("append");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     let props = ClusterWidgetProps {
         scenario: lossy_generals(2),
         id: "test".into(),
@@ -28,7 +35,9 @@ async fn mount() -> Element {
 }
 
 fn find(root: &Element, testid: &str) -> Element {
-    root.query_selector(&format!("[data-testid='{testid}']")).expect("valid selector").unwrap_or_else(|| panic!("no {testid}"))
+    root.query_selector(&format!("[data-testid='{testid}']"))
+        .expect("valid selector")
+        .unwrap_or_else(|| panic!("no {testid}"))
 }
 
 fn click(el: &Element) {
@@ -46,7 +55,8 @@ fn key(el: &Element, key: &str) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
     init.set_bubbles(true);
-    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    let ev =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
     el.dispatch_event(&ev).expect("dispatch");
 }
 
@@ -65,10 +75,23 @@ async fn clicking_a_node_then_crash_logs_the_crash_and_shows_it_down() {
     assert_eq!(button.text_content().as_deref(), Some("Crash"));
     click(&button);
     yew::scheduler::flush().await;
-    assert!(log_text(&root).contains("CRASH n1"), "log: {}", log_text(&root));
-    assert!(find(&root, "node-1").get_attribute("class").unwrap_or_default().contains("down"));
-    assert_eq!(find(&root, "crash-toggle").text_content().as_deref(), Some("Restart"));
-    assert!(find(&root, "status").text_content().unwrap_or_default().contains("n1 crashed"));
+    assert!(
+        log_text(&root).contains("CRASH n1"),
+        "log: {}",
+        log_text(&root)
+    );
+    assert!(find(&root, "node-1")
+        .get_attribute("class")
+        .unwrap_or_default()
+        .contains("down"));
+    assert_eq!(
+        find(&root, "crash-toggle").text_content().as_deref(),
+        Some("Restart")
+    );
+    assert!(find(&root, "status")
+        .text_content()
+        .unwrap_or_default()
+        .contains("n1 crashed"));
 }
 
 #[wasm_bindgen_test]
@@ -91,7 +114,10 @@ async fn stepping_adds_events_and_the_timeline_replays_from_the_seed() {
         yew::scheduler::flush().await;
     }
     let after_six = log_text(&root);
-    assert!(after_six.contains("SEND") && after_six.contains("n0 -> n1"), "{after_six}");
+    assert!(
+        after_six.contains("SEND") && after_six.contains("n0 -> n1"),
+        "{after_six}"
+    );
     let timeline: HtmlInputElement = find(&root, "timeline").dyn_into().expect("input");
     assert_eq!(timeline.value(), "6");
     timeline.set_value("2");
@@ -104,11 +130,18 @@ async fn stepping_adds_events_and_the_timeline_replays_from_the_seed() {
     timeline.dispatch_event(&ev).expect("dispatch");
     yew::scheduler::flush().await;
     let after_seek = log_text(&root);
-    assert!(after_seek.len() < after_six.len(), "seeking back shows fewer events");
+    assert!(
+        after_seek.len() < after_six.len(),
+        "seeking back shows fewer events"
+    );
     timeline.set_value("6");
     timeline.dispatch_event(&ev).expect("dispatch");
     yew::scheduler::flush().await;
-    assert_eq!(log_text(&root), after_six, "replaying forward reproduces the same log");
+    assert_eq!(
+        log_text(&root),
+        after_six,
+        "replaying forward reproduces the same log"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -117,8 +150,15 @@ async fn cutting_a_link_by_keyboard_is_logged_and_drawn_cut() {
     let link = find(&root, "link-0-1");
     key(&link, "Enter");
     yew::scheduler::flush().await;
-    assert!(log_text(&root).contains("link n0 -- n1 cut"), "{}", log_text(&root));
-    assert!(find(&root, "link-0-1").get_attribute("class").unwrap_or_default().contains("cut"));
+    assert!(
+        log_text(&root).contains("link n0 -- n1 cut"),
+        "{}",
+        log_text(&root)
+    );
+    assert!(find(&root, "link-0-1")
+        .get_attribute("class")
+        .unwrap_or_default()
+        .contains("cut"));
 }
 
 #[wasm_bindgen_test]
@@ -134,6 +174,9 @@ async fn a_bad_seed_shows_an_error_and_keeps_the_run() {
     .expect("event");
     seed.dispatch_event(&ev).expect("dispatch");
     yew::scheduler::flush().await;
-    assert!(root.text_content().unwrap_or_default().contains("A seed is a whole number"));
+    assert!(root
+        .text_content()
+        .unwrap_or_default()
+        .contains("A seed is a whole number"));
     let _ = root.dyn_ref::<HtmlElement>();
 }

@@ -18,7 +18,10 @@ pub enum Route {
 impl Route {
     /// Parses a location hash such as `#/lesson/two-generals`.
     pub fn parse(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#').trim_start_matches('/').trim_end_matches('/');
+        let path = hash
+            .trim_start_matches('#')
+            .trim_start_matches('/')
+            .trim_end_matches('/');
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             [] => Route::Home,
@@ -47,7 +50,12 @@ mod tests {
 
     #[test]
     fn routes_round_trip_through_their_hash() {
-        for r in [Route::Home, Route::Lesson("two-generals".into()), Route::Playground, Route::Bench] {
+        for r in [
+            Route::Home,
+            Route::Lesson("two-generals".into()),
+            Route::Playground,
+            Route::Bench,
+        ] {
             assert_eq!(Route::parse(&r.href()), r);
         }
         assert_eq!(Route::parse(""), Route::Home);

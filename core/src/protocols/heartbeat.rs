@@ -23,7 +23,10 @@ pub struct Heartbeat {
 
 impl Default for Heartbeat {
     fn default() -> Self {
-        Heartbeat { interval_us: 50_000, timeout_us: 150_000 }
+        Heartbeat {
+            interval_us: 50_000,
+            timeout_us: 150_000,
+        }
     }
 }
 
@@ -90,14 +93,25 @@ impl Protocol for Heartbeat {
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         durable.boots += 1;
         let n = ctx.cluster_size() as usize;
-        let v = Volatile { seq: 1, last_heard_us: vec![ctx.now().as_us(); n], suspected: vec![false; n] };
+        let v = Volatile {
+            seq: 1,
+            last_heard_us: vec![ctx.now().as_us(); n],
+            suspected: vec![false; n],
+        };
         ctx.broadcast(Msg::Ping { seq: 1 });
         ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
         ctx.set_timer(SimDuration((self.timeout_us / 2).max(1)), Timer::Check);
         v
     }
 
-    fn on_message(&self, _d: &mut Durable, v: &mut Volatile, from: NodeId, _msg: Msg, ctx: &mut Ctx<'_, Self>) {
+    fn on_message(
+        &self,
+        _d: &mut Durable,
+        v: &mut Volatile,
+        from: NodeId,
+        _msg: Msg,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         let i = from.index();
         if i >= v.last_heard_us.len() {
             return;
@@ -120,7 +134,10 @@ impl Protocol for Heartbeat {
                 let now = ctx.now().as_us();
                 for peer in 0..v.last_heard_us.len() {
                     let silent_us = now - v.last_heard_us[peer];
-                    if peer != ctx.id().index() && !v.suspected[peer] && silent_us > self.timeout_us as i64 {
+                    if peer != ctx.id().index()
+                        && !v.suspected[peer]
+                        && silent_us > self.timeout_us as i64
+                    {
                         v.suspected[peer] = true;
                         ctx.note(format!("suspects n{peer}: silent for {}us", silent_us));
                     }
@@ -141,14 +158,23 @@ impl Protocol for Heartbeat {
 
     fn badge(&self, _id: NodeId, _durable: &Durable, volatile: Option<&Volatile>) -> String {
         match volatile.map(|v| v.suspected.iter().filter(|s| **s).count()) {
-            Some(n) if n > 0 => format!("?{n}"),
+            Some(n) if n > 0 => format!("suspects {n}"),
             _ => String::new(),
         }
     }
 }
 
 fn suspects(v: &Volatile) -> String {
-    let list: Vec<String> =
-        v.suspected.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| format!("n{i}")).collect();
-    if list.is_empty() { "nobody".into() } else { list.join(", ") }
+    let list: Vec<String> = v
+        .suspected
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(i, _)| format!("n{i}"))
+        .collect();
+    if list.is_empty() {
+        "nobody".into()
+    } else {
+        list.join(", ")
+    }
 }

@@ -27,7 +27,11 @@ pub struct TwoGenerals {
 
 impl Default for TwoGenerals {
     fn default() -> Self {
-        TwoGenerals { rounds: 2, retry_us: 40_000, dawn_us: 400_000 }
+        TwoGenerals {
+            rounds: 2,
+            retry_us: 40_000,
+            dawn_us: 400_000,
+        }
     }
 }
 
@@ -78,12 +82,19 @@ pub struct Volatile {
 
 impl TwoGenerals {
     fn sender_of(round: u32) -> NodeId {
-        if round % 2 == 1 { NodeId(0) } else { NodeId(1) }
+        if round % 2 == 1 {
+            NodeId(0)
+        } else {
+            NodeId(1)
+        }
     }
 
     /// The last round addressed to `me` (0 if none: A needs nothing to attack when rounds = 1).
     pub fn last_round_for(&self, me: NodeId) -> u32 {
-        (1..=self.rounds).rev().find(|r| Self::sender_of(*r) != me).unwrap_or(0)
+        (1..=self.rounds)
+            .rev()
+            .find(|r| Self::sender_of(*r) != me)
+            .unwrap_or(0)
     }
 
     fn send_round(&self, v: &mut Volatile, round: u32, ctx: &mut Ctx<'_, Self>) {
@@ -112,7 +123,11 @@ impl TwoGenerals {
 }
 
 fn general(id: NodeId) -> &'static str {
-    if id.0 == 0 { "A" } else { "B" }
+    if id.0 == 0 {
+        "A"
+    } else {
+        "B"
+    }
 }
 
 impl Protocol for TwoGenerals {
@@ -130,7 +145,9 @@ impl Protocol for TwoGenerals {
         if durable.decision.is_some() {
             return v;
         }
-        let until_dawn = (self.dawn_us as i64).saturating_sub(ctx.now().as_us()).max(0) as u64;
+        let until_dawn = (self.dawn_us as i64)
+            .saturating_sub(ctx.now().as_us())
+            .max(0) as u64;
         ctx.set_timer(SimDuration(until_dawn), Timer::Dawn);
         if ctx.id() == NodeId(0) {
             self.send_round(&mut v, 1, ctx);
@@ -138,7 +155,14 @@ impl Protocol for TwoGenerals {
         v
     }
 
-    fn on_message(&self, durable: &mut Durable, v: &mut Volatile, _from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+    fn on_message(
+        &self,
+        durable: &mut Durable,
+        v: &mut Volatile,
+        _from: NodeId,
+        msg: Msg,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         let Msg::Messenger { round } = msg;
         if durable.decision.is_some() {
             return;
@@ -150,7 +174,13 @@ impl Protocol for TwoGenerals {
         }
     }
 
-    fn on_timer(&self, durable: &mut Durable, v: &mut Volatile, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+    fn on_timer(
+        &self,
+        durable: &mut Durable,
+        v: &mut Volatile,
+        timer: Timer,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         if durable.decision.is_some() {
             return;
         }
@@ -164,13 +194,19 @@ impl Protocol for TwoGenerals {
             }
             Timer::Dawn => {
                 let needed = self.last_round_for(ctx.id());
-                let decision = if v.highest_received >= needed { Decision::Attack } else { Decision::Hold };
+                let decision = if v.highest_received >= needed {
+                    Decision::Attack
+                } else {
+                    Decision::Hold
+                };
                 durable.decision = Some(decision);
                 if let Some(t) = v.retry.take() {
                     ctx.cancel_timer(t);
                 }
                 match decision {
-                    Decision::Attack => ctx.note(format!("dawn: general {} ATTACKS", general(ctx.id()))),
+                    Decision::Attack => {
+                        ctx.note(format!("dawn: general {} ATTACKS", general(ctx.id())))
+                    }
                     Decision::Hold => ctx.note(format!(
                         "dawn: general {} HOLDS (never heard round {needed})",
                         general(ctx.id())
@@ -199,8 +235,8 @@ impl Protocol for TwoGenerals {
     fn badge(&self, id: NodeId, durable: &Durable, _volatile: Option<&Volatile>) -> String {
         match durable.decision {
             None => general(id).to_string(),
-            Some(Decision::Attack) => format!("{} ⚔", general(id)),
-            Some(Decision::Hold) => format!("{} ⛺", general(id)),
+            Some(Decision::Attack) => format!("{}: attack", general(id)),
+            Some(Decision::Hold) => format!("{}: hold", general(id)),
         }
     }
 

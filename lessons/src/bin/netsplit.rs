@@ -11,6 +11,8 @@ use netsplit_core::testkit::run_bench;
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, line_col, run_scenarios};
 use std::process::ExitCode;
+// The benchmark times real work; simulated code never sees this clock.
+#[allow(clippy::disallowed_types)]
 use std::time::Instant;
 
 fn usage() -> ExitCode {
@@ -22,8 +24,12 @@ fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(None),
         Some(i) => {
-            let v = args.get(i + 1).ok_or_else(|| format!("{name} needs a number"))?;
-            v.parse().map(Some).map_err(|_| format!("{name} needs a number, not {v:?}"))
+            let v = args
+                .get(i + 1)
+                .ok_or_else(|| format!("{name} needs a number"))?;
+            v.parse()
+                .map(Some)
+                .map_err(|_| format!("{name} needs a number, not {v:?}"))
         }
     }
 }
@@ -40,19 +46,30 @@ fn scenario_from_file(path: &str) -> Result<Scenario, String> {
 }
 
 fn scenario_from_lesson(spec: &str) -> Result<Scenario, String> {
-    let (slug, id) = spec.split_once('/').ok_or_else(|| format!("{spec}: expected LESSON/SCENARIO"))?;
+    let (slug, id) = spec
+        .split_once('/')
+        .ok_or_else(|| format!("{spec}: expected LESSON/SCENARIO"))?;
     let lesson = netsplit_lessons::lesson(slug).ok_or_else(|| format!("no lesson `{slug}`"))?;
-    let s = lesson.scenario(id).ok_or_else(|| format!("lesson `{slug}` has no scenario `{id}`"))?;
+    let s = lesson
+        .scenario(id)
+        .ok_or_else(|| format!("lesson `{slug}` has no scenario `{id}`"))?;
     Ok(s.scenario.clone())
 }
 
 fn run(args: &[String]) -> Result<(), String> {
     let target = args.first().ok_or("run needs a scenario")?;
-    let mut s = if target.ends_with(".toml") { scenario_from_file(target)? } else { scenario_from_lesson(target)? };
+    let mut s = if target.ends_with(".toml") {
+        scenario_from_file(target)?
+    } else {
+        scenario_from_lesson(target)?
+    };
     if let Some(seed) = flag(args, "--seed")? {
         s.seed = seed;
     }
-    let (outcome, runner) = s.run(SimOptions { trace_cap: usize::MAX, check_invariants: true })?;
+    let (outcome, runner) = s.run(SimOptions {
+        trace_cap: usize::MAX,
+        check_invariants: true,
+    })?;
     print!("{}", runner.trace().to_text(&s.header()));
     if outcome.budget_exhausted {
         println!("# stopped: event budget of {} steps used up", s.max_steps);
@@ -61,13 +78,25 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn validate() -> Result<(), String> {
-    let lessons = course().map_err(|errs| errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))?;
-    let errors: Vec<String> = lessons.iter().flat_map(run_scenarios).map(|e| e.to_string()).collect();
+    let lessons = course().map_err(|errs| {
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let errors: Vec<String> = lessons
+        .iter()
+        .flat_map(run_scenarios)
+        .map(|e| e.to_string())
+        .collect();
     if !errors.is_empty() {
         return Err(errors.join("\n"));
     }
     let scenarios: usize = lessons.iter().map(|l| l.scenarios.len()).sum();
-    println!("ok: {} lessons, {scenarios} scenarios, every scenario within budget", lessons.len());
+    println!(
+        "ok: {} lessons, {scenarios} scenarios, every scenario within budget",
+        lessons.len()
+    );
     Ok(())
 }
 
@@ -77,6 +106,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     let mut best = f64::MAX;
     let mut result = (0, 0, String::new());
     for _ in 0..3 {
+        #[allow(clippy::disallowed_types)]
         let start = Instant::now();
         result = run_bench(steps);
         best = best.min(start.elapsed().as_secs_f64());

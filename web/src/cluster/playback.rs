@@ -43,7 +43,13 @@ pub fn playback(props: &PlaybackProps) -> Html {
     let seed_error = use_state(|| None::<String>);
     let play_pause = {
         let (playing, play, pause) = (props.playing, props.on_play.clone(), props.on_pause.clone());
-        Callback::from(move |_: MouseEvent| if playing { pause.emit(()) } else { play.emit(()) })
+        Callback::from(move |_: MouseEvent| {
+            if playing {
+                pause.emit(())
+            } else {
+                play.emit(())
+            }
+        })
     };
     let step = {
         let cb = props.on_step.clone();
@@ -71,7 +77,10 @@ pub fn playback(props: &PlaybackProps) -> Html {
                     err.set(None);
                     cb.emit(v);
                 }
-                Err(_) => err.set(Some(format!("A seed is a whole number from 0 to {}.", u64::MAX))),
+                Err(_) => err.set(Some(format!(
+                    "A seed is a whole number from 0 to {}.",
+                    u64::MAX
+                ))),
             }
         })
     };
@@ -89,9 +98,9 @@ pub fn playback(props: &PlaybackProps) -> Html {
             <div class="row">
                 <button onclick={play_pause} data-testid="play" disabled={props.finished && !props.playing}
                     aria-label={if props.playing { "Pause" } else { "Play" }}>
-                    { if props.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { if props.playing { "Pause" } else { "▶ Play" } }
                 </button>
-                <button onclick={step} data-testid="step" disabled={props.finished} aria-label="Step one event">{"⏭ Step"}</button>
+                <button onclick={step} data-testid="step" disabled={props.finished} aria-label="Step one event">{"Step +1"}</button>
                 <button onclick={reset} data-testid="reset" aria-label="Restart from the seed">{"↺ Restart"}</button>
                 <label>{"Speed "}
                     <select onchange={speed} aria-label="Playback speed">

@@ -39,7 +39,11 @@ pub struct RingProps {
 pub fn node_position(i: u32, n: u32) -> (f64, f64) {
     let (cx, cy) = (WIDTH / 2.0, HEIGHT / 2.0);
     let r = if n <= 2 { 140.0 } else { 110.0 };
-    let start = if n == 2 { std::f64::consts::PI } else { -std::f64::consts::FRAC_PI_2 };
+    let start = if n == 2 {
+        std::f64::consts::PI
+    } else {
+        -std::f64::consts::FRAC_PI_2
+    };
     let angle = start + std::f64::consts::TAU * f64::from(i) / f64::from(n.max(1));
     (cx + r * angle.cos(), cy + r * angle.sin())
 }
@@ -51,7 +55,11 @@ pub fn message_position(m: &InFlight, n: u32, now: SimTime, reduced_motion: bool
     let (bx, by) = node_position(m.to.0, n);
     let total = m.deliver_at.0.saturating_sub(m.sent_at.0).max(1) as f64;
     let done = now.0.saturating_sub(m.sent_at.0) as f64;
-    let f = if reduced_motion { 0.5 } else { (done / total).clamp(0.0, 1.0) };
+    let f = if reduced_motion {
+        0.5
+    } else {
+        (done / total).clamp(0.0, 1.0)
+    };
     let f = 0.12 + 0.76 * f; // start and end at the node's rim, not its centre
     let (dx, dy) = (bx - ax, by - ay);
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
@@ -73,11 +81,20 @@ pub fn ring(props: &RingProps) -> Html {
             let (x2, y2) = node_position(b.0, n);
             let (class, state) = match (ab, ba) {
                 (true, true) => ("link cut", "cut".to_string()),
-                (true, false) => ("link oneway", format!("one way: {b} hears nothing from {a}")),
-                (false, true) => ("link oneway", format!("one way: {a} hears nothing from {b}")),
+                (true, false) => (
+                    "link oneway",
+                    format!("one way: {b} hears nothing from {a}"),
+                ),
+                (false, true) => (
+                    "link oneway",
+                    format!("one way: {a} hears nothing from {b}"),
+                ),
                 (false, false) => ("link", "connected".to_string()),
             };
-            let label = format!("Link {a}–{b}: {state}. Press Enter to {}.", if ab || ba { "repair" } else { "cut" });
+            let label = format!(
+                "Link {a}–{b}: {state}. Press Enter to {}.",
+                if ab || ba { "repair" } else { "cut" }
+            );
             let onclick = {
                 let cb = props.on_toggle_link.clone();
                 Callback::from(move |_: MouseEvent| cb.emit((a, b)))

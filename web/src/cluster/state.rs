@@ -6,7 +6,9 @@
 //! (replay from the seed to step N), and acting after scrubbing back forks the
 //! timeline: later live faults are forgotten.
 
-use netsplit_core::{Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime};
+use netsplit_core::{
+    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
@@ -15,7 +17,13 @@ use yew::Reducible;
 pub const REDUCED_MOTION_STEP_MS: f64 = 600.0;
 
 /// Playback speeds: simulated microseconds per real millisecond.
-pub const SPEEDS: &[(u64, &str)] = &[(20, "0.02×"), (50, "0.05×"), (100, "0.1×"), (250, "0.25×"), (1_000, "1×")];
+pub const SPEEDS: &[(u64, &str)] = &[
+    (20, "0.02×"),
+    (50, "0.05×"),
+    (100, "0.1×"),
+    (250, "0.25×"),
+    (1_000, "1×"),
+];
 
 /// Partition group names shown to the learner.
 pub const GROUPS: &[&str] = &["A", "B", "C"];
@@ -90,7 +98,10 @@ pub enum Action {
 }
 
 fn options() -> SimOptions {
-    SimOptions { trace_cap: 200_000, check_invariants: true }
+    SimOptions {
+        trace_cap: 200_000,
+        check_invariants: true,
+    }
 }
 
 impl ClusterState {
@@ -174,14 +185,20 @@ impl ClusterState {
         }
         let at = self.view_time.max(self.sim.borrow().now()).as_us() + 1;
         let planned = PlannedFault { at_us: at, fault };
-        self.sim.borrow_mut().schedule(std::slice::from_ref(&planned));
+        self.sim
+            .borrow_mut()
+            .schedule(std::slice::from_ref(&planned));
         self.live_faults.push(planned);
         self.advance_to(SimTime(at));
         self.furthest_step = self.steps();
     }
 
     fn is_up(&self, node: NodeId) -> bool {
-        self.sim.borrow().node_views().get(node.index()).is_some_and(|n| n.up)
+        self.sim
+            .borrow()
+            .node_views()
+            .get(node.index())
+            .is_some_and(|n| n.up)
     }
 }
 
@@ -199,9 +216,15 @@ fn build(scenario: &Scenario, live: &[PlannedFault]) -> (Box<dyn Runner>, Option
                 Err(e2) => {
                     let mut safe = scenario.clone();
                     safe.faults.clear();
-                    safe.nodes = safe.protocol.node_range().0.max(safe.nodes.min(safe.protocol.node_range().1));
+                    safe.nodes = safe
+                        .protocol
+                        .node_range()
+                        .0
+                        .max(safe.nodes.min(safe.protocol.node_range().1));
                     let r = safe.runner(options()).unwrap_or_else(|_| {
-                        netsplit_core::testkit::lossy_generals(safe.seed).runner(options()).expect("built-in scenario is valid")
+                        netsplit_core::testkit::lossy_generals(safe.seed)
+                            .runner(options())
+                            .expect("built-in scenario is valid")
                     });
                     (r, Some(e2))
                 }
@@ -249,7 +272,10 @@ impl Reducible for ClusterState {
                 if s.finished() {
                     s.playing = false;
                     s.status = if s.steps() >= s.scenario.max_steps {
-                        format!("Stopped: the event budget of {} steps is used up.", s.scenario.max_steps)
+                        format!(
+                            "Stopped: the event budget of {} steps is used up.",
+                            s.scenario.max_steps
+                        )
                     } else {
                         "Finished: nothing left to happen.".into()
                     };
@@ -257,7 +283,11 @@ impl Reducible for ClusterState {
             }
             Action::Play => {
                 s.playing = !s.finished();
-                s.status = if s.playing { "Playing.".into() } else { "Nothing left to happen.".into() };
+                s.status = if s.playing {
+                    "Playing.".into()
+                } else {
+                    "Nothing left to happen.".into()
+                };
             }
             Action::Pause => {
                 s.playing = false;
@@ -267,29 +297,35 @@ impl Reducible for ClusterState {
                 s.playing = false;
                 let stepped = s.step_once();
                 s.furthest_step = s.furthest_step.max(s.steps());
-                s.status = if stepped { format!("Step {}.", s.steps()) } else { "Nothing left to happen.".into() };
+                s.status = if stepped {
+                    format!("Step {}.", s.steps())
+                } else {
+                    "Nothing left to happen.".into()
+                };
             }
             Action::SetSpeed(v) => s.speed_us_per_ms = v.max(1),
             Action::Seek(step) => {
                 s.playing = false;
                 s.rebuild_to(step.min(s.furthest_step));
-                s.status = format!("Replayed from seed {} to step {}.", s.scenario.seed, s.steps());
+                s.status = format!(
+                    "Replayed from seed {} to step {}.",
+                    s.scenario.seed,
+                    s.steps()
+                );
             }
             Action::SetSeed(seed) => {
                 s.scenario.seed = seed;
                 s.restart();
                 s.status = format!("New run with seed {seed}.");
             }
-            Action::Reconfigure(scenario) => {
-                match scenario.validate() {
-                    Ok(()) => {
-                        s.scenario = *scenario;
-                        s.restart();
-                        s.status = "Restarted with new settings.".into();
-                    }
-                    Err(e) => s.error = Some(e),
+            Action::Reconfigure(scenario) => match scenario.validate() {
+                Ok(()) => {
+                    s.scenario = *scenario;
+                    s.restart();
+                    s.status = "Restarted with new settings.".into();
                 }
-            }
+                Err(e) => s.error = Some(e),
+            },
             Action::Reset => {
                 s.restart();
                 s.status = format!("Restarted with seed {}.", s.scenario.seed);
@@ -302,7 +338,11 @@ impl Reducible for ClusterState {
                 s.inject(fault);
             }
             Action::ToggleCrash(node) => {
-                let fault = if s.is_up(node) { Fault::Crash { node } } else { Fault::Restart { node } };
+                let fault = if s.is_up(node) {
+                    Fault::Crash { node }
+                } else {
+                    Fault::Restart { node }
+                };
                 s.status = describe(&fault);
                 s.inject(fault);
             }
@@ -311,7 +351,11 @@ impl Reducible for ClusterState {
                     let sim = s.sim.borrow();
                     sim.network().is_blocked(a, b) || sim.network().is_blocked(b, a)
                 };
-                let fault = if cut { Fault::Repair { a, b } } else { Fault::Cut { a, b } };
+                let fault = if cut {
+                    Fault::Repair { a, b }
+                } else {
+                    Fault::Cut { a, b }
+                };
                 s.status = describe(&fault);
                 s.inject(fault);
             }
@@ -323,7 +367,10 @@ impl Reducible for ClusterState {
                 let groups = group_lists(&s.groups);
                 if groups.len() > 1 {
                     s.inject(Fault::Partition { groups });
-                    s.status = format!("{node} moved to group {}; nodes in different groups cannot talk.", GROUPS[usize::from(group.min(2))]);
+                    s.status = format!(
+                        "{node} moved to group {}; nodes in different groups cannot talk.",
+                        GROUPS[usize::from(group.min(2))]
+                    );
                 } else {
                     s.status = "All nodes in one group: the network is whole again.".into();
                 }
@@ -350,7 +397,14 @@ impl Reducible for ClusterState {
 /// The non-empty partition groups as lists of nodes.
 pub fn group_lists(groups: &[u8]) -> Vec<Vec<NodeId>> {
     (0..GROUPS.len() as u8)
-        .map(|g| groups.iter().enumerate().filter(|(_, x)| **x == g).map(|(i, _)| NodeId(i as u32)).collect::<Vec<_>>())
+        .map(|g| {
+            groups
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x == g)
+                .map(|(i, _)| NodeId(i as u32))
+                .collect::<Vec<_>>()
+        })
         .filter(|g| !g.is_empty())
         .collect()
 }
@@ -364,8 +418,13 @@ pub fn describe(fault: &Fault) -> String {
         Fault::Repair { a, b } => format!("Link {a}–{b} repaired."),
         Fault::Isolate { node } => format!("{node} isolated from every other node."),
         Fault::Heal => "All links restored.".into(),
-        Fault::ClockSkew { node, skew_us } => format!("{node}'s clock set {} ms from true time.", *skew_us as f64 / 1000.0),
-        Fault::ClockDrift { node, drift_ppm } => format!("{node}'s clock drift set to {drift_ppm} ppm."),
+        Fault::ClockSkew { node, skew_us } => format!(
+            "{node}'s clock set {} ms from true time.",
+            *skew_us as f64 / 1000.0
+        ),
+        Fault::ClockDrift { node, drift_ppm } => {
+            format!("{node}'s clock drift set to {drift_ppm} ppm.")
+        }
         other => format!("{other:?}"),
     }
 }
@@ -386,7 +445,15 @@ mod tests {
             s = reduce(s, Action::Step);
         }
         s = reduce(s, Action::ToggleCrash(NodeId(1)));
-        let text = |s: &ClusterState| s.sim.borrow().trace().events().iter().map(|e| e.to_string()).collect::<Vec<_>>();
+        let text = |s: &ClusterState| {
+            s.sim
+                .borrow()
+                .trace()
+                .events()
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        };
         let before = text(&s);
         assert!(before.iter().any(|l| l.contains("CRASH n1")));
         let furthest = s.furthest_step;
@@ -408,7 +475,11 @@ mod tests {
     #[test]
     fn an_invalid_network_setting_is_an_error_not_a_panic() {
         let s = Rc::new(ClusterState::new(lossy_generals(2), false));
-        let bad = NetConfig { latency_us_min: 9, latency_us_max: 1, ..NetConfig::default() };
+        let bad = NetConfig {
+            latency_us_min: 9,
+            latency_us_max: 1,
+            ..NetConfig::default()
+        };
         let s = reduce(s, Action::SetNetwork(bad));
         assert!(s.error.as_deref().unwrap_or("").contains("latency_us_min"));
     }

@@ -37,7 +37,11 @@ pub struct ClusterWidgetProps {
 /// True if the learner asked the system for less motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
         .is_some_and(|m| m.matches())
 }
 
@@ -60,7 +64,10 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Delivered { .. } => "recv",
         EventKind::Dropped { .. } => "drop",
         EventKind::TimerFired { .. } => "timer",
-        EventKind::Crashed { .. } | EventKind::Restarted { .. } | EventKind::Partitioned { .. } | EventKind::Healed { .. } => "fault",
+        EventKind::Crashed { .. }
+        | EventKind::Restarted { .. }
+        | EventKind::Partitioned { .. }
+        | EventKind::Healed { .. } => "fault",
         EventKind::Configured { .. } => "config",
         EventKind::Note { .. } => "note",
         EventKind::Violation { .. } => "violation",
@@ -104,20 +111,60 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let on_step = cb(|_| Action::Step);
     let on_reset = cb(|_| Action::Reset);
     let on_heal = cb(|_| Action::Inject(Fault::Heal));
-    let on_seek = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::Seek(s))) };
-    let on_seed = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSeed(s))) };
-    let on_speed = { let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSpeed(s))) };
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |s| d.dispatch(Action::Seek(s)))
+    };
+    let on_seed = {
+        let d = d.clone();
+        Callback::from(move |s| d.dispatch(Action::SetSeed(s)))
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
+    };
     let on_select = {
         let (d, selected) = (d.clone(), state.selected);
-        Callback::from(move |n: NodeId| d.dispatch(Action::Select(if selected == Some(n) { None } else { Some(n) })))
+        Callback::from(move |n: NodeId| {
+            d.dispatch(Action::Select(if selected == Some(n) {
+                None
+            } else {
+                Some(n)
+            }))
+        })
     };
-    let on_toggle_crash = { let d = d.clone(); Callback::from(move |n| d.dispatch(Action::ToggleCrash(n))) };
-    let on_toggle_link = { let d = d.clone(); Callback::from(move |(a, b)| d.dispatch(Action::ToggleLink(a, b))) };
-    let on_isolate = { let d = d.clone(); Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node }))) };
-    let on_skew = { let d = d.clone(); Callback::from(move |(node, skew_us)| d.dispatch(Action::Inject(Fault::ClockSkew { node, skew_us }))) };
-    let on_drift = { let d = d.clone(); Callback::from(move |(node, drift_ppm)| d.dispatch(Action::Inject(Fault::ClockDrift { node, drift_ppm }))) };
-    let on_move = { let d = d.clone(); Callback::from(move |(n, g)| d.dispatch(Action::MoveToGroup(n, g))) };
-    let on_network = { let d = d.clone(); Callback::from(move |c| d.dispatch(Action::SetNetwork(c))) };
+    let on_toggle_crash = {
+        let d = d.clone();
+        Callback::from(move |n| d.dispatch(Action::ToggleCrash(n)))
+    };
+    let on_toggle_link = {
+        let d = d.clone();
+        Callback::from(move |(a, b)| d.dispatch(Action::ToggleLink(a, b)))
+    };
+    let on_isolate = {
+        let d = d.clone();
+        Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node })))
+    };
+    let on_skew = {
+        let d = d.clone();
+        Callback::from(move |(node, skew_us)| {
+            d.dispatch(Action::Inject(Fault::ClockSkew { node, skew_us }))
+        })
+    };
+    let on_drift = {
+        let d = d.clone();
+        Callback::from(move |(node, drift_ppm)| {
+            d.dispatch(Action::Inject(Fault::ClockDrift { node, drift_ppm }))
+        })
+    };
+    let on_move = {
+        let d = d.clone();
+        Callback::from(move |(n, g)| d.dispatch(Action::MoveToGroup(n, g)))
+    };
+    let on_network = {
+        let d = d.clone();
+        Callback::from(move |c| d.dispatch(Action::SetNetwork(c)))
+    };
 
     let sim = state.sim.borrow();
     let nodes = sim.node_views();
@@ -137,7 +184,11 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         .iter()
         .rev()
         .take(LOG_LINES)
-        .map(|e| LogLine { step: e.step, text: e.to_string(), kind: log_kind(&e.kind) })
+        .map(|e| LogLine {
+            step: e.step,
+            text: e.to_string(),
+            kind: log_kind(&e.kind),
+        })
         .collect::<Vec<_>>();
     let violations = sim.violations();
     let net = *sim.network().default_config();
@@ -154,7 +205,12 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 if let Ok(rounds) = input.value().parse::<u32>() {
                     let mut s = scenario.clone();
-                    s.protocol = ProtocolSpec::TwoGenerals(netsplit_core::protocols::two_generals::TwoGenerals { rounds, ..p.clone() });
+                    s.protocol = ProtocolSpec::TwoGenerals(
+                        netsplit_core::protocols::two_generals::TwoGenerals {
+                            rounds,
+                            ..p.clone()
+                        },
+                    );
                     d.dispatch(Action::Reconfigure(Box::new(s)));
                 }
             });

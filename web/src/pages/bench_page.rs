@@ -7,7 +7,9 @@ use yew::prelude::*;
 const STEPS: u64 = 5_000_000;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// The benchmark page.

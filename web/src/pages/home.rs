@@ -5,11 +5,26 @@ use yew::prelude::*;
 
 /// Topics planned after the lessons that exist, shown honestly as "coming".
 const PLANNED: &[(&str, &str)] = &[
-    ("Time and clocks", "Physical clocks and NTP, Lamport clocks, vector clocks, hybrid logical clocks."),
-    ("Raft", "Leader election, log replication and safety under failure, with graded exercises."),
-    ("FLP and failure detectors", "Why consensus cannot be guaranteed to terminate in an asynchronous system."),
-    ("CAP and PACELC", "What a partition forces you to give up, and the latency trade-off when there is none."),
-    ("Sagas and transactions", "Two-phase commit, where it blocks, and sagas with compensation."),
+    (
+        "Time and clocks",
+        "Physical clocks and NTP, Lamport clocks, vector clocks, hybrid logical clocks.",
+    ),
+    (
+        "Raft",
+        "Leader election, log replication and safety under failure, with graded exercises.",
+    ),
+    (
+        "FLP and failure detectors",
+        "Why consensus cannot be guaranteed to terminate in an asynchronous system.",
+    ),
+    (
+        "CAP and PACELC",
+        "What a partition forces you to give up, and the latency trade-off when there is none.",
+    ),
+    (
+        "Sagas and transactions",
+        "Two-phase commit, where it blocks, and sagas with compensation.",
+    ),
 ];
 
 /// The course map.

@@ -1,0 +1,128 @@
+// End-to-end: serve the built site, open it in headless Chromium as a learner would,
+// go to the lesson, crash a node, check the log, take screenshots; then run the
+// in-browser benchmark and print its figures.
+// Usage: node tests/e2e/e2e.mjs [--bench]
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import { serve } from '../../tools/serve.mjs';
+
+const OUT = 'tests/e2e/out';
+fs.mkdirSync(OUT, { recursive: true });
+const server = await serve('dist', 0);
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+         '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+});
+let passed = 0, failed = 0;
+const errors = [];
+async function check(name, fn) {
+  try { await fn(); passed++; console.log(`ok   ${name}`); }
+  catch (e) { failed++; console.log(`FAIL ${name}\n     ${String(e.message ?? e).split('\n').join('\n     ')}`); }
+}
+function expect(cond, msg) { if (!cond) throw new Error(msg); }
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  await check('course map lists the two-generals lesson', async () => {
+    await page.goto(base);
+    await page.waitForSelector('[data-testid=course-map]', { timeout: 20000 });
+    const text = await page.textContent('[data-testid=course-map]');
+    expect(text.includes('Partial failure and the two generals'), `course map: ${text.slice(0, 200)}`);
+    await page.screenshot({ path: `${OUT}/home.png`, fullPage: false });
+  });
+
+  await check('lesson renders prose and five live widgets', async () => {
+    await page.click('text=Partial failure and the two generals');
+    await page.waitForSelector('[data-testid=lesson]');
+    expect(page.url().endsWith('#/lesson/two-generals'), page.url());
+    const widgets = await page.locator('[data-testid=cluster-widget]').count();
+    expect(widgets === 5, `widgets: ${widgets}`);
+    expect((await page.textContent('h1')).includes('two generals'), 'heading');
+  });
+
+  const lossy = page.locator('[data-testid=cluster-widget][data-scenario=lossy-link]');
+  await check('crash a node by clicking it, and the log shows the crash', async () => {
+    await lossy.scrollIntoViewIfNeeded();
+    await lossy.locator('[data-testid=step]').click();
+    await lossy.locator('[data-testid=node-1]').click();
+    await lossy.locator('[data-testid=crash-toggle]').click();
+    const log = await lossy.locator('[data-testid=event-log]').textContent();
+    expect(log.includes('CRASH n1'), `log: ${log.slice(0, 300)}`);
+    const cls = await lossy.locator('[data-testid=node-1]').getAttribute('class');
+    expect(cls.includes('down'), `node class: ${cls}`);
+    await lossy.locator('[data-testid=crash-toggle]').click(); // restart
+    expect((await lossy.locator('[data-testid=event-log]').textContent()).includes('RESTART n1'), 'restart logged');
+  });
+
+  await check('playing the lossy link to dawn shows the agreement violation', async () => {
+    await lossy.locator('[data-testid=reset]').click();
+    await lossy.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await lossy.locator('[data-testid=play]').click();
+    await lossy.locator('[data-testid=violation]').waitFor({ timeout: 15000 });
+    const v = await lossy.locator('[data-testid=violation]').textContent();
+    expect(v.includes('agreement'), v);
+    await lossy.screenshot({ path: `${OUT}/lesson-widget.png` });
+  });
+
+  await check('messages are drawn in flight while playing slowly', async () => {
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=perfect-link]');
+    await w.scrollIntoViewIfNeeded();
+    await w.locator('[data-testid=play]').click();
+    await w.locator('[data-testid=message]').first().waitFor({ timeout: 10000 });
+    await w.locator('[data-testid=play]').click(); // pause
+    await page.screenshot({ path: `${OUT}/lesson.png`, fullPage: false });
+  });
+
+  await check('drag a node into group B partitions the playground cluster', async () => {
+    await page.goto(`${base}#/playground`);
+    await page.waitForSelector('[data-testid=cluster-widget]');
+    await page.dragAndDrop('[data-testid=chip-2]', '[data-testid=zone-B]');
+    const log = await page.locator('[data-testid=event-log]').textContent();
+    expect(log.includes('PART'), `log: ${log.slice(0, 300)}`);
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').textContent.includes('suspects n2'), null, { timeout: 15000 });
+    await page.locator('[data-testid=play]').click();
+    await page.screenshot({ path: `${OUT}/playground.png`, fullPage: false });
+  });
+
+  await check('a malformed route shows a page, not a blank screen', async () => {
+    await page.goto(`${base}#/nowhere`);
+    await page.waitForSelector('text=Page not found');
+  });
+
+  await check('dark mode and reduced motion render', async () => {
+    const dark = await browser.newPage({ colorScheme: 'dark', reducedMotion: 'reduce', viewport: { width: 1280, height: 900 } });
+    await dark.goto(`${base}#/lesson/two-generals`);
+    await dark.waitForSelector('[data-testid=cluster-widget]');
+    const bg = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(bg !== 'rgb(251, 251, 253)', `dark background: ${bg}`);
+    await dark.screenshot({ path: `${OUT}/lesson-dark.png` });
+    await dark.close();
+  });
+
+  await check('no errors in the browser console', async () => {
+    expect(errors.length === 0, errors.join('\n'));
+  });
+
+  if (process.argv.includes('--bench')) {
+    await check('in-browser benchmark prints events per second', async () => {
+      const b = await browser.newPage();
+      await b.goto(`${base}#/bench`);
+      await b.click('[data-testid=bench-run]');
+      await b.waitForSelector('[data-testid=bench-result]', { timeout: 120000 });
+      const r = JSON.parse(await b.textContent('[data-testid=bench-result]'));
+      console.log(`bench wasm (headless Chromium): 5-node heartbeat, ${r.events} events in ${r.seconds}s (best of 3) = ${(r.events_per_s / 1e6).toFixed(2)} M events/s (${(r.records_per_s / 1e6).toFixed(2)} M trace records/s), digest ${r.digest}`);
+      fs.writeFileSync(`${OUT}/bench-wasm.json`, JSON.stringify(r));
+    });
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
