@@ -107,8 +107,8 @@ fn options() -> SimOptions {
 impl ClusterState {
     /// A fresh run of `scenario`.
     pub fn new(scenario: Scenario, reduced_motion: bool) -> Self {
-        let nodes = scenario.nodes as usize;
         let (sim, error) = build(&scenario, &[]);
+        let nodes = sim.size() as usize;
         ClusterState {
             scenario,
             live_faults: Vec::new(),
@@ -150,10 +150,10 @@ impl ClusterState {
 
     fn restart(&mut self) {
         self.live_faults.clear();
-        self.groups = vec![0; self.scenario.nodes as usize];
         self.furthest_step = 0;
         self.playing = false;
         self.rebuild_to(0);
+        self.groups = vec![0; self.sim.borrow().size() as usize];
     }
 
     fn advance_to(&mut self, until: SimTime) {
@@ -173,7 +173,7 @@ impl ClusterState {
 
     /// Applies a fault at the instant after everything drawn so far, and records it for replay.
     fn inject(&mut self, fault: Fault) {
-        if let Err(e) = fault.validate(self.scenario.nodes) {
+        if let Err(e) = fault.validate(self.sim.borrow().size()) {
             self.error = Some(e);
             return;
         }
@@ -203,33 +203,39 @@ impl ClusterState {
 }
 
 /// A runner for `scenario` with `live` faults added to its plan.
+///
+/// Live faults are validated before they are recorded and lesson scenarios at build time, so
+/// this only fails for a bad scenario handed in as a prop: then it runs the scenario without
+/// its faults, or a small default cluster, and says why, rather than leaving a blank widget.
 fn build(scenario: &Scenario, live: &[PlannedFault]) -> (Box<dyn Runner>, Option<String>) {
     let mut s = scenario.clone();
     s.faults.extend_from_slice(live);
-    match s.runner(options()) {
-        Ok(r) => (r, None),
-        Err(e) => {
-            // Fall back to the scenario without live faults, and say why.
-            let fallback = scenario.runner(options());
-            match fallback {
-                Ok(r) => (r, Some(e)),
-                Err(e2) => {
-                    let mut safe = scenario.clone();
-                    safe.faults.clear();
-                    safe.nodes = safe
-                        .protocol
-                        .node_range()
-                        .0
-                        .max(safe.nodes.min(safe.protocol.node_range().1));
-                    let r = safe.runner(options()).unwrap_or_else(|_| {
-                        netsplit_core::testkit::lossy_generals(safe.seed)
-                            .runner(options())
-                            .expect("built-in scenario is valid")
-                    });
-                    (r, Some(e2))
-                }
-            }
-        }
+    let error = match s.runner(options()) {
+        Ok(r) => return (r, None),
+        Err(e) => e,
+    };
+    s.faults.clear();
+    let fallback = s.runner(options()).or_else(|_| {
+        let default = Scenario {
+            protocol: netsplit_core::ProtocolSpec::all_defaults().remove(0),
+            nodes: 3,
+            seed: s.seed,
+            network: NetConfig::default(),
+            clocks: Vec::new(),
+            faults: Vec::new(),
+            duration_us: 60_000_000,
+            max_steps: 100_000,
+        };
+        default.runner(options())
+    });
+    match fallback {
+        Ok(r) => (
+            r,
+            Some(format!(
+                "This scenario cannot run ({error}); showing a default cluster instead."
+            )),
+        ),
+        Err(e) => unreachable!("the default heartbeat scenario is valid: {e}"),
     }
 }
 
@@ -332,7 +338,7 @@ impl Reducible for ClusterState {
             }
             Action::Inject(fault) => {
                 if fault == Fault::Heal {
-                    s.groups = vec![0; s.scenario.nodes as usize];
+                    s.groups.iter_mut().for_each(|g| *g = 0);
                 }
                 s.status = describe(&fault);
                 s.inject(fault);
@@ -482,6 +488,16 @@ mod tests {
         };
         let s = reduce(s, Action::SetNetwork(bad));
         assert!(s.error.as_deref().unwrap_or("").contains("latency_us_min"));
+    }
+
+    #[test]
+    fn an_invalid_scenario_falls_back_to_a_default_cluster_with_a_message() {
+        let mut bad = lossy_generals(2);
+        bad.nodes = 9;
+        bad.network.latency_us_min = 99_999_999;
+        let s = ClusterState::new(bad, false);
+        assert_eq!(s.sim.borrow().size(), 3);
+        assert!(s.error.as_deref().unwrap_or("").contains("cannot run"));
     }
 
     #[test]
