@@ -22,8 +22,9 @@ fn line_of(text: &str, offset: usize) -> u32 {
 }
 
 /// Splits Markdown into HTML segments and widget segments.
-fn render(md: &str) -> Vec<Segment> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+fn render(md: &str, file: &str) -> Vec<Segment> {
+    // No footnotes: their `#fn` links would be taken for routes by the hash router.
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut segments = Vec::new();
     let mut pending: Vec<Event<'_>> = Vec::new();
     let mut widget: Option<(String, String, u32)> = None;
@@ -49,6 +50,13 @@ fn render(md: &str) -> Vec<Segment> {
                 });
             }
             (Some(_), _) => {}
+            (None, Event::Start(Tag::Link { dest_url, .. })) if dest_url.starts_with('#') && !dest_url.starts_with("#/") => {
+                // In-page anchors would be read as routes by the app's hash router.
+                println!(
+                    "cargo::error={file}:{}:1: link `{dest_url}` is an in-page anchor; link to a route such as #/lesson/slug instead",
+                    line_of(md, range.start)
+                );
+            }
             (None, e) => pending.push(e),
         }
     }
@@ -94,7 +102,7 @@ fn main() {
             failed = true;
             continue;
         };
-        let body = render(&md);
+        let body = render(&md, &format!("lessons/{name}/lesson.md"));
         if let Err(errors) = parse_lesson(&name, &toml_text, body.clone()) {
             for e in errors {
                 println!("cargo::error={e}");
