@@ -12,6 +12,7 @@
 use crate::id::{NodeId, TimerId};
 use crate::rng::Rng;
 use crate::time::{LocalTime, SimDuration};
+use crate::trace::Stamp;
 use core::fmt::Debug;
 use core::hash::Hash;
 
@@ -141,6 +142,9 @@ pub(crate) enum Effect<P: Protocol> {
     Note {
         text: String,
     },
+    Stamp {
+        stamp: Stamp,
+    },
 }
 
 /// What a handler may do: read its clock and identity, draw randomness, and emit effects.
@@ -217,5 +221,10 @@ impl<P: Protocol> Ctx<'_, P> {
     /// Adds a line to the trace, shown in the event log ("suspect n2", "attack at dawn").
     pub fn note(&mut self, text: impl Into<String>) {
         self.effects.push(Effect::Note { text: text.into() });
+    }
+
+    /// Records the logical time this node gives the event it is handling, for checkers and diagrams.
+    pub fn stamp(&mut self, stamp: Stamp) {
+        self.effects.push(Effect::Stamp { stamp });
     }
 }

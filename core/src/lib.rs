@@ -27,6 +27,7 @@
 //! ```
 
 pub mod actor;
+pub mod causality;
 pub mod clock;
 pub mod fault;
 pub mod id;
@@ -49,4 +50,4 @@ pub use rng::{Ratio, Rng};
 pub use scenario::{Outcome, ProtocolSpec, Runner, Scenario};
 pub use sim::{InFlight, NodeView, Sim, SimOptions};
 pub use time::{LocalTime, SimDuration, SimTime};
-pub use trace::{DropReason, EventKind, Trace, TraceEvent};
+pub use trace::{DropReason, EventKind, Stamp, Trace, TraceEvent};

@@ -4,6 +4,7 @@ use crate::actor::Violation;
 use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
 use crate::net::{NetConfig, Network};
+use crate::protocols::lamport::{Lamport, LamportParams};
 use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
 use crate::time::SimTime;
@@ -19,6 +20,8 @@ pub enum ProtocolSpec {
     TwoGenerals(TwoGenerals),
     /// Heartbeats and a timeout failure detector.
     Heartbeat(Heartbeat),
+    /// Lamport clocks under a random send/local workload.
+    Lamport(LamportParams),
 }
 
 impl ProtocolSpec {
@@ -27,6 +30,7 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::TwoGenerals(p) => p.name(),
             ProtocolSpec::Heartbeat(p) => p.name(),
+            ProtocolSpec::Lamport(_) => "lamport",
         }
     }
 
@@ -42,7 +46,7 @@ impl ProtocolSpec {
     pub fn node_range(&self) -> (u32, u32) {
         match self {
             ProtocolSpec::TwoGenerals(_) => (2, 2),
-            ProtocolSpec::Heartbeat(_) => (1, 16),
+            ProtocolSpec::Heartbeat(_) | ProtocolSpec::Lamport(_) => (1, 16),
         }
     }
 }
@@ -111,6 +115,7 @@ impl Scenario {
         match &self.protocol {
             ProtocolSpec::TwoGenerals(p) => p.validate(self.nodes)?,
             ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
+            ProtocolSpec::Lamport(p) => p.validate(self.nodes)?,
         }
         self.network
             .validate()
@@ -146,6 +151,7 @@ impl Scenario {
         Ok(match &self.protocol {
             ProtocolSpec::TwoGenerals(p) => boxed(p.clone(), self, opts),
             ProtocolSpec::Heartbeat(p) => boxed(p.clone(), self, opts),
+            ProtocolSpec::Lamport(p) => boxed(Lamport::reference(p.clone()), self, opts),
         })
     }
 

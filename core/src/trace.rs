@@ -9,9 +9,10 @@ use crate::id::{MsgId, NodeId, TimerId};
 use crate::time::SimTime;
 use core::fmt::{self, Write as _};
 use core::hash::{Hash, Hasher};
+use serde::{Deserialize, Serialize};
 
 /// Why a message never arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DropReason {
     /// The network lost it (drop ratio).
     Lost,
@@ -31,8 +32,37 @@ impl fmt::Display for DropReason {
     }
 }
 
+/// A logical or hybrid timestamp a protocol gave to the event its handler is processing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stamp {
+    /// A Lamport clock value.
+    Lamport(u64),
+    /// A vector clock, one entry per node.
+    Vector(Vec<u64>),
+    /// A hybrid logical clock: physical part (µs on the node's clock) and logical counter.
+    Hlc {
+        /// The largest physical time seen, in microseconds.
+        wall_us: i64,
+        /// Counts events sharing that physical time.
+        logical: u64,
+    },
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stamp::Lamport(t) => write!(f, "L={t}"),
+            Stamp::Vector(v) => {
+                let parts: Vec<String> = v.iter().map(u64::to_string).collect();
+                write!(f, "V=[{}]", parts.join(","))
+            }
+            Stamp::Hlc { wall_us, logical } => write!(f, "HLC=({},{logical})", crate::time::LocalTime(*wall_us)),
+        }
+    }
+}
+
 /// What happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     /// A node sent a message; `copies` is 2 when the network will duplicate it, 0 when it was dropped at once.
     Sent {
@@ -116,6 +146,13 @@ pub enum EventKind {
         /// The remark.
         text: String,
     },
+    /// The protocol stamped the event it is handling (a Lamport, vector or hybrid time).
+    Stamped {
+        /// Which node.
+        node: NodeId,
+        /// The stamp.
+        stamp: Stamp,
+    },
     /// A safety property broke.
     Violation {
         /// Which property.
@@ -126,7 +163,7 @@ pub enum EventKind {
 }
 
 /// One line of the trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Which simulator step produced it (steps count queue events, from 1).
     pub step: u64,
@@ -285,6 +322,11 @@ impl Trace {
                 d.write_u32(node.0);
                 d.write(text.as_bytes());
             }
+            EventKind::Stamped { node, stamp } => {
+                d.write_u32(12);
+                d.write_u32(node.0);
+                stamp.hash(d);
+            }
             EventKind::Violation { invariant, detail } => {
                 d.write_u32(11);
                 d.write(invariant.as_bytes());
@@ -327,6 +369,7 @@ pub const LEGEND: &str = "\
 #   CRASH n / RESTART n                       n lost its memory / came back from its durable state
 #   PART / HEAL / CONF                        links blocked / restored / network or clock changed
 #   NOTE  n text                              the protocol's own remark
+#   STAMP n L=.. / V=[..] / HLC=(..)           the logical time n gave the event it is handling
 #   VIOL  invariant: detail                   a safety property broke";
 
 impl fmt::Display for TraceEvent {
@@ -372,6 +415,7 @@ impl fmt::Display for TraceEvent {
             EventKind::Healed { description } => write!(f, "HEAL  {description}"),
             EventKind::Configured { description } => write!(f, "CONF  {description}"),
             EventKind::Note { node, text } => write!(f, "NOTE  {node} {text}"),
+            EventKind::Stamped { node, stamp } => write!(f, "STAMP {node} {stamp}"),
             EventKind::Violation { invariant, detail } => write!(f, "VIOL  {invariant}: {detail}"),
         }
     }

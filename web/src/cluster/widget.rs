@@ -70,6 +70,7 @@ fn log_kind(kind: &EventKind) -> &'static str {
         | EventKind::Healed { .. } => "fault",
         EventKind::Configured { .. } => "config",
         EventKind::Note { .. } => "note",
+        EventKind::Stamped { .. } => "stamp",
         EventKind::Violation { .. } => "violation",
     }
 }
@@ -220,7 +221,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 </label>
             }
         }
-        ProtocolSpec::Heartbeat(_) => html! {},
+        ProtocolSpec::Heartbeat(_) | ProtocolSpec::Lamport(_) => html! {},
     };
 
     html! {

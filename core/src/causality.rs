@@ -1,0 +1,151 @@
+//! Happens-before, computed by the simulator from a trace.
+//!
+//! An *event* is one handler run at one node: a boot or restart, a delivery, or a
+//! timer, together with what it sent, noted and stamped. Within a node events are
+//! ordered by time; a send happens before its delivery; happens-before is the
+//! transitive closure of the two (Lamport 1978, §2). We compute it with vector
+//! clocks kept by the simulator itself, independent of any clock a protocol (or a
+//! learner) implements, so it can judge them.
+
+use crate::id::{MsgId, NodeId};
+use crate::time::SimTime;
+use crate::trace::{EventKind, Stamp, TraceEvent};
+use std::collections::BTreeMap;
+
+/// Where an event happened: the simulator step and the node whose handler ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId {
+    /// The step (several nodes boot in step 0).
+    pub step: u64,
+    /// The node.
+    pub node: NodeId,
+}
+
+/// One event with its true causal position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CausalEvent {
+    /// Which event.
+    pub id: EventId,
+    /// When, in true time.
+    pub at: SimTime,
+    /// The simulator's vector clock of the event: entry `i` counts node `i`'s events in its causal past (itself included).
+    pub clock: Vec<u64>,
+    /// The stamp the protocol gave it, if any.
+    pub stamp: Option<Stamp>,
+    /// If the event delivered a message: the message and the index (in the returned list) of the event that sent it.
+    pub received: Option<(MsgId, usize)>,
+    /// Messages the event sent.
+    pub sent: Vec<MsgId>,
+    /// The index of the previous event on the same node, if any.
+    pub previous: Option<usize>,
+}
+
+impl CausalEvent {
+    /// True if `self` happens before `other` (self → other).
+    pub fn happens_before(&self, other: &CausalEvent) -> bool {
+        self.id != other.id && self.clock.iter().zip(&other.clock).all(|(a, b)| a <= b)
+    }
+
+    /// True if neither happens before the other.
+    pub fn concurrent_with(&self, other: &CausalEvent) -> bool {
+        self.id != other.id && !self.happens_before(other) && !other.happens_before(self)
+    }
+}
+
+fn node_of(kind: &EventKind) -> Option<NodeId> {
+    match kind {
+        EventKind::Sent { from, .. } => Some(*from),
+        EventKind::Delivered { to, .. } => Some(*to),
+        EventKind::TimerFired { node, .. }
+        | EventKind::Restarted { node }
+        | EventKind::Note { node, .. }
+        | EventKind::Stamped { node, .. } => Some(*node),
+        // A drop at delivery time is the network's doing; at send time the Sent line owns the event.
+        EventKind::Dropped { .. }
+        | EventKind::Crashed { .. }
+        | EventKind::Partitioned { .. }
+        | EventKind::Healed { .. }
+        | EventKind::Configured { .. }
+        | EventKind::Violation { .. } => None,
+    }
+}
+
+/// Groups a complete trace into events and computes their vector clocks.
+pub fn causal_events(trace: &[TraceEvent], nodes: u32) -> Vec<CausalEvent> {
+    let n = nodes as usize;
+    let mut events: Vec<CausalEvent> = Vec::new();
+    let mut current: Vec<Vec<u64>> = vec![vec![0; n]; n];
+    let mut last_on_node: Vec<Option<usize>> = vec![None; n];
+    let mut sender_of: BTreeMap<MsgId, usize> = BTreeMap::new();
+    let mut open: Option<(EventId, usize)> = None;
+    for rec in trace {
+        let Some(node) = node_of(&rec.kind) else { continue };
+        if node.index() >= n {
+            continue;
+        }
+        let id = EventId { step: rec.step, node };
+        let index = match open {
+            Some((open_id, i)) if open_id == id => i,
+            _ => {
+                let mut received = None;
+                if let EventKind::Delivered { msg, .. } = &rec.kind {
+                    if let Some(&s) = sender_of.get(msg) {
+                        let sent_clock = events[s].clock.clone();
+                        for (c, m) in current[node.index()].iter_mut().zip(sent_clock) {
+                            *c = (*c).max(m);
+                        }
+                        received = Some((*msg, s));
+                    }
+                }
+                current[node.index()][node.index()] += 1;
+                events.push(CausalEvent {
+                    id,
+                    at: rec.at,
+                    clock: current[node.index()].clone(),
+                    stamp: None,
+                    received,
+                    sent: Vec::new(),
+                    previous: last_on_node[node.index()],
+                });
+                let i = events.len() - 1;
+                last_on_node[node.index()] = Some(i);
+                open = Some((id, i));
+                i
+            }
+        };
+        match &rec.kind {
+            EventKind::Sent { msg, .. } => {
+                events[index].sent.push(*msg);
+                sender_of.insert(*msg, index);
+            }
+            EventKind::Stamped { stamp, .. } => events[index].stamp = Some(stamp.clone()),
+            _ => {}
+        }
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::lossy_generals;
+    use crate::SimOptions;
+
+    #[test]
+    fn a_send_happens_before_its_delivery_and_boots_are_concurrent() {
+        let s = lossy_generals(2);
+        let (_, r) = s.run(SimOptions::default()).unwrap();
+        let ev = causal_events(r.trace().events(), 2);
+        let recv = ev.iter().find(|e| e.received.is_some()).expect("some delivery");
+        let (_, sender) = recv.received.unwrap();
+        assert!(ev[sender].happens_before(recv));
+        assert!(!recv.happens_before(&ev[sender]));
+        let boots: Vec<_> = ev.iter().filter(|e| e.id.step == 0).collect();
+        assert!(boots.len() >= 1);
+        for e in &ev {
+            if let Some(p) = e.previous {
+                assert!(ev[p].happens_before(e), "program order is causal");
+            }
+        }
+    }
+}
