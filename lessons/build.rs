@@ -50,7 +50,9 @@ fn render(md: &str, file: &str) -> Vec<Segment> {
                 });
             }
             (Some(_), _) => {}
-            (None, Event::Start(Tag::Link { dest_url, .. })) if dest_url.starts_with('#') && !dest_url.starts_with("#/") => {
+            (None, Event::Start(Tag::Link { dest_url, .. }))
+                if dest_url.starts_with('#') && !dest_url.starts_with("#/") =>
+            {
                 // In-page anchors would be read as routes by the app's hash router.
                 println!(
                     "cargo::error={file}:{}:1: link `{dest_url}` is an in-page anchor; link to a route such as #/lesson/slug instead",
@@ -123,6 +125,66 @@ fn main() {
                     let _ = write!(code, "StaticSegment::Widget({kind:?}, {id:?}, {line}), ");
                 }
             }
+        }
+        code.push_str("] },\n");
+    }
+    code.push_str("];\n");
+
+    // Exercises: lessons/exercises/<id>/exercise.toml with its .rhai files.
+    let ex_root = root.join("exercises");
+    println!("cargo::rerun-if-changed={}", ex_root.display());
+    let mut ex_dirs: Vec<_> = std::fs::read_dir(&ex_root)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.join("exercise.toml").exists())
+                .collect()
+        })
+        .unwrap_or_default();
+    ex_dirs.sort();
+    code.push_str("/// Every exercise's files, embedded at build time.\npub(crate) static EXERCISE_SOURCES: &[ExerciseSource] = &[\n");
+    for dir in &ex_dirs {
+        let id = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let toml_path = dir.join("exercise.toml");
+        let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
+        let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+        let reader = |name: &str| {
+            let p = dir.join(name);
+            std::fs::read_to_string(&p).ok()
+        };
+        match load::parse_exercise(&id, &toml_text, &reader) {
+            Err(errors) => {
+                for e in errors {
+                    println!("cargo::error={e}");
+                }
+                failed = true;
+                continue;
+            }
+            Ok(ex) => {
+                files.push(("starter.rhai".into(), dir.join("starter.rhai")));
+                files.push(("reference.rhai".into(), dir.join("reference.rhai")));
+                for (w, _) in &ex.wrong {
+                    files.push((w.file.clone(), dir.join(&w.file)));
+                }
+            }
+        }
+        println!("cargo::rerun-if-changed={}", toml_path.display());
+        let _ = write!(
+            code,
+            "    ExerciseSource {{ id: {id:?}, toml: include_str!({:?}), files: &[",
+            toml_path.display().to_string()
+        );
+        for (name, path) in files {
+            println!("cargo::rerun-if-changed={}", path.display());
+            let _ = write!(
+                code,
+                "({name:?}, include_str!({:?})), ",
+                path.display().to_string()
+            );
         }
         code.push_str("] },\n");
     }

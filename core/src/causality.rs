@@ -79,11 +79,16 @@ pub fn causal_events(trace: &[TraceEvent], nodes: u32) -> Vec<CausalEvent> {
     let mut sender_of: BTreeMap<MsgId, usize> = BTreeMap::new();
     let mut open: Option<(EventId, usize)> = None;
     for rec in trace {
-        let Some(node) = node_of(&rec.kind) else { continue };
+        let Some(node) = node_of(&rec.kind) else {
+            continue;
+        };
         if node.index() >= n {
             continue;
         }
-        let id = EventId { step: rec.step, node };
+        let id = EventId {
+            step: rec.step,
+            node,
+        };
         let index = match open {
             Some((open_id, i)) if open_id == id => i,
             _ => {
@@ -136,16 +141,27 @@ mod tests {
         let s = lossy_generals(2);
         let (_, r) = s.run(SimOptions::default()).unwrap();
         let ev = causal_events(r.trace().events(), 2);
-        let recv = ev.iter().find(|e| e.received.is_some()).expect("some delivery");
+        let recv = ev
+            .iter()
+            .find(|e| e.received.is_some())
+            .expect("some delivery");
         let (_, sender) = recv.received.unwrap();
         assert!(ev[sender].happens_before(recv));
         assert!(!recv.happens_before(&ev[sender]));
-        let boots: Vec<_> = ev.iter().filter(|e| e.id.step == 0).collect();
-        assert!(boots.len() >= 1);
         for e in &ev {
             if let Some(p) = e.previous {
                 assert!(ev[p].happens_before(e), "program order is causal");
             }
         }
+    }
+
+    #[test]
+    fn boots_of_different_nodes_are_concurrent() {
+        let s = crate::testkit::heartbeat_under_nemesis(3);
+        let (_, r) = s.run(SimOptions::default()).unwrap();
+        let ev = causal_events(r.trace().events(), s.nodes);
+        let boots: Vec<_> = ev.iter().filter(|e| e.id.step == 0).collect();
+        assert_eq!(boots.len(), 5, "every heartbeat node broadcasts at boot");
+        assert!(boots[0].concurrent_with(boots[1]) && boots[3].concurrent_with(boots[4]));
     }
 }

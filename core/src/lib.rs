@@ -29,7 +29,10 @@
 pub mod actor;
 pub mod causality;
 pub mod clock;
+pub mod exercise;
 pub mod fault;
+#[cfg(feature = "grader")]
+pub mod grade;
 pub mod id;
 pub mod net;
 pub mod protocols;

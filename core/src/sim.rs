@@ -482,7 +482,12 @@ impl<P: Protocol> Sim<P> {
                 Effect::CancelTimer { id } => self.nodes[node.index()].timers.retain(|t| *t != id),
                 Effect::Stamp { stamp } => {
                     let content = stable_hash(&stamp);
-                    self.trace.record(self.steps, self.now, EventKind::Stamped { node, stamp }, content);
+                    self.trace.record(
+                        self.steps,
+                        self.now,
+                        EventKind::Stamped { node, stamp },
+                        content,
+                    );
                 }
                 Effect::Note { text } => {
                     let content = stable_hash(&text);

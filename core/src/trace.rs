@@ -56,7 +56,9 @@ impl fmt::Display for Stamp {
                 let parts: Vec<String> = v.iter().map(u64::to_string).collect();
                 write!(f, "V=[{}]", parts.join(","))
             }
-            Stamp::Hlc { wall_us, logical } => write!(f, "HLC=({},{logical})", crate::time::LocalTime(*wall_us)),
+            Stamp::Hlc { wall_us, logical } => {
+                write!(f, "HLC=({},{logical})", crate::time::LocalTime(*wall_us))
+            }
         }
     }
 }

@@ -9,8 +9,8 @@
 mod load;
 
 pub use load::{
-    line_col, parse_dir_name, parse_lesson, run_scenarios, Expect, Lesson, LessonError,
-    LessonScenario, Segment, FORMAT_VERSION, WIDGET_KINDS,
+    line_col, parse_dir_name, parse_exercise, parse_lesson, run_scenarios, Exercise, Expect,
+    Lesson, LessonError, LessonScenario, Segment, FORMAT_VERSION, WIDGET_KINDS,
 };
 use std::sync::OnceLock;
 
@@ -27,7 +27,49 @@ struct Source {
     body: &'static [StaticSegment],
 }
 
+/// One exercise folder as embedded: its toml and its files by relative path.
+struct ExerciseSource {
+    id: &'static str,
+    toml: &'static str,
+    files: &'static [(&'static str, &'static str)],
+}
+
 include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
+/// Every exercise, parsed once, in id order.
+pub fn exercises() -> Result<&'static [Exercise], &'static [LessonError]> {
+    static EXERCISES: OnceLock<Result<Vec<Exercise>, Vec<LessonError>>> = OnceLock::new();
+    let parsed = EXERCISES.get_or_init(|| {
+        let mut all = Vec::new();
+        let mut errors = Vec::new();
+        for src in EXERCISE_SOURCES {
+            let file = |name: &str| {
+                src.files
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, text)| (*text).to_string())
+            };
+            match parse_exercise(src.id, src.toml, &file) {
+                Ok(e) => all.push(e),
+                Err(e) => errors.extend(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(all)
+        } else {
+            Err(errors)
+        }
+    });
+    match parsed {
+        Ok(e) => Ok(e),
+        Err(e) => Err(e),
+    }
+}
+
+/// The exercise with this id.
+pub fn exercise(id: &str) -> Option<&'static Exercise> {
+    exercises().ok()?.iter().find(|e| e.id == id)
+}
 
 /// Parses every embedded lesson, in course order.
 pub fn load_all() -> Result<Vec<Lesson>, Vec<LessonError>> {

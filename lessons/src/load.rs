@@ -341,3 +341,143 @@ pub fn run_scenarios(lesson: &Lesson) -> Vec<LessonError> {
     }
     errors
 }
+
+/// An exercise with its files: the spec, the starter code, the reference solution and known-wrong solutions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exercise {
+    /// The folder name under `lessons/exercises/`; lessons embed it by this id.
+    pub id: String,
+    /// The parsed `exercise.toml`.
+    pub spec: netsplit_core::exercise::ExerciseSpec,
+    /// What the learner starts from.
+    pub starter: String,
+    /// A solution that passes every case.
+    pub reference: String,
+    /// Solutions that must fail, each with its code.
+    pub wrong: Vec<(netsplit_core::exercise::WrongSolution, String)>,
+}
+
+/// Parses and validates one exercise. `file` reads a file of the exercise folder by relative path.
+pub fn parse_exercise(
+    id: &str,
+    toml_text: &str,
+    file: &dyn Fn(&str) -> Option<String>,
+) -> Result<Exercise, Vec<LessonError>> {
+    use netsplit_core::exercise::{ExerciseSpec, EXERCISE_FORMAT_VERSION};
+    let path = format!("lessons/exercises/{id}/exercise.toml");
+    let at = |line: u32, message: String| LessonError {
+        file: path.clone(),
+        line,
+        col: 1,
+        message,
+    };
+    let spec: ExerciseSpec = toml::from_str(toml_text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
+        vec![LessonError {
+            file: path.clone(),
+            line,
+            col,
+            message: e.message().to_string(),
+        }]
+    })?;
+    let line_of = |needle: &str| {
+        toml_text
+            .find(needle)
+            .map_or(1, |o| line_col(toml_text, o).0)
+    };
+    let mut errors = Vec::new();
+    if !is_kebab(id) {
+        errors.push(at(0, format!("exercise folder `{id}` must be kebab-case")));
+    }
+    if spec.format_version != EXERCISE_FORMAT_VERSION {
+        errors.push(at(
+            1,
+            format!(
+                "format_version is {}, this build reads {EXERCISE_FORMAT_VERSION}",
+                spec.format_version
+            ),
+        ));
+    }
+    if spec.hints.is_empty() {
+        errors.push(at(line_of("hints"), "give at least one hint".into()));
+    }
+    if spec.table.is_empty() && spec.simulation.is_empty() {
+        errors.push(at(
+            1,
+            "an exercise needs at least one [[table]] or [[simulation]] case".into(),
+        ));
+    }
+    if spec.wrong.len() < 2 {
+        errors.push(at(
+            1,
+            "an exercise needs at least two [[wrong]] solutions, to show the grader fails them"
+                .into(),
+        ));
+    }
+    let functions = spec.rules.functions();
+    for case in &spec.table {
+        let line = line_of(&format!("name = {:?}", case.name));
+        match functions.iter().find(|(name, _)| *name == case.call) {
+            None => errors.push(at(
+                line,
+                format!(
+                    "table case `{}` calls `{}`, which {:?} rules do not have",
+                    case.name, case.call, spec.rules
+                ),
+            )),
+            Some((_, params)) if params.len() != case.args.len() => errors.push(at(
+                line,
+                format!(
+                    "table case `{}` passes {} arguments to `{}`, which takes {}",
+                    case.name,
+                    case.args.len(),
+                    case.call,
+                    params.len()
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for case in &spec.simulation {
+        let line = line_of(&format!("name = {:?}", case.name));
+        if !(1..=16).contains(&case.nodes) || !(1..=5_000).contains(&case.schedules) {
+            errors.push(at(
+                line,
+                format!(
+                    "simulation case `{}` needs 1..=16 nodes and 1..=5000 schedules",
+                    case.name
+                ),
+            ));
+        }
+    }
+    let mut read = |name: &str, line: u32| match file(name) {
+        Some(code) => code,
+        None => {
+            errors.push(at(
+                line,
+                format!("missing file lessons/exercises/{id}/{name}"),
+            ));
+            String::new()
+        }
+    };
+    let starter = read("starter.rhai", 1);
+    let reference = read("reference.rhai", 1);
+    let wrong = spec
+        .wrong
+        .iter()
+        .map(|w| {
+            let line = line_of(&format!("file = {:?}", w.file));
+            (w.clone(), read(&w.file, line))
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Exercise {
+        id: id.to_string(),
+        spec,
+        starter,
+        reference,
+        wrong,
+    })
+}

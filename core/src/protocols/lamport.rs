@@ -52,7 +52,12 @@ pub struct LamportParams {
 
 impl Default for LamportParams {
     fn default() -> Self {
-        LamportParams { gap_us_min: 20_000, gap_us_max: 80_000, send: Ratio { num: 2, den: 3 }, actions: 8 }
+        LamportParams {
+            gap_us_min: 20_000,
+            gap_us_max: 80_000,
+            send: Ratio { num: 2, den: 3 },
+            actions: 8,
+        }
     }
 }
 
@@ -66,7 +71,10 @@ impl LamportParams {
             return Err("need 0 < gap_us_min <= gap_us_max".into());
         }
         if self.actions > 10_000 {
-            return Err(format!("actions must be at most 10000, not {}", self.actions));
+            return Err(format!(
+                "actions must be at most 10000, not {}",
+                self.actions
+            ));
         }
         Ok(())
     }
@@ -82,14 +90,19 @@ pub struct Lamport {
 
 impl fmt::Debug for Lamport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Lamport").field("params", &self.params).finish_non_exhaustive()
+        f.debug_struct("Lamport")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
     }
 }
 
 impl Lamport {
     /// With Lamport's own rules.
     pub fn reference(params: LamportParams) -> Self {
-        Lamport { params, rules: Rc::new(ReferenceRules) }
+        Lamport {
+            params,
+            rules: Rc::new(ReferenceRules),
+        }
     }
 
     /// With other rules (a learner's).
@@ -98,7 +111,9 @@ impl Lamport {
     }
 
     fn arm(&self, ctx: &mut Ctx<'_, Self>) {
-        let gap = ctx.rng().between(self.params.gap_us_min, self.params.gap_us_max);
+        let gap = ctx
+            .rng()
+            .between(self.params.gap_us_min, self.params.gap_us_max);
         ctx.set_timer(SimDuration(gap), Timer::Act);
     }
 }
@@ -150,7 +165,14 @@ impl Protocol for Lamport {
         Volatile
     }
 
-    fn on_message(&self, d: &mut Durable, _v: &mut Volatile, _from: NodeId, msg: Msg, ctx: &mut Ctx<'_, Self>) {
+    fn on_message(
+        &self,
+        d: &mut Durable,
+        _v: &mut Volatile,
+        _from: NodeId,
+        msg: Msg,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         let Msg::Event { time } = msg;
         d.clock = self.rules.receive(d.clock, time);
         ctx.stamp(Stamp::Lamport(d.clock));
@@ -173,7 +195,10 @@ impl Protocol for Lamport {
     }
 
     fn inspect(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> Vec<Field> {
-        vec![Field::new("Lamport clock (durable)", d.clock), Field::new("actions taken", d.actions)]
+        vec![
+            Field::new("Lamport clock (durable)", d.clock),
+            Field::new("actions taken", d.actions),
+        ]
     }
 
     fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {

@@ -5,6 +5,7 @@
 //! netsplit run LESSON/SCENARIO [--seed N]    run a lesson's scenario, e.g. two-generals/lossy-link
 //! netsplit validate                          parse every lesson and run every scenario
 //! netsplit bench [--steps N]                 events per second of the 5-node benchmark
+//! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
 //! ```
 
 use netsplit_core::testkit::run_bench;
@@ -16,7 +17,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn usage() -> ExitCode {
-    eprintln!("usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]");
+    eprintln!(
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai"
+    );
     ExitCode::from(2)
 }
 
@@ -121,12 +124,91 @@ fn bench(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Grades a solution file and prints the report; the error carries the first failure.
+fn grade(args: &[String]) -> Result<(), String> {
+    let [id, path, ..] = args else {
+        return Err("grade needs an exercise id and a solution file".into());
+    };
+    let ex = netsplit_lessons::exercise(id).ok_or_else(|| {
+        let known: Vec<&str> = netsplit_lessons::exercises()
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
+        format!("no exercise `{id}` (known: {})", known.join(", "))
+    })?;
+    let code = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    #[allow(clippy::disallowed_types)]
+    let start = Instant::now();
+    let report = netsplit_core::grade::Grader::new().grade(&ex.spec, &code, &mut |_| {});
+    let elapsed = start.elapsed();
+    print!("{}", report.to_text());
+    for line in &report.output {
+        println!("print: {line}");
+    }
+    println!("graded in {} ms", elapsed.as_millis());
+    match report.first_failure() {
+        None => Ok(()),
+        Some(f) => Err(format!("{path}: {f}")),
+    }
+}
+
+/// Times grading the reference solution of every exercise.
+fn bench_grading() {
+    let Ok(all) = netsplit_lessons::exercises() else {
+        return;
+    };
+    let grader = netsplit_core::grade::Grader::new();
+    for ex in all {
+        let schedules: u32 = ex.spec.simulation.iter().map(|s| s.schedules).sum();
+        let mut best = f64::MAX;
+        let mut events = 0u64;
+        for _ in 0..3 {
+            #[allow(clippy::disallowed_types)]
+            let start = Instant::now();
+            let report = grader.grade(&ex.spec, &ex.reference, &mut |_| {});
+            best = best.min(start.elapsed().as_secs_f64());
+            events = report.cases.len() as u64;
+        }
+        println!(
+            "bench grade native: {} reference, {} cases incl. {schedules} simulated schedules, {:.1} ms (best of 3)",
+            ex.id,
+            events,
+            best * 1e3
+        );
+    }
+}
+
+/// Measures what Rhai's size limits cost on ordinary array code (they re-measure data as it grows).
+fn bench_sandbox() {
+    use netsplit_core::grade::Sandbox;
+    const CODE: &str =
+        "fn f(n) { let a = []; for i in 0..n { a.push(i); } let s = 0; for x in a { s += x; } s }";
+    for (label, sandbox) in [
+        ("with size limits", Sandbox::new()),
+        ("without size limits", Sandbox::without_size_limits()),
+    ] {
+        #[allow(clippy::disallowed_types)]
+        let start = Instant::now();
+        let result = sandbox.time_calls(CODE, 1_000, 200);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        match result {
+            Ok(_) => println!("bench sandbox native: build and sum a 1000-item array, 200 calls {label}: {ms:.1} ms"),
+            Err(e) => println!("bench sandbox native {label}: {e}"),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("validate") => validate(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench(&args[1..]).map(|()| {
+            bench_grading();
+            bench_sandbox();
+        }),
+        Some("grade") => grade(&args[1..]),
         _ => return usage(),
     };
     match result {

@@ -1,0 +1,221 @@
+//! Exercises as data: which rules the learner writes, the cases that grade them,
+//! and the report a grade produces. No interpreter here, so the app can show an
+//! exercise without loading the grader; grading lives in `grade` (feature `grader`).
+
+use crate::scenario::Scenario;
+use crate::trace::TraceEvent;
+use serde::{Deserialize, Serialize};
+
+/// The exercise file format this build reads.
+pub const EXERCISE_FORMAT_VERSION: u32 = 1;
+
+/// Which reference protocol calls the learner's functions, and so which functions it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleSet {
+    /// Lamport clocks: `tick(clock)` and `receive(clock, msg_time)`.
+    Lamport,
+}
+
+impl RuleSet {
+    /// The functions the learner must define: name and parameter names.
+    pub fn functions(self) -> &'static [(&'static str, &'static [&'static str])] {
+        match self {
+            RuleSet::Lamport => &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
+        }
+    }
+}
+
+/// A value passed to or returned by a learner's function: an integer or a list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    /// An integer.
+    Int(i64),
+    /// A list (a vector clock, an HLC pair).
+    List(Vec<Value>),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "{i}"),
+            Value::List(v) => {
+                let parts: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// One call with a known right answer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableCase {
+    /// Shown in the results list.
+    pub name: String,
+    /// Which function.
+    pub call: String,
+    /// Its arguments.
+    pub args: Vec<Value>,
+    /// The right result.
+    pub expect: Value,
+    /// What the learner is told when the result is wrong.
+    pub message: String,
+}
+
+/// Runs the reference protocol with the learner's rules under seeded fault schedules.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationCase {
+    /// Shown in the results list.
+    pub name: String,
+    /// How many schedules (seeds `seed..seed + schedules`).
+    pub schedules: u32,
+    /// Cluster size.
+    pub nodes: u32,
+    /// The first seed.
+    pub seed: u64,
+    /// Crash, restart and partition nodes as well as losing, duplicating and delaying messages.
+    #[serde(default)]
+    pub faults: bool,
+}
+
+/// A solution that must fail, and the message it must fail with.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrongSolution {
+    /// The file beside `exercise.toml`, e.g. `wrong/forgets-max.rhai`.
+    pub file: String,
+    /// Text the failing case's message must contain.
+    pub fails_with: String,
+}
+
+/// An exercise as written in `exercise.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseSpec {
+    /// Must be [`EXERCISE_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Shown above the editor.
+    pub title: String,
+    /// What to implement (Markdown-free plain text, paragraphs separated by blank lines).
+    pub prompt: String,
+    /// Which protocol calls the learner's functions.
+    pub rules: RuleSet,
+    /// Hints, revealed one at a time.
+    pub hints: Vec<String>,
+    /// Cases with known answers.
+    #[serde(default)]
+    pub table: Vec<TableCase>,
+    /// Randomized executions checked against the simulator's happens-before.
+    #[serde(default)]
+    pub simulation: Vec<SimulationCase>,
+    /// Known-wrong solutions and the message each must get.
+    #[serde(default)]
+    pub wrong: Vec<WrongSolution>,
+}
+
+/// Where in the learner's code something went wrong (1-based; 0 when unknown).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeError {
+    /// Line.
+    pub line: u32,
+    /// Column.
+    pub col: u32,
+    /// What went wrong, for a learner.
+    pub message: String,
+}
+
+impl std::fmt::Display for CodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.col, self.message
+            )
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// A failing run the page can replay: the scenario (with its seed) and the trace it produced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counterexample {
+    /// The scenario the learner's rules ran in (its protocol names the workload).
+    pub scenario: Scenario,
+    /// Every event of the run, as recorded with the learner's rules.
+    pub events: Vec<TraceEvent>,
+    /// The step at which the rules went wrong.
+    pub failed_at_step: u64,
+}
+
+/// How one case went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReport {
+    /// The case's name.
+    pub name: String,
+    /// True if it passed.
+    pub passed: bool,
+    /// What went wrong (empty when passed).
+    pub message: String,
+    /// For a failed simulation case: the run to replay.
+    pub counterexample: Option<Box<Counterexample>>,
+}
+
+/// The result of grading one solution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// A syntax error or a missing function: no case ran.
+    pub compile_error: Option<CodeError>,
+    /// One entry per case, in order.
+    pub cases: Vec<CaseReport>,
+    /// What the code printed (`print`), capped.
+    pub output: Vec<String>,
+}
+
+impl Report {
+    /// True if the code compiled and every case passed.
+    pub fn passed(&self) -> bool {
+        self.compile_error.is_none()
+            && !self.cases.is_empty()
+            && self.cases.iter().all(|c| c.passed)
+    }
+
+    /// The first failure's message (the compile error, else the first failed case).
+    pub fn first_failure(&self) -> Option<String> {
+        if let Some(e) = &self.compile_error {
+            return Some(e.to_string());
+        }
+        self.cases
+            .iter()
+            .find(|c| !c.passed)
+            .map(|c| format!("{}: {}", c.name, c.message))
+    }
+
+    /// A plain-text summary, one line per case.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if let Some(e) = &self.compile_error {
+            out.push_str(&format!("error: {e}\n"));
+        }
+        for c in &self.cases {
+            if c.passed {
+                out.push_str(&format!("pass  {}\n", c.name));
+            } else {
+                out.push_str(&format!("FAIL  {}\n      {}\n", c.name, c.message));
+                if let Some(cx) = &c.counterexample {
+                    out.push_str(&format!(
+                        "      counterexample: seed {}, {} nodes, failed at step {} (replay it in the page)\n",
+                        cx.scenario.seed, cx.scenario.nodes, cx.failed_at_step
+                    ));
+                }
+            }
+        }
+        let passed = self.cases.iter().filter(|c| c.passed).count();
+        out.push_str(&format!("{passed} of {} cases passed\n", self.cases.len()));
+        out
+    }
+}
