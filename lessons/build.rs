@@ -1,28 +1,33 @@
-//! Embeds every lesson at build time and fails the build, naming file and line, if one is malformed.
+//! Validates every lesson and exercise at build time and embeds them as JSON.
 //!
-//! Each folder `NN-slug/` beside this file with a `lesson.toml` is a lesson.
-//! Its `lesson.md` is rendered from Markdown to HTML here, so the app ships
-//! HTML and no Markdown parser; fenced blocks whose language is a widget kind
-//! (```cluster) become live-widget segments.
+//! Each folder `NN-slug/` beside this file with a `lesson.toml` is a lesson; each
+//! folder `exercises/<id>/` with an `exercise.toml` is an exercise. A malformed or
+//! missing file fails the build with `file:line:col: what is wrong`. Markdown is
+//! rendered to HTML here, and fenced blocks whose language is a widget kind
+//! (```cluster, ```exercise) become widget segments, so the app ships neither a
+//! Markdown nor a TOML parser: only the validated model, as JSON.
 
-#[path = "src/load.rs"]
+#[path = "src/model.rs"]
 #[allow(dead_code)]
-mod load;
+mod model;
+#[path = "src/parse.rs"]
+#[allow(dead_code)]
+mod parse;
 
-use load::{parse_lesson, Segment};
+use model::Segment;
 use pulldown_cmark::{html, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Fence languages that denote a widget (validation then checks the kind is supported).
 const WIDGET_FENCES: &[&str] = &["cluster", "spacetime", "quiz", "exercise"];
 
 fn line_of(text: &str, offset: usize) -> u32 {
-    load::line_col(text, offset).0
+    parse::line_col(text, offset).0
 }
 
-/// Splits Markdown into HTML segments and widget segments.
-fn render(md: &str, file: &str) -> Vec<Segment> {
+/// Splits Markdown into HTML segments and widget segments; reports in-page anchors.
+fn render(md: &str, file: &str, errors: &mut Vec<String>) -> Vec<Segment> {
     // No footnotes: their `#fn` links would be taken for routes by the hash router.
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut segments = Vec::new();
@@ -50,14 +55,16 @@ fn render(md: &str, file: &str) -> Vec<Segment> {
                 });
             }
             (Some(_), _) => {}
-            (None, Event::Start(Tag::Link { dest_url, .. }))
-                if dest_url.starts_with('#') && !dest_url.starts_with("#/") =>
-            {
-                // In-page anchors would be read as routes by the app's hash router.
-                println!(
-                    "cargo::error={file}:{}:1: link `{dest_url}` is an in-page anchor; link to a route such as #/lesson/slug instead",
-                    line_of(md, range.start)
-                );
+            (None, e @ Event::Start(Tag::Link { .. })) => {
+                if let Event::Start(Tag::Link { dest_url, .. }) = &e {
+                    if dest_url.starts_with('#') && !dest_url.starts_with("#/") {
+                        errors.push(format!(
+                            "{file}:{}:1: link `{dest_url}` is an in-page anchor, which the app's hash router would take for a page; link to a route such as #/lesson/slug instead",
+                            line_of(md, range.start)
+                        ));
+                    }
+                }
+                pending.push(e);
             }
             (None, e) => pending.push(e),
         }
@@ -75,123 +82,108 @@ fn flush(pending: &mut Vec<Event<'_>>, segments: &mut Vec<Segment>) {
     segments.push(Segment::Html(out));
 }
 
+fn folders_with(root: &Path, file: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.join(file).exists())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+fn name_of(dir: &Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     println!("cargo::rerun-if-changed={}", root.display());
-    let mut dirs: Vec<_> = std::fs::read_dir(root)
-        .expect("read lessons/")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.join("lesson.toml").exists())
-        .collect();
-    dirs.sort();
+    let mut errors: Vec<String> = Vec::new();
 
-    let mut code = String::from("/// Every lesson's files, embedded at build time.\npub(crate) static SOURCES: &[Source] = &[\n");
-    let mut failed = false;
-    for dir in &dirs {
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let toml_path = dir.join("lesson.toml");
-        let md_path = dir.join("lesson.md");
+    // Exercises first: lessons refer to them.
+    let ex_root = root.join("exercises");
+    println!("cargo::rerun-if-changed={}", ex_root.display());
+    let mut exercises = Vec::new();
+    for dir in folders_with(&ex_root, "exercise.toml") {
+        let id = name_of(&dir);
+        for entry in walk(&dir) {
+            println!("cargo::rerun-if-changed={}", entry.display());
+        }
+        let toml_text = std::fs::read_to_string(dir.join("exercise.toml")).unwrap_or_default();
+        let reader = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+        match parse::parse_exercise(&id, &toml_text, &reader) {
+            Ok(ex) => exercises.push(ex),
+            Err(errs) => errors.extend(errs.iter().map(|e| e.to_string())),
+        }
+    }
+    let exercise_ids: Vec<String> = exercises.iter().map(|e| e.id.clone()).collect();
+
+    let mut lessons = Vec::new();
+    for dir in folders_with(root, "lesson.toml") {
+        let name = name_of(&dir);
+        let (toml_path, md_path) = (dir.join("lesson.toml"), dir.join("lesson.md"));
         println!("cargo::rerun-if-changed={}", toml_path.display());
         println!("cargo::rerun-if-changed={}", md_path.display());
         let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
         let Ok(md) = std::fs::read_to_string(&md_path) else {
-            println!("cargo::error=lessons/{name}/lesson.md:0:0: missing (every lesson needs lesson.toml and lesson.md)");
-            failed = true;
+            errors.push(format!("lessons/{name}/lesson.md:0:0: missing (every lesson needs lesson.toml and lesson.md)"));
             continue;
         };
-        let body = render(&md, &format!("lessons/{name}/lesson.md"));
-        if let Err(errors) = parse_lesson(&name, &toml_text, body.clone()) {
-            for e in errors {
-                println!("cargo::error={e}");
-            }
-            failed = true;
+        let body = render(&md, &format!("lessons/{name}/lesson.md"), &mut errors);
+        match parse::parse_lesson(&exercise_ids, &name, &toml_text, body) {
+            Ok(l) => lessons.push(l),
+            Err(errs) => errors.extend(errs.iter().map(|e| e.to_string())),
         }
-        let _ = write!(
-            code,
-            "    Source {{ dir: {name:?}, toml: include_str!({:?}), body: &[",
-            toml_path.display().to_string()
-        );
-        for seg in body {
-            match seg {
-                Segment::Html(h) => {
-                    let _ = write!(code, "StaticSegment::Html({h:?}), ");
-                }
-                Segment::Widget { kind, id, line } => {
-                    let _ = write!(code, "StaticSegment::Widget({kind:?}, {id:?}, {line}), ");
-                }
-            }
-        }
-        code.push_str("] },\n");
     }
-    code.push_str("];\n");
+    for pair in lessons.windows(2) {
+        if pair[0].number == pair[1].number {
+            errors.push(format!(
+                "lessons/{}/lesson.toml:0:0: lesson number {:02} is also used by {}",
+                pair[1].dir, pair[1].number, pair[0].dir
+            ));
+        }
+    }
 
-    // Exercises: lessons/exercises/<id>/exercise.toml with its .rhai files.
-    let ex_root = root.join("exercises");
-    println!("cargo::rerun-if-changed={}", ex_root.display());
-    let mut ex_dirs: Vec<_> = std::fs::read_dir(&ex_root)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.join("exercise.toml").exists())
-                .collect()
-        })
-        .unwrap_or_default();
-    ex_dirs.sort();
-    code.push_str("/// Every exercise's files, embedded at build time.\npub(crate) static EXERCISE_SOURCES: &[ExerciseSource] = &[\n");
-    for dir in &ex_dirs {
-        let id = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let toml_path = dir.join("exercise.toml");
-        let toml_text = std::fs::read_to_string(&toml_path).unwrap_or_default();
-        let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
-        let reader = |name: &str| {
-            let p = dir.join(name);
-            std::fs::read_to_string(&p).ok()
-        };
-        match load::parse_exercise(&id, &toml_text, &reader) {
-            Err(errors) => {
-                for e in errors {
-                    println!("cargo::error={e}");
-                }
-                failed = true;
-                continue;
-            }
-            Ok(ex) => {
-                files.push(("starter.rhai".into(), dir.join("starter.rhai")));
-                files.push(("reference.rhai".into(), dir.join("reference.rhai")));
-                for (w, _) in &ex.wrong {
-                    files.push((w.file.clone(), dir.join(&w.file)));
-                }
-            }
+    if !errors.is_empty() {
+        for e in errors {
+            println!("cargo::error={e}");
         }
-        println!("cargo::rerun-if-changed={}", toml_path.display());
-        let _ = write!(
-            code,
-            "    ExerciseSource {{ id: {id:?}, toml: include_str!({:?}), files: &[",
-            toml_path.display().to_string()
-        );
-        for (name, path) in files {
-            println!("cargo::rerun-if-changed={}", path.display());
-            let _ = write!(
-                code,
-                "({name:?}, include_str!({:?})), ",
-                path.display().to_string()
-            );
-        }
-        code.push_str("] },\n");
-    }
-    code.push_str("];\n");
-    if failed {
         return;
     }
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("lessons.rs");
-    std::fs::write(out, code).expect("write generated lessons.rs");
+    let mut code = String::from("/// Every lesson, validated and serialized at build time.\npub(crate) static LESSONS_JSON: &[&str] = &[\n");
+    for l in &lessons {
+        let json = serde_json::to_string(l).expect("a lesson serializes");
+        let _ = writeln!(code, "    {json:?},");
+    }
+    code.push_str("];\n/// Every exercise, validated and serialized at build time.\npub(crate) static EXERCISES_JSON: &[&str] = &[\n");
+    for e in &exercises {
+        let json = serde_json::to_string(e).expect("an exercise serializes");
+        let _ = writeln!(code, "    {json:?},");
+    }
+    code.push_str("];\n");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("course.rs");
+    std::fs::write(out, code).expect("write generated course.rs");
+}
+
+/// Every file under `dir`, for rerun-if-changed.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }

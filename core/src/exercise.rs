@@ -15,6 +15,10 @@ pub const EXERCISE_FORMAT_VERSION: u32 = 1;
 pub enum RuleSet {
     /// Lamport clocks: `tick(clock)` and `receive(clock, msg_time)`.
     Lamport,
+    /// Vector clocks: `tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`.
+    VectorClock,
+    /// Hybrid logical clocks: `send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`.
+    Hlc,
 }
 
 impl RuleSet {
@@ -22,16 +26,27 @@ impl RuleSet {
     pub fn functions(self) -> &'static [(&'static str, &'static [&'static str])] {
         match self {
             RuleSet::Lamport => &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
+            RuleSet::VectorClock => &[
+                ("tick", &["clock", "me"]),
+                ("receive", &["clock", "msg_clock", "me"]),
+                ("compare", &["a", "b"]),
+            ],
+            RuleSet::Hlc => &[
+                ("send", &["l", "c", "pt"]),
+                ("receive", &["l", "c", "ml", "mc", "pt"]),
+            ],
         }
     }
 }
 
-/// A value passed to or returned by a learner's function: an integer or a list.
+/// A value passed to or returned by a learner's function: an integer, a short word or a list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Value {
     /// An integer.
     Int(i64),
+    /// A string, for answers that read better as words (`"before"`, `"concurrent"`).
+    Str(String),
     /// A list (a vector clock, an HLC pair).
     List(Vec<Value>),
 }
@@ -40,6 +55,7 @@ impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Int(i) => write!(f, "{i}"),
+            Value::Str(s) => write!(f, "{s:?}"),
             Value::List(v) => {
                 let parts: Vec<String> = v.iter().map(|x| x.to_string()).collect();
                 write!(f, "[{}]", parts.join(", "))
@@ -217,5 +233,40 @@ impl Report {
         let passed = self.cases.iter().filter(|c| c.passed).count();
         out.push_str(&format!("{passed} of {} cases passed\n", self.cases.len()));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_numbers_and_lists_read_from_toml_as_values() {
+        #[derive(Deserialize)]
+        struct Row {
+            args: Vec<Value>,
+            expect: Value,
+        }
+        let row: Row = toml::from_str("args = [[1, 0], 2]\nexpect = \"concurrent\"").unwrap();
+        assert_eq!(
+            row.args,
+            [
+                Value::List(vec![Value::Int(1), Value::Int(0)]),
+                Value::Int(2)
+            ]
+        );
+        assert_eq!(row.expect, Value::Str("concurrent".into()));
+        assert_eq!(row.expect.to_string(), "\"concurrent\"");
+    }
+
+    #[test]
+    fn every_rule_set_names_distinct_functions() {
+        for rules in [RuleSet::Lamport, RuleSet::VectorClock, RuleSet::Hlc] {
+            let names: Vec<&str> = rules.functions().iter().map(|(n, _)| *n).collect();
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), names.len(), "{rules:?}");
+        }
     }
 }

@@ -2,19 +2,31 @@
 //! cases that run the reference protocol with the learner's rules under seeded
 //! fault schedules and judge it against the simulator's own happens-before.
 //!
+//! Each rule set has its own judge: Lamport stamps must grow along every causal
+//! edge ([`check_lamport_clock_condition`]); vector stamps must equal the
+//! simulator's own vector clocks, and `compare` must agree with happens-before on
+//! seeded pairs of events ([`check_vector_stamps`]); hybrid logical clocks run on
+//! skewed, drifting clocks ([`random_clocks`]) and must keep causality and stay
+//! within the clocks' spread of physical time ([`check_hlc`]).
+//!
 //! The sandbox bounds everything a script can consume: operations per call (so
 //! an endless loop stops in milliseconds), call depth (recursion), expression
 //! depth, and the size of strings, arrays and maps. Scripts get no clock, no I/O,
 //! no modules and no randomness; only the arguments the exercise hands in.
 
+use crate::actor::Protocol;
 use crate::causality::{causal_events, CausalEvent};
+use crate::clock::{Clock, ClockSetting};
 use crate::exercise::{
     CaseReport, CodeError, Counterexample, ExerciseSpec, Report, RuleSet, SimulationCase,
     TableCase, Value,
 };
 use crate::fault::{random_plan, NemesisConfig};
+use crate::id::NodeId;
 use crate::net::NetConfig;
+use crate::protocols::hlc::{Hlc, HlcParams, HlcRules, HlcTime};
 use crate::protocols::lamport::{Lamport, LamportParams, LamportRules};
+use crate::protocols::vector_clock::{Order, VectorClock, VectorParams, VectorRules};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
 use crate::sim::{Sim, SimOptions};
@@ -40,6 +52,12 @@ pub const MAX_OUTPUT_LINES: usize = 50;
 const SCHEDULE_DURATION_US: u64 = 3_000_000;
 /// Steps one schedule may take.
 const SCHEDULE_MAX_STEPS: u64 = 20_000;
+/// The largest clock offset from true time an HLC schedule gives a node at the start, in µs.
+pub const HLC_MAX_SKEW_US: i64 = 50_000;
+/// The largest clock rate error an HLC schedule gives a node, in parts per million.
+pub const HLC_MAX_DRIFT_PPM: i64 = 200;
+/// How many pairs of a run's events the vector-clock grader asks `compare` about per schedule.
+const COMPARE_PAIRS: u64 = 32;
 
 /// A Rhai engine with every limit set, built once and reused for every call.
 pub struct Sandbox {
@@ -192,6 +210,7 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
 fn to_dynamic(v: &Value) -> Dynamic {
     match v {
         Value::Int(i) => Dynamic::from(*i),
+        Value::Str(s) => Dynamic::from(s.clone()),
         Value::List(items) => Dynamic::from(items.iter().map(to_dynamic).collect::<Array>()),
     }
 }
@@ -199,6 +218,9 @@ fn to_dynamic(v: &Value) -> Dynamic {
 fn from_dynamic(d: &Dynamic) -> Option<Value> {
     if let Ok(i) = d.as_int() {
         return Some(Value::Int(i));
+    }
+    if d.is_string() {
+        return d.clone().into_string().ok().map(Value::Str);
     }
     let array = d.read_lock::<Array>()?;
     array
@@ -298,7 +320,7 @@ impl Grader {
                 None => (
                     false,
                     format!(
-                        "{call} returned a {}, not a number or a list of numbers",
+                        "{call} returned a {}, not a number, a word or a list of numbers",
                         got.type_name()
                     ),
                 ),
@@ -323,6 +345,8 @@ impl Grader {
             let seed = case.seed.wrapping_add(u64::from(i));
             let outcome = match rules {
                 RuleSet::Lamport => self.lamport_schedule(ast, case, seed),
+                RuleSet::VectorClock => self.vector_schedule(ast, case, seed),
+                RuleSet::Hlc => self.hlc_schedule(ast, case, seed),
             };
             if let Err((message, counterexample)) = outcome {
                 let message = format!(
@@ -347,6 +371,14 @@ impl Grader {
         }
     }
 
+    fn script(&self, ast: &Rc<AST>) -> Rc<ScriptRules> {
+        Rc::new(ScriptRules {
+            sandbox: self.sandbox.clone(),
+            ast: ast.clone(),
+            failure: RefCell::default(),
+        })
+    }
+
     fn lamport_schedule(
         &self,
         ast: &Rc<AST>,
@@ -355,49 +387,151 @@ impl Grader {
     ) -> Result<(), (String, Box<Counterexample>)> {
         let params = LamportParams::default();
         let scenario = schedule_scenario(ProtocolSpec::Lamport(params.clone()), case, seed);
-        let rules = Rc::new(ScriptLamport {
-            sandbox: self.sandbox.clone(),
-            ast: ast.clone(),
-            failure: RefCell::default(),
-        });
+        let rules = self.script(ast);
         let protocol = Lamport::with_rules(params, rules.clone());
-        let opts = SimOptions {
-            trace_cap: usize::MAX,
-            check_invariants: false,
-        };
-        let mut sim = Sim::with_clocks(
-            protocol,
-            scenario.nodes,
-            seed,
-            scenario.network,
-            &scenario.clocks,
-            opts,
-        );
-        sim.schedule(&scenario.faults);
-        let counterexample = |sim: &Sim<Lamport>, step| {
-            Box::new(Counterexample {
-                scenario: scenario.clone(),
-                events: sim.trace().events().to_vec(),
-                failed_at_step: step,
-            })
-        };
-        if let Some(e) = rules.failure.borrow_mut().take() {
-            return Err((e.to_string(), counterexample(&sim, 0)));
-        }
-        while sim.steps() < SCHEDULE_MAX_STEPS
-            && sim
-                .next_event_time()
-                .is_some_and(|t| t <= SimTime(SCHEDULE_DURATION_US))
-        {
-            sim.step();
-            if let Some(e) = rules.failure.borrow_mut().take() {
-                return Err((e.to_string(), counterexample(&sim, sim.steps())));
-            }
-        }
+        let sim = run_schedule(protocol, &scenario, &rules)?;
         let events = causal_events(sim.trace().events(), scenario.nodes);
         check_lamport_clock_condition(&events)
-            .map_err(|(i, message)| (message, counterexample(&sim, events[i].id.step)))
+            .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
     }
+
+    /// Runs the learner's `tick` and `receive` in a cluster and checks every stamp against the
+    /// simulator's own vector clock, then asks `compare` about pairs of the run's events.
+    fn vector_schedule(
+        &self,
+        ast: &Rc<AST>,
+        case: &SimulationCase,
+        seed: u64,
+    ) -> Result<(), (String, Box<Counterexample>)> {
+        let params = VectorParams::default();
+        let scenario = schedule_scenario(ProtocolSpec::VectorClock(params.clone()), case, seed);
+        let rules = self.script(ast);
+        let protocol = VectorClock::with_rules(params, rules.clone());
+        let sim = run_schedule(protocol, &scenario, &rules)?;
+        let events = causal_events(sim.trace().events(), scenario.nodes);
+        let at_event = |i: usize| counterexample(&sim, &scenario, events[i].id.step);
+        check_vector_stamps(&events).map_err(|(i, message)| (message, at_event(i)))?;
+        // Compare the true clocks (equal to the learner's stamps once the check above passed),
+        // so `compare` is judged on its own. The pairs are drawn from the whole run, seeded by the
+        // schedule; the first pairs an event with itself, so "equal" is asked every time.
+        let mut rng = Rng::stream(seed, 0xC0DE);
+        let count = events.len() as u64;
+        for k in 0..COMPARE_PAIRS.min(count * count) {
+            let i = rng.below(count) as usize;
+            let j = if k == 0 { i } else { rng.below(count) as usize };
+            let (a, b) = (&events[i], &events[j]);
+            let got = rules.compare(&a.clock, &b.clock);
+            if let Some(e) = rules.failure.borrow_mut().take() {
+                return Err((e.to_string(), at_event(i.max(j))));
+            }
+            let truth = true_order(a, b);
+            if got != truth.as_str() {
+                return Err((compare_message(a, b, &got, truth), at_event(i.max(j))));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the learner's `send` and `receive` on skewed, drifting clocks and checks causality,
+    /// `l >= pt` and that `l` never runs ahead of every physical clock.
+    fn hlc_schedule(
+        &self,
+        ast: &Rc<AST>,
+        case: &SimulationCase,
+        seed: u64,
+    ) -> Result<(), (String, Box<Counterexample>)> {
+        let params = HlcParams::default();
+        let mut scenario = schedule_scenario(ProtocolSpec::Hlc(params.clone()), case, seed);
+        scenario.clocks = random_clocks(seed, case.nodes);
+        let rules = self.script(ast);
+        let protocol = Hlc::with_rules(params, rules.clone());
+        let sim = run_schedule(protocol, &scenario, &rules)?;
+        let events = causal_events(sim.trace().events(), scenario.nodes);
+        let clocks = physical_clocks(&scenario);
+        check_hlc(&events, &clocks)
+            .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
+    }
+}
+
+/// The run to replay when a schedule fails at `step`.
+fn counterexample<P: Protocol>(
+    sim: &Sim<P>,
+    scenario: &Scenario,
+    step: u64,
+) -> Box<Counterexample> {
+    Box::new(Counterexample {
+        scenario: scenario.clone(),
+        events: sim.trace().events().to_vec(),
+        failed_at_step: step,
+    })
+}
+
+/// Runs one schedule to its end, keeping every event; the learner's first runtime error stops it.
+fn run_schedule<P: Protocol>(
+    protocol: P,
+    scenario: &Scenario,
+    rules: &ScriptRules,
+) -> Result<Sim<P>, (String, Box<Counterexample>)> {
+    let opts = SimOptions {
+        trace_cap: usize::MAX,
+        check_invariants: false,
+    };
+    let mut sim = Sim::with_clocks(
+        protocol,
+        scenario.nodes,
+        scenario.seed,
+        scenario.network,
+        &scenario.clocks,
+        opts,
+    );
+    sim.schedule(&scenario.faults);
+    if let Some(e) = rules.failure.borrow_mut().take() {
+        return Err((e.to_string(), counterexample(&sim, scenario, 0)));
+    }
+    while sim.steps() < SCHEDULE_MAX_STEPS
+        && sim
+            .next_event_time()
+            .is_some_and(|t| t <= SimTime(SCHEDULE_DURATION_US))
+    {
+        sim.step();
+        if let Some(e) = rules.failure.borrow_mut().take() {
+            let step = sim.steps();
+            return Err((e.to_string(), counterexample(&sim, scenario, step)));
+        }
+    }
+    Ok(sim)
+}
+
+/// Per-node clocks for an HLC schedule, drawn from the seed: offsets up to
+/// ±[`HLC_MAX_SKEW_US`] and rate errors up to ±[`HLC_MAX_DRIFT_PPM`].
+pub fn random_clocks(seed: u64, nodes: u32) -> Vec<ClockSetting> {
+    let mut rng = Rng::stream(seed, 0xC10C);
+    let skew_span = (2 * HLC_MAX_SKEW_US) as u64;
+    let drift_span = (2 * HLC_MAX_DRIFT_PPM) as u64;
+    (0..nodes)
+        .map(|i| ClockSetting {
+            node: NodeId(i),
+            skew_us: rng.between(0, skew_span) as i64 - HLC_MAX_SKEW_US,
+            drift_ppm: rng.between(0, drift_span) as i64 - HLC_MAX_DRIFT_PPM,
+        })
+        .collect()
+}
+
+/// Every node's clock as the simulator sets it up for `scenario` (skew, then drift, at time zero).
+///
+/// A node's physical reading at an event is `clocks[node].read(event.at)`: exactly what `ctx.now()`
+/// returned to the handler, because the handler ran at that true time. This is only so while no
+/// fault changes a clock during the run; the grader's schedules never plan one (the nemesis does
+/// not touch clocks), and [`check_hlc`]'s bound also relies on clocks never jumping backwards.
+pub fn physical_clocks(scenario: &Scenario) -> Vec<Clock> {
+    let mut clocks = vec![Clock::default(); scenario.nodes as usize];
+    for c in &scenario.clocks {
+        if let Some(clock) = clocks.get_mut(c.node.index()) {
+            clock.set_skew(SimTime::ZERO, c.skew_us);
+            clock.set_drift(SimTime::ZERO, c.drift_ppm);
+        }
+    }
+    clocks
 }
 
 /// A seeded schedule for a simulation case: a lossy, duplicating, reordering network and, if asked, a nemesis.
@@ -432,51 +566,391 @@ fn schedule_scenario(protocol: ProtocolSpec, case: &SimulationCase, seed: u64) -
     }
 }
 
-/// Lamport rules run from the learner's script; the first error stops the schedule.
-struct ScriptLamport {
+/// A learner's rules, called from a protocol; the first error is kept and stops the schedule.
+///
+/// After an error every call returns a harmless fallback (the clock unchanged), since a
+/// protocol handler cannot fail; the grader then reports the error and stops the schedule.
+struct ScriptRules {
     sandbox: Rc<Sandbox>,
     ast: Rc<AST>,
     failure: RefCell<Option<CodeError>>,
 }
 
-impl ScriptLamport {
-    fn call(&self, name: &str, args: &[u64], fallback: u64) -> u64 {
+impl ScriptRules {
+    /// Calls `name`, unless an earlier call failed; keeps the first error.
+    fn call(&self, name: &str, args: Vec<Dynamic>) -> Option<Dynamic> {
         if self.failure.borrow().is_some() {
-            return fallback;
+            return None;
         }
-        let dyn_args = args.iter().map(|a| Dynamic::from(*a as i64)).collect();
-        let result = self
-            .sandbox
-            .call(&self.ast, name, dyn_args)
-            .and_then(|v| match v.as_int() {
-                Ok(i) if i >= 0 => Ok(i as u64),
-                Ok(i) => Err(CodeError {
-                    line: 0,
-                    col: 0,
-                    message: format!(
-                        "`{name}` returned {i}, but a Lamport clock is never negative"
-                    ),
-                }),
-                Err(t) => Err(CodeError {
-                    line: 0,
-                    col: 0,
-                    message: format!("`{name}` must return an integer, but returned a {t}"),
-                }),
+        match self.sandbox.call(&self.ast, name, args) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                *self.failure.borrow_mut() = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Records a wrong kind of result as the schedule's failure.
+    fn fail(&self, message: String) {
+        let mut failure = self.failure.borrow_mut();
+        if failure.is_none() {
+            *failure = Some(CodeError {
+                line: 0,
+                col: 0,
+                message,
             });
-        result.unwrap_or_else(|e| {
-            *self.failure.borrow_mut() = Some(e);
-            fallback
-        })
+        }
+    }
+
+    fn lamport(&self, name: &str, args: &[u64], fallback: u64) -> u64 {
+        let dyn_args = args.iter().map(|a| Dynamic::from(*a as i64)).collect();
+        let Some(v) = self.call(name, dyn_args) else {
+            return fallback;
+        };
+        match v.as_int() {
+            Ok(i) if i >= 0 => i as u64,
+            Ok(i) => {
+                self.fail(format!(
+                    "`{name}` returned {i}, but a Lamport clock is never negative"
+                ));
+                fallback
+            }
+            Err(t) => {
+                self.fail(format!(
+                    "`{name}` must return an integer, but returned a {t}"
+                ));
+                fallback
+            }
+        }
+    }
+
+    fn vector(&self, name: &str, args: Vec<Dynamic>, fallback: &[u64]) -> Vec<u64> {
+        let Some(v) = self.call(name, args) else {
+            return fallback.to_vec();
+        };
+        match parse_vector(&v, fallback.len()) {
+            Ok(clock) => clock,
+            Err(why) => {
+                self.fail(format!("`{name}` {why}"));
+                fallback.to_vec()
+            }
+        }
+    }
+
+    /// The learner's `compare(a, b)`, as a word; empty after an error.
+    fn compare(&self, a: &[u64], b: &[u64]) -> String {
+        let Some(v) = self.call("compare", vec![vector_arg(a), vector_arg(b)]) else {
+            return String::new();
+        };
+        if v.is_string() {
+            if let Ok(word) = v.into_string() {
+                return word;
+            }
+            return String::new();
+        }
+        let shown = from_dynamic(&v).map_or_else(|| v.type_name().to_string(), |x| x.to_string());
+        self.fail(format!(
+            "`compare` must return one of \"before\", \"after\", \"concurrent\" or \"equal\", but returned {shown}"
+        ));
+        String::new()
+    }
+
+    fn hlc(&self, name: &str, args: &[i64], fallback: HlcTime) -> HlcTime {
+        let dyn_args = args.iter().map(|a| Dynamic::from(*a)).collect();
+        let Some(v) = self.call(name, dyn_args) else {
+            return fallback;
+        };
+        match from_dynamic(&v) {
+            Some(Value::List(items)) => match items.as_slice() {
+                [Value::Int(l), Value::Int(c)] if *c >= 0 => HlcTime {
+                    l: *l,
+                    c: *c as u64,
+                },
+                [Value::Int(_), Value::Int(c)] => {
+                    self.fail(format!(
+                        "`{name}` returned c = {c}, but c counts events and is never negative"
+                    ));
+                    fallback
+                }
+                _ => {
+                    self.fail(format!(
+                        "`{name}` must return [l, c], a list of two integers, but returned {}",
+                        Value::List(items.clone())
+                    ));
+                    fallback
+                }
+            },
+            other => {
+                let shown = other.map_or_else(|| v.type_name().to_string(), |x| x.to_string());
+                self.fail(format!(
+                    "`{name}` must return [l, c], a list of two integers, but returned {shown}"
+                ));
+                fallback
+            }
+        }
     }
 }
 
-impl LamportRules for ScriptLamport {
+fn vector_arg(clock: &[u64]) -> Dynamic {
+    Dynamic::from(
+        clock
+            .iter()
+            .map(|x| Dynamic::from(*x as i64))
+            .collect::<Array>(),
+    )
+}
+
+/// Reads a learner's vector clock: a list of `nodes` non-negative integers.
+fn parse_vector(v: &Dynamic, nodes: usize) -> Result<Vec<u64>, String> {
+    let value = from_dynamic(v);
+    let Some(Value::List(items)) = &value else {
+        let shown = value.map_or_else(|| v.type_name().to_string(), |x| x.to_string());
+        return Err(format!(
+            "must return the clock as a list of {nodes} numbers, but returned {shown}"
+        ));
+    };
+    if items.len() != nodes {
+        return Err(format!(
+            "returned {}, a list of {} numbers, but the cluster has {nodes} nodes: a vector clock has one entry per node",
+            Value::List(items.clone()),
+            items.len()
+        ));
+    }
+    items
+        .iter()
+        .map(|x| match x {
+            Value::Int(i) if *i >= 0 => Ok(*i as u64),
+            _ => Err(format!(
+                "returned {}: every entry must be a count of events, a number that is never negative",
+                Value::List(items.clone())
+            )),
+        })
+        .collect()
+}
+
+impl LamportRules for ScriptRules {
     fn tick(&self, clock: u64) -> u64 {
-        self.call("tick", &[clock], clock)
+        self.lamport("tick", &[clock], clock)
     }
     fn receive(&self, clock: u64, msg_time: u64) -> u64 {
-        self.call("receive", &[clock, msg_time], clock)
+        self.lamport("receive", &[clock, msg_time], clock)
     }
+}
+
+impl VectorRules for ScriptRules {
+    fn tick(&self, clock: &[u64], me: usize) -> Vec<u64> {
+        let args = vec![vector_arg(clock), Dynamic::from(me as i64)];
+        self.vector("tick", args, clock)
+    }
+    fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64> {
+        let args = vec![vector_arg(clock), vector_arg(msg), Dynamic::from(me as i64)];
+        self.vector("receive", args, clock)
+    }
+}
+
+impl HlcRules for ScriptRules {
+    fn send(&self, now: HlcTime, pt: i64) -> HlcTime {
+        self.hlc("send", &[now.l, now.c as i64, pt], now)
+    }
+    fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime {
+        let args = [now.l, now.c as i64, msg.l, msg.c as i64, pt];
+        self.hlc("receive", &args, now)
+    }
+}
+
+/// What happened at an event, for messages: "its receipt of m4 from n1" or "a local event".
+fn describe(events: &[CausalEvent], e: &CausalEvent) -> String {
+    match e.received {
+        Some((msg, s)) => format!(
+            "{}'s receipt of {msg} from {} at {}",
+            e.id.node, events[s].id.node, e.at
+        ),
+        None => format!(
+            "{}'s local event (start, timer or send) at {}",
+            e.id.node, e.at
+        ),
+    }
+}
+
+fn show_clock(clock: &[u64]) -> String {
+    let parts: Vec<String> = clock.iter().map(u64::to_string).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Checks every vector stamp equals the true vector clock the simulator computed (Mattern 1989, §4).
+///
+/// The first event whose stamp differs is reported with the clock before it, what the rules made
+/// of it, and the right answer; every earlier stamp was right, so the clock before is the true one.
+pub fn check_vector_stamps(events: &[CausalEvent]) -> Result<(), (usize, String)> {
+    for (i, e) in events.iter().enumerate() {
+        let Some(Stamp::Vector(got)) = &e.stamp else {
+            continue;
+        };
+        if *got == e.clock {
+            continue;
+        }
+        let before = e
+            .previous
+            .map_or_else(|| vec![0; e.clock.len()], |p| events[p].clock.clone());
+        let what = describe(events, e);
+        let rule = match e.received {
+            Some((_, s)) => format!(
+                "receive got clock {} and message clock {}. A receipt knows everything the sender knew: take the element-wise max of both clocks, then add one to the node's own entry",
+                show_clock(&before),
+                show_clock(&events[s].clock)
+            ),
+            None => format!(
+                "tick got clock {}. A local event adds one to the node's own entry and leaves the others alone",
+                show_clock(&before)
+            ),
+        };
+        return Err((
+            i,
+            format!(
+                "wrong vector clock after {what}: your rules made it {}, but the true vector clock is {} ({rule})",
+                show_clock(got),
+                show_clock(&e.clock)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The true order of two events, from the simulator's happens-before.
+fn true_order(a: &CausalEvent, b: &CausalEvent) -> Order {
+    if a.id == b.id {
+        Order::Equal
+    } else if a.happens_before(b) {
+        Order::Before
+    } else if b.happens_before(a) {
+        Order::After
+    } else {
+        Order::Concurrent
+    }
+}
+
+fn compare_message(a: &CausalEvent, b: &CausalEvent, got: &str, truth: Order) -> String {
+    let (na, nb) = (a.id.node, b.id.node);
+    let why = match truth {
+        Order::Equal => format!(
+            "both are {na}'s event at {}: the same clock, entry for entry",
+            a.at
+        ),
+        Order::Before => format!(
+            "{na}'s event at {} happens before {nb}'s event at {}: every entry of the first clock is <= the second's, and they differ",
+            a.at, b.at
+        ),
+        Order::After => format!(
+            "{na}'s event at {} happens after {nb}'s event at {}: every entry of the second clock is <= the first's, and they differ",
+            a.at, b.at
+        ),
+        Order::Concurrent => format!(
+            "{na}'s event at {} and {nb}'s event at {} are concurrent: no chain of messages links them, and neither clock is <= the other in every entry",
+            a.at, b.at
+        ),
+    };
+    format!(
+        "compare({}, {}) returned {got:?}, but {why}, so the answer is {:?}",
+        show_clock(&a.clock),
+        show_clock(&b.clock),
+        truth.as_str()
+    )
+}
+
+/// The nearest earlier event on the same node that carries a stamp (a restart may carry none).
+fn previous_stamped<'a>(
+    events: &'a [CausalEvent],
+    e: &CausalEvent,
+) -> Option<(&'a CausalEvent, &'a Stamp)> {
+    let mut p = e.previous;
+    while let Some(i) = p {
+        if let Some(s) = &events[i].stamp {
+            return Some((&events[i], s));
+        }
+        p = events[i].previous;
+    }
+    None
+}
+
+fn hlc_of(stamp: &Stamp) -> Option<HlcTime> {
+    match stamp {
+        Stamp::Hlc { wall_us, logical } => Some(HlcTime {
+            l: *wall_us,
+            c: *logical,
+        }),
+        _ => None,
+    }
+}
+
+/// Checks a run's hybrid logical clocks (Kulkarni et al. 2014, §3.2) against happens-before and
+/// the physical clocks (`clocks[node].read(at)` is what the node's `pt` was at an event):
+///
+/// 1. causality: if e → f then (l, c)(e) < (l, c)(f), checked on program order and send → receive,
+///    whose transitive closure is happens-before;
+/// 2. `l >= pt`: l never falls behind the node's own physical clock;
+/// 3. `l <= max(0, fastest clock now)`: l is always a physical reading from the causal past (or
+///    the initial 0) and clocks never run backwards, so l cannot be ahead of every clock in the
+///    cluster at that instant. With (2) this gives the paper's bound `l - pt <= ε`, ε being the
+///    largest offset between two clocks, without assuming any bound on message delay. The
+///    property needs clocks that never jump backwards: the grader's schedules only skew clocks
+///    at time zero.
+pub fn check_hlc(events: &[CausalEvent], clocks: &[Clock]) -> Result<(), (usize, String)> {
+    for (i, e) in events.iter().enumerate() {
+        let Some(t) = e.stamp.as_ref().and_then(hlc_of) else {
+            continue;
+        };
+        let node = e.id.node;
+        if let Some((p, ps)) = previous_stamped(events, e) {
+            if let Some(tp) = hlc_of(ps) {
+                if t <= tp {
+                    return Err((i, format!(
+                        "causality broken on {node}: its event at {} got (l, c) = {tp} and its next event, at {}, got {t}. Each event on a node must get a larger (l, c) than the one before it: a larger l, or the same l and a larger c",
+                        p.at, e.at
+                    )));
+                }
+            }
+        }
+        if let Some((msg, s)) = e.received {
+            if let Some(ts) = events[s].stamp.as_ref().and_then(hlc_of) {
+                if t <= ts {
+                    let sender = events[s].id.node;
+                    return Err((i, format!(
+                        "causality broken: {sender} sent {msg} stamped (l, c) = {ts} at {}, and {node} stamped its receipt {t} at {}. A receive happens after its send, so it needs a larger (l, c): a larger l, or the same l and a larger c",
+                        events[s].at, e.at
+                    )));
+                }
+            }
+        }
+        let Some(own) = clocks.get(node.index()) else {
+            continue;
+        };
+        let pt = own.read(e.at).0;
+        if t.l < pt {
+            return Err((i, format!(
+                "l fell behind the physical clock on {node}: at {} its physical clock read pt = {pt} but the event got (l, c) = {t}. l must never be less than pt, or HLC timestamps stop being close to real time",
+                e.at
+            )));
+        }
+        let (fastest, fastest_pt) = clocks
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (j, c.read(e.at).0))
+            .max_by_key(|&(j, r)| (r, core::cmp::Reverse(j)))
+            .unwrap_or((node.index(), pt));
+        let ceiling = fastest_pt.max(0);
+        if t.l > ceiling {
+            return Err((i, format!(
+                "l ran ahead of every physical clock on {node}: at {} its event got l = {}, but the fastest clock in the cluster ({}) read only {fastest_pt}. l must always be some clock's reading from the event's past, so l - pt = {} may be at most {}, how far the fastest clock is ahead of this node's",
+                e.at,
+                t.l,
+                NodeId(fastest as u32),
+                t.l - pt,
+                ceiling - pt
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Checks the clock condition (Lamport 1978): if a → b then C(a) < C(b).
@@ -658,5 +1132,185 @@ mod tests {
         let r = Grader::new().grade(&spec(), code, &mut |_| {});
         assert!(r.output.iter().any(|l| l == "got 7"), "{:?}", r.output);
         assert!(r.output.len() <= MAX_OUTPUT_LINES);
+    }
+
+    fn vector_spec() -> ExerciseSpec {
+        ExerciseSpec {
+            rules: RuleSet::VectorClock,
+            table: vec![TableCase {
+                name: "concurrent".into(),
+                call: "compare".into(),
+                args: vec![
+                    Value::List(vec![Value::Int(1), Value::Int(0)]),
+                    Value::List(vec![Value::Int(0), Value::Int(1)]),
+                ],
+                expect: Value::Str("concurrent".into()),
+                message: "neither is <= the other".into(),
+            }],
+            simulation: vec![SimulationCase {
+                name: "random runs".into(),
+                schedules: 10,
+                nodes: 3,
+                seed: 1,
+                faults: true,
+            }],
+            ..spec()
+        }
+    }
+
+    const VECTOR_RIGHT: &str = r#"
+fn tick(clock, me) { clock[me] += 1; clock }
+fn receive(clock, msg_clock, me) {
+    for i in 0..clock.len() { clock[i] = max(clock[i], msg_clock[i]); }
+    clock[me] += 1;
+    clock
+}
+fn compare(a, b) {
+    let le = true; let ge = true;
+    for i in 0..a.len() { if a[i] > b[i] { le = false; } if a[i] < b[i] { ge = false; } }
+    if le && ge { "equal" } else if le { "before" } else if ge { "after" } else { "concurrent" }
+}"#;
+
+    #[test]
+    fn vector_rules_that_match_the_simulators_clocks_pass() {
+        let r = Grader::new().grade(&vector_spec(), VECTOR_RIGHT, &mut |_| {});
+        assert!(r.passed(), "{}", r.to_text());
+    }
+
+    #[test]
+    fn a_compare_that_answers_with_numbers_is_told_the_words() {
+        let code = VECTOR_RIGHT.replace("\"concurrent\" }\n}", "0 }\n}");
+        assert_ne!(code, VECTOR_RIGHT);
+        let r = Grader::new().grade(&vector_spec(), &code, &mut |_| {});
+        assert!(
+            r.cases[0]
+                .message
+                .contains("returned 0; expected \"concurrent\""),
+            "{}",
+            r.to_text()
+        );
+        assert!(
+            r.cases[1].message.contains("must return one of \"before\""),
+            "{}",
+            r.to_text()
+        );
+    }
+
+    #[test]
+    fn a_vector_of_the_wrong_length_is_explained() {
+        let code = VECTOR_RIGHT.replace(
+            "fn tick(clock, me) { clock[me] += 1; clock }",
+            "fn tick(clock, me) { clock[me] += 1; clock.push(0); clock }",
+        );
+        let r = Grader::new().grade(&vector_spec(), &code, &mut |_| {});
+        assert!(
+            r.cases[1].message.contains("one entry per node"),
+            "{}",
+            r.to_text()
+        );
+    }
+
+    /// Runs an HLC cluster with `rules` on a seeded skewed schedule; returns the causal events and clocks.
+    fn hlc_run(seed: u64, rules: Rc<dyn HlcRules>) -> (Vec<CausalEvent>, Vec<Clock>, Scenario) {
+        let case = SimulationCase {
+            name: "hlc".into(),
+            schedules: 1,
+            nodes: 4,
+            seed,
+            faults: true,
+        };
+        let mut scenario = schedule_scenario(ProtocolSpec::Hlc(HlcParams::default()), &case, seed);
+        scenario.clocks = random_clocks(seed, case.nodes);
+        let mut sim = Sim::with_clocks(
+            Hlc::with_rules(HlcParams::default(), rules),
+            scenario.nodes,
+            seed,
+            scenario.network,
+            &scenario.clocks,
+            SimOptions::default(),
+        );
+        sim.schedule(&scenario.faults);
+        sim.run_until(SimTime(SCHEDULE_DURATION_US), SCHEDULE_MAX_STEPS);
+        let events = causal_events(sim.trace().events(), scenario.nodes);
+        (events, physical_clocks(&scenario), scenario)
+    }
+
+    /// The paper's rules, remembering every physical reading they were handed.
+    #[derive(Default)]
+    struct Recording(RefCell<Vec<i64>>);
+
+    impl HlcRules for Recording {
+        fn send(&self, now: HlcTime, pt: i64) -> HlcTime {
+            self.0.borrow_mut().push(pt);
+            crate::protocols::hlc::ReferenceRules.send(now, pt)
+        }
+        fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime {
+            self.0.borrow_mut().push(pt);
+            crate::protocols::hlc::ReferenceRules.receive(now, msg, pt)
+        }
+    }
+
+    #[test]
+    fn the_graders_physical_clocks_read_what_the_handlers_saw() {
+        for seed in 0..20 {
+            let rules = Rc::new(Recording::default());
+            let (events, clocks, _) = hlc_run(seed, rules.clone());
+            let expected: Vec<i64> = events
+                .iter()
+                .filter(|e| e.stamp.is_some())
+                .map(|e| clocks[e.id.node.index()].read(e.at).0)
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(*rules.0.borrow(), expected, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn the_papers_rules_keep_causality_and_closeness_on_skewed_drifting_clocks() {
+        let mut ahead = 0;
+        for seed in 0..300 {
+            let (events, clocks, s) = hlc_run(seed, Rc::new(crate::protocols::hlc::ReferenceRules));
+            assert_eq!(check_hlc(&events, &clocks), Ok(()), "seed {seed}: {s:?}");
+            ahead += events
+                .iter()
+                .filter(|e| matches!(e.stamp, Some(Stamp::Hlc { logical, .. }) if logical > 0))
+                .count();
+        }
+        assert!(
+            ahead > 100,
+            "skew makes c count up often enough to matter ({ahead})"
+        );
+    }
+
+    /// l pushed 100 ms past the physical clock: causal and never behind pt, but far from real time.
+    struct RunsAhead;
+
+    impl HlcRules for RunsAhead {
+        fn send(&self, now: HlcTime, pt: i64) -> HlcTime {
+            crate::protocols::hlc::ReferenceRules.send(now, pt + 100_000)
+        }
+        fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime {
+            crate::protocols::hlc::ReferenceRules.receive(now, msg, pt + 100_000)
+        }
+    }
+
+    #[test]
+    fn an_l_ahead_of_every_physical_clock_is_caught() {
+        let (events, clocks, _) = hlc_run(3, Rc::new(RunsAhead));
+        let (_, message) = check_hlc(&events, &clocks).unwrap_err();
+        assert!(
+            message.contains("ran ahead of every physical clock"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn hlc_schedules_skew_and_drift_every_clock_within_the_stated_bounds() {
+        let clocks = random_clocks(9, 16);
+        assert_eq!(clocks, random_clocks(9, 16));
+        assert!(clocks
+            .iter()
+            .all(|c| c.skew_us.abs() <= HLC_MAX_SKEW_US && c.drift_ppm.abs() <= HLC_MAX_DRIFT_PPM));
+        assert!(clocks.iter().any(|c| c.skew_us < 0) && clocks.iter().any(|c| c.skew_us > 0));
     }
 }

@@ -37,6 +37,7 @@ pub mod id;
 pub mod net;
 pub mod protocols;
 mod queue;
+pub mod replay;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

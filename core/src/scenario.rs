@@ -4,7 +4,10 @@ use crate::actor::Violation;
 use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
 use crate::net::{NetConfig, Network};
+use crate::protocols::clock_sync::{ClockSync, ClockSyncParams};
+use crate::protocols::hlc::{Hlc, HlcParams};
 use crate::protocols::lamport::{Lamport, LamportParams};
+use crate::protocols::vector_clock::{VectorClock, VectorParams};
 use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
 use crate::time::SimTime;
@@ -22,6 +25,12 @@ pub enum ProtocolSpec {
     Heartbeat(Heartbeat),
     /// Lamport clocks under a random send/local workload.
     Lamport(LamportParams),
+    /// Vector clocks under the same workload (`name = "vector-clock"`).
+    VectorClock(VectorParams),
+    /// Hybrid logical clocks under the same workload, reading skewed, drifting physical clocks (`name = "hlc"`).
+    Hlc(HlcParams),
+    /// Cristian-style clock sync against n0, and a last-writer-wins register on n0 (`name = "clock-sync"`).
+    ClockSync(ClockSyncParams),
 }
 
 impl ProtocolSpec {
@@ -31,6 +40,9 @@ impl ProtocolSpec {
             ProtocolSpec::TwoGenerals(p) => p.name(),
             ProtocolSpec::Heartbeat(p) => p.name(),
             ProtocolSpec::Lamport(_) => "lamport",
+            ProtocolSpec::VectorClock(_) => "vector-clock",
+            ProtocolSpec::Hlc(_) => "hlc",
+            ProtocolSpec::ClockSync(_) => "clock-sync",
         }
     }
 
@@ -46,7 +58,11 @@ impl ProtocolSpec {
     pub fn node_range(&self) -> (u32, u32) {
         match self {
             ProtocolSpec::TwoGenerals(_) => (2, 2),
-            ProtocolSpec::Heartbeat(_) | ProtocolSpec::Lamport(_) => (1, 16),
+            ProtocolSpec::ClockSync(_) => (2, 16),
+            ProtocolSpec::Heartbeat(_)
+            | ProtocolSpec::Lamport(_)
+            | ProtocolSpec::VectorClock(_)
+            | ProtocolSpec::Hlc(_) => (1, 16),
         }
     }
 }
@@ -115,7 +131,10 @@ impl Scenario {
         match &self.protocol {
             ProtocolSpec::TwoGenerals(p) => p.validate(self.nodes)?,
             ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
-            ProtocolSpec::Lamport(p) => p.validate(self.nodes)?,
+            ProtocolSpec::Lamport(p) | ProtocolSpec::VectorClock(p) | ProtocolSpec::Hlc(p) => {
+                p.validate(self.nodes)?
+            }
+            ProtocolSpec::ClockSync(p) => p.validate(self.nodes)?,
         }
         self.network
             .validate()
@@ -152,6 +171,9 @@ impl Scenario {
             ProtocolSpec::TwoGenerals(p) => boxed(p.clone(), self, opts),
             ProtocolSpec::Heartbeat(p) => boxed(p.clone(), self, opts),
             ProtocolSpec::Lamport(p) => boxed(Lamport::reference(p.clone()), self, opts),
+            ProtocolSpec::VectorClock(p) => boxed(VectorClock::reference(p.clone()), self, opts),
+            ProtocolSpec::Hlc(p) => boxed(Hlc::reference(p.clone()), self, opts),
+            ProtocolSpec::ClockSync(p) => boxed(ClockSync { params: p.clone() }, self, opts),
         })
     }
 

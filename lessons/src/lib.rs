@@ -2,128 +2,79 @@
 //!
 //! The course's content as data. Each folder `NN-slug/` holds `lesson.toml`
 //! (title, objectives, scenarios) and `lesson.md` (prose with fenced blocks
-//! that embed live widgets by id). `build.rs` embeds them all at build time,
-//! renders the Markdown, and fails the build naming file and line if anything
-//! is malformed; [`course`] parses the embedded text into validated [`Lesson`]s.
+//! that embed live widgets by id); each folder `exercises/<id>/` holds an
+//! `exercise.toml` with its starter, reference and known-wrong solutions.
+//! `build.rs` validates them all (failing the build with file and line) and
+//! embeds them as JSON; [`course`] and [`exercises`] read that JSON.
+//!
+//! Feature `authoring` (default) adds the TOML parsers for tests and tools;
+//! feature `grader` (default) turns on the exercise grader in `netsplit-core`.
 
-mod load;
+mod model;
+#[cfg(feature = "authoring")]
+mod parse;
 
-pub use load::{
-    line_col, parse_dir_name, parse_exercise, parse_lesson, run_scenarios, Exercise, Expect,
-    Lesson, LessonError, LessonScenario, Segment, FORMAT_VERSION, WIDGET_KINDS,
+pub use model::{
+    run_scenarios, Exercise, Expect, Lesson, LessonError, LessonScenario, Segment, FORMAT_VERSION,
+    WIDGET_KINDS,
 };
+#[cfg(feature = "authoring")]
+pub use parse::{line_col, parse_dir_name, parse_exercise, parse_lesson};
+use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
 
-/// A body segment as the build script embeds it.
-enum StaticSegment {
-    Html(&'static str),
-    Widget(&'static str, &'static str, u32),
-}
+include!(concat!(env!("OUT_DIR"), "/course.rs"));
 
-/// One lesson folder as embedded.
-struct Source {
-    dir: &'static str,
-    toml: &'static str,
-    body: &'static [StaticSegment],
-}
-
-/// One exercise folder as embedded: its toml and its files by relative path.
-struct ExerciseSource {
-    id: &'static str,
-    toml: &'static str,
-    files: &'static [(&'static str, &'static str)],
-}
-
-include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
-
-/// Every exercise, parsed once, in id order.
-pub fn exercises() -> Result<&'static [Exercise], &'static [LessonError]> {
-    static EXERCISES: OnceLock<Result<Vec<Exercise>, Vec<LessonError>>> = OnceLock::new();
-    let parsed = EXERCISES.get_or_init(|| {
-        let mut all = Vec::new();
-        let mut errors = Vec::new();
-        for src in EXERCISE_SOURCES {
-            let file = |name: &str| {
-                src.files
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, text)| (*text).to_string())
-            };
-            match parse_exercise(src.id, src.toml, &file) {
-                Ok(e) => all.push(e),
-                Err(e) => errors.extend(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(all)
-        } else {
-            Err(errors)
-        }
-    });
-    match parsed {
-        Ok(e) => Ok(e),
-        Err(e) => Err(e),
-    }
-}
-
-/// The exercise with this id.
-pub fn exercise(id: &str) -> Option<&'static Exercise> {
-    exercises().ok()?.iter().find(|e| e.id == id)
-}
-
-/// Parses every embedded lesson, in course order.
-pub fn load_all() -> Result<Vec<Lesson>, Vec<LessonError>> {
-    let mut lessons = Vec::new();
+/// Deserializes embedded JSON. The build validated it, so an error means a loader bug;
+/// it is returned as a [`LessonError`] rather than a panic, so the app can show it.
+fn decode<T: DeserializeOwned>(all: &[&str], what: &str) -> Result<Vec<T>, Vec<LessonError>> {
+    let mut out = Vec::new();
     let mut errors = Vec::new();
-    for src in SOURCES {
-        let body = src
-            .body
-            .iter()
-            .map(|s| match s {
-                StaticSegment::Html(h) => Segment::Html((*h).to_string()),
-                StaticSegment::Widget(kind, id, line) => Segment::Widget {
-                    kind: (*kind).to_string(),
-                    id: (*id).to_string(),
-                    line: *line,
-                },
-            })
-            .collect();
-        match parse_lesson(src.dir, src.toml, body) {
-            Ok(l) => lessons.push(l),
-            Err(e) => errors.extend(e),
-        }
-    }
-    for pair in lessons.windows(2) {
-        if pair[0].number == pair[1].number {
-            errors.push(LessonError {
-                file: format!("lessons/{}/lesson.toml", pair[1].dir),
+    for (i, json) in all.iter().enumerate() {
+        match serde_json::from_str(json) {
+            Ok(v) => out.push(v),
+            Err(e) => errors.push(LessonError {
+                file: format!("embedded {what} #{i}"),
                 line: 0,
                 col: 0,
-                message: format!(
-                    "lesson number {:02} is also used by {}",
-                    pair[1].number, pair[0].dir
-                ),
-            });
+                message: e.to_string(),
+            }),
         }
     }
     if errors.is_empty() {
-        Ok(lessons)
+        Ok(out)
     } else {
         Err(errors)
     }
 }
 
-/// The course, parsed once. The build already validated it, so an error here means a loader bug;
-/// it is returned rather than panicking so the app can show it.
-pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
-    static COURSE: OnceLock<Result<Vec<Lesson>, Vec<LessonError>>> = OnceLock::new();
-    match COURSE.get_or_init(load_all) {
-        Ok(l) => Ok(l),
+fn as_slices<T>(
+    r: &'static Result<Vec<T>, Vec<LessonError>>,
+) -> Result<&'static [T], &'static [LessonError]> {
+    match r {
+        Ok(v) => Ok(v),
         Err(e) => Err(e),
     }
+}
+
+/// Every lesson, in course order.
+pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
+    static COURSE: OnceLock<Result<Vec<Lesson>, Vec<LessonError>>> = OnceLock::new();
+    as_slices(COURSE.get_or_init(|| decode(LESSONS_JSON, "lesson")))
 }
 
 /// The lesson with this slug.
 pub fn lesson(slug: &str) -> Option<&'static Lesson> {
     course().ok()?.iter().find(|l| l.slug == slug)
+}
+
+/// Every exercise, in id order.
+pub fn exercises() -> Result<&'static [Exercise], &'static [LessonError]> {
+    static EXERCISES: OnceLock<Result<Vec<Exercise>, Vec<LessonError>>> = OnceLock::new();
+    as_slices(EXERCISES.get_or_init(|| decode(EXERCISES_JSON, "exercise")))
+}
+
+/// The exercise with this id.
+pub fn exercise(id: &str) -> Option<&'static Exercise> {
+    exercises().ok()?.iter().find(|e| e.id == id)
 }

@@ -1,6 +1,7 @@
 //! Every exercise's grader passes its reference, fails its starter, and fails each
 //! known-wrong solution with the message it is meant to get, both through its table
 //! cases alone and through its simulation cases alone.
+#![cfg(feature = "grader")]
 
 use netsplit_core::exercise::{ExerciseSpec, Report};
 use netsplit_core::grade::Grader;

@@ -105,6 +105,95 @@ try {
     await dark.close();
   });
 
+  const exerciseDir = 'lessons/exercises/lamport-rules';
+  const ex = page.locator('[data-testid=exercise][data-exercise=lamport-rules]');
+  async function grade(code) {
+    await ex.locator('[data-testid=editor]').fill(code);
+    const started = Date.now();
+    await ex.locator('[data-testid=run]').click();
+    await ex.locator('[data-testid=verdict]').waitFor({ timeout: 60000 });
+    await page.waitForFunction(() => !document.querySelector('[data-testid=exercise] [data-testid=run]').textContent.includes('Running'), null, { timeout: 60000 });
+    return { verdict: await ex.locator('[data-testid=verdict]').textContent(), ms: Date.now() - started };
+  }
+
+  await check('the exercise loads its grader only on the exercise page', async () => {
+    const loaded = [];
+    page.on('request', (r) => { if (r.url().includes('grader-worker')) loaded.push(r.url()); });
+    await page.goto(`${base}#/lesson/two-generals`);
+    await page.waitForSelector('[data-testid=cluster-widget]');
+    expect(loaded.length === 0, `grader fetched on a page without exercises: ${loaded}`);
+    await page.goto(`${base}#/lesson/lamport-clocks`);
+    await ex.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid=exercise] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    expect(loaded.some((u) => u.endsWith('.wasm')), `grader wasm not fetched: ${loaded}`);
+  });
+
+  await check('the reference solution passes every case, graded in the worker', async () => {
+    const { verdict, ms } = await grade(fs.readFileSync(`${exerciseDir}/reference.rhai`, 'utf8'));
+    expect(verdict.includes('All 6 cases pass'), verdict);
+    const worker = /Graded in (\d+) ms/.exec(verdict);
+    console.log(`bench grade wasm (headless Chromium, worker): lamport-rules reference, 200 schedules: ${worker ? worker[1] : '?'} ms in the worker, ${ms} ms click to verdict`);
+    await ex.screenshot({ path: `${OUT}/exercise-pass.png` });
+  });
+
+  await check('a wrong solution fails with its message and its counterexample replays', async () => {
+    const { verdict } = await grade(fs.readFileSync(`${exerciseDir}/wrong/increment-only-when-behind.rhai`, 'utf8'));
+    expect(verdict.includes('4 of 6 cases pass'), verdict);
+    const results = await ex.locator('[data-testid=results]').textContent();
+    expect(results.includes('A receive is itself an event on this node'), results);
+    expect(results.includes('clock condition broken'), results);
+    await ex.locator('[data-testid=replay]').first().click();
+    const cx = ex.locator('[data-testid=counterexample]');
+    await cx.waitFor();
+    await cx.locator('[data-testid=st-event]').first().waitFor();
+    expect(await cx.locator('.st-event.failed').count() > 0, 'the failing event is marked');
+    for (let i = 0; i < 8; i++) await cx.locator('[data-testid=step]').click();
+    expect((await cx.locator('[data-testid=event-log]').textContent()).includes('STAMP'), 'the recording plays');
+    await cx.screenshot({ path: `${OUT}/counterexample.png` });
+  });
+
+  await check('a syntax error marks its line', async () => {
+    const { verdict } = await grade('fn tick(clock) {\n  clock +\n}\nfn receive(clock, msg_time) { clock }');
+    expect(verdict.includes('does not compile') && verdict.includes('line'), verdict);
+    expect(await ex.locator('.gutter .error').count() === 1, 'one gutter line marked');
+  });
+
+  await check('hostile scripts are stopped with a message and the page stays responsive', async () => {
+    for (const [code, msg] of [
+      ['fn tick(clock) { loop { } }\nfn receive(clock, msg_time) { clock }', 'loop that never ends'],
+      ['fn tick(clock) { tick(clock) }\nfn receive(clock, msg_time) { clock }', 'nested calls'],
+      ['fn tick(clock) { let a = []; loop { a.push(1); } }\nfn receive(clock, msg_time) { clock }', 'too large'],
+    ]) {
+      await ex.locator('[data-testid=editor]').fill(code);
+      await ex.locator('[data-testid=run]').click();
+      // While the worker grades, the page must still answer: step a cluster and see its log grow.
+      const w = page.locator('[data-testid=cluster-widget][data-scenario=three-nodes]');
+      const before = (await w.locator('[data-testid=event-log]').textContent()).length;
+      await w.locator('[data-testid=step]').click();
+      const after = (await w.locator('[data-testid=event-log]').textContent()).length;
+      expect(after > before, 'the page handled a click while grading');
+      await ex.locator('[data-testid=verdict]').waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-testid=exercise] [data-testid=run]').textContent.includes('Running'), null, { timeout: 30000 });
+      const results = await ex.locator('[data-testid=results]').textContent();
+      expect(results.includes(msg), `${msg}: ${results.slice(0, 400)}`);
+    }
+  });
+
+  await check('hints come one at a time and the reference is offered', async () => {
+    await ex.locator('[data-testid=hint]').click();
+    expect(await ex.locator('[data-testid=hints] li').count() === 1, 'one hint');
+    await ex.locator('[data-testid=show-reference]').click();
+    expect((await ex.locator('[data-testid=reference]').textContent()).includes('max(clock, msg_time) + 1'), 'reference shown');
+  });
+
+  await check('code is saved per exercise across reloads', async () => {
+    await ex.locator('[data-testid=editor]').fill('// my work in progress\nfn tick(clock) { clock + 1 }');
+    await page.reload();
+    await ex.waitFor();
+    const v = await ex.locator('[data-testid=editor]').inputValue();
+    expect(v.startsWith('// my work in progress'), v);
+  });
+
   await check('no errors in the browser console', async () => {
     expect(errors.length === 0, errors.join('\n'));
   });

@@ -28,6 +28,8 @@ async fn mount() -> Element {
         id: "test".into(),
         title: "Test cluster".into(),
         description: "".into(),
+        recording: None,
+        marked_step: None,
     };
     yew::Renderer::<ClusterWidget>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

@@ -6,8 +6,12 @@
 
 pub mod app;
 pub mod cluster;
+pub mod exercise;
+pub mod grading;
 pub mod pages;
 pub mod route;
+pub mod spacetime;
+pub mod storage;
 
 pub use app::App;
 pub use cluster::{ClusterWidget, ClusterWidgetProps};

@@ -6,8 +6,9 @@
 //! (replay from the seed to step N), and acting after scrubbing back forks the
 //! timeline: later live faults are forgotten.
 
+use netsplit_core::replay::TraceReplay;
 use netsplit_core::{
-    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime,
+    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime, TraceEvent,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -36,6 +37,8 @@ pub struct ClusterState {
     pub live_faults: Vec<PlannedFault>,
     /// The running simulation.
     pub sim: Rc<RefCell<Box<dyn Runner>>>,
+    /// A recorded run to play back instead of simulating (a graded counterexample).
+    pub recording: Option<Rc<Vec<TraceEvent>>>,
     /// The instant drawn: at or after the latest step, so messages can be drawn mid-flight.
     pub view_time: SimTime,
     /// True while playing.
@@ -105,14 +108,19 @@ fn options() -> SimOptions {
 }
 
 impl ClusterState {
-    /// A fresh run of `scenario`.
-    pub fn new(scenario: Scenario, reduced_motion: bool) -> Self {
-        let (sim, error) = build(&scenario, &[]);
+    /// A fresh run of `scenario`, or a playback of `recording` if given.
+    pub fn new(
+        scenario: Scenario,
+        reduced_motion: bool,
+        recording: Option<Rc<Vec<TraceEvent>>>,
+    ) -> Self {
+        let (sim, error) = build(&scenario, &[], recording.as_deref());
         let nodes = sim.size() as usize;
         ClusterState {
             scenario,
             live_faults: Vec::new(),
             sim: Rc::new(RefCell::new(sim)),
+            recording,
             view_time: SimTime::ZERO,
             playing: false,
             speed_us_per_ms: 100,
@@ -138,7 +146,7 @@ impl ClusterState {
     }
 
     fn rebuild_to(&mut self, step: u64) {
-        let (sim, error) = build(&self.scenario, &self.live_faults);
+        let (sim, error) = build(&self.scenario, &self.live_faults, self.recording.as_deref());
         self.sim = Rc::new(RefCell::new(sim));
         self.error = error;
         {
@@ -173,6 +181,10 @@ impl ClusterState {
 
     /// Applies a fault at the instant after everything drawn so far, and records it for replay.
     fn inject(&mut self, fault: Fault) {
+        if self.recording.is_some() {
+            self.status = "This is a recorded run: its faults are fixed. Change your code and run the tests again.".into();
+            return;
+        }
         if let Err(e) = fault.validate(self.sim.borrow().size()) {
             self.error = Some(e);
             return;
@@ -207,7 +219,17 @@ impl ClusterState {
 /// Live faults are validated before they are recorded and lesson scenarios at build time, so
 /// this only fails for a bad scenario handed in as a prop: then it runs the scenario without
 /// its faults, or a small default cluster, and says why, rather than leaving a blank widget.
-fn build(scenario: &Scenario, live: &[PlannedFault]) -> (Box<dyn Runner>, Option<String>) {
+fn build(
+    scenario: &Scenario,
+    live: &[PlannedFault],
+    recording: Option<&Vec<TraceEvent>>,
+) -> (Box<dyn Runner>, Option<String>) {
+    if let Some(events) = recording {
+        return (
+            Box::new(TraceReplay::new(events.clone(), scenario.nodes)),
+            None,
+        );
+    }
     let mut s = scenario.clone();
     s.faults.extend_from_slice(live);
     let error = match s.runner(options()) {
@@ -247,6 +269,7 @@ impl Reducible for ClusterState {
             scenario: self.scenario.clone(),
             live_faults: self.live_faults.clone(),
             sim: self.sim.clone(),
+            recording: self.recording.clone(),
             view_time: self.view_time,
             playing: self.playing,
             speed_us_per_ms: self.speed_us_per_ms,
@@ -446,7 +469,7 @@ mod tests {
 
     #[test]
     fn crashing_by_action_is_logged_and_replayed_by_seek() {
-        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false));
+        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
         for _ in 0..3 {
             s = reduce(s, Action::Step);
         }
@@ -471,7 +494,7 @@ mod tests {
 
     #[test]
     fn moving_a_node_to_another_group_partitions_and_back_heals() {
-        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false));
+        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
         s = reduce(s, Action::MoveToGroup(NodeId(1), 1));
         assert!(s.sim.borrow().network().is_blocked(NodeId(0), NodeId(1)));
         s = reduce(s, Action::MoveToGroup(NodeId(1), 0));
@@ -480,7 +503,7 @@ mod tests {
 
     #[test]
     fn an_invalid_network_setting_is_an_error_not_a_panic() {
-        let s = Rc::new(ClusterState::new(lossy_generals(2), false));
+        let s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
         let bad = NetConfig {
             latency_us_min: 9,
             latency_us_max: 1,
@@ -495,14 +518,14 @@ mod tests {
         let mut bad = lossy_generals(2);
         bad.nodes = 9;
         bad.network.latency_us_min = 99_999_999;
-        let s = ClusterState::new(bad, false);
+        let s = ClusterState::new(bad, false, None);
         assert_eq!(s.sim.borrow().size(), 3);
         assert!(s.error.as_deref().unwrap_or("").contains("cannot run"));
     }
 
     #[test]
     fn playing_stops_when_nothing_is_left() {
-        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false));
+        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
         s = reduce(s, Action::Play);
         for _ in 0..10_000 {
             if !s.playing {

@@ -7,8 +7,9 @@ use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
 use super::ring::Ring;
 use super::state::{Action, ClusterState};
+use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario};
+use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario, TraceEvent};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -32,6 +33,12 @@ pub struct ClusterWidgetProps {
     /// What to try.
     #[prop_or_default]
     pub description: AttrValue,
+    /// Play back this recorded run instead of simulating (faults cannot be added).
+    #[prop_or_default]
+    pub recording: Option<Rc<Vec<TraceEvent>>>,
+    /// Ring the events of this step in the space-time diagram (a counterexample's failure).
+    #[prop_or_default]
+    pub marked_step: Option<u64>,
 }
 
 /// True if the learner asked the system for less motion.
@@ -79,8 +86,8 @@ fn log_kind(kind: &EventKind) -> &'static str {
 #[function_component(ClusterWidget)]
 pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let state = {
-        let scenario = props.scenario.clone();
-        use_reducer(move || ClusterState::new(scenario, prefers_reduced_motion()))
+        let (scenario, recording) = (props.scenario.clone(), props.recording.clone());
+        use_reducer(move || ClusterState::new(scenario, prefers_reduced_motion(), recording))
     };
     {
         // A new scenario from the parent (the playground's pickers) starts a new run.
@@ -102,6 +109,15 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         });
     }
 
+    let show_spacetime = {
+        let stamps = props.recording.is_some()
+            || matches!(props.scenario.protocol, ProtocolSpec::Lamport(_));
+        use_state(move || stamps)
+    };
+    let toggle_spacetime = {
+        let show = show_spacetime.clone();
+        Callback::from(move |_: MouseEvent| show.set(!*show))
+    };
     let d = state.dispatcher();
     let cb = |f: fn(()) -> Action| {
         let d = d.clone();
@@ -192,6 +208,20 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         })
         .collect::<Vec<_>>();
     let violations = sim.violations();
+    let show_diagram = *show_spacetime;
+    // The diagram's events: the most recent records, cut at a step boundary so no event is split.
+    // A recording's diagram shows the whole run (its failure marked); a live one shows what
+    // has happened so far: the most recent records, cut at a step boundary.
+    let diagram_events = show_diagram.then(|| match &props.recording {
+        Some(all) => all.clone(),
+        None => {
+            let mut start = events.len().saturating_sub(MAX_RECORDS);
+            while start > 0 && start < events.len() && events[start].step == events[start - 1].step {
+                start += 1;
+            }
+            Rc::new(events[start..].to_vec())
+        }
+    });
     let net = *sim.network().default_config();
     let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
     let step = sim.steps();
@@ -221,7 +251,11 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 </label>
             }
         }
-        ProtocolSpec::Heartbeat(_) | ProtocolSpec::Lamport(_) => html! {},
+        ProtocolSpec::Heartbeat(_)
+        | ProtocolSpec::Lamport(_)
+        | ProtocolSpec::VectorClock(_)
+        | ProtocolSpec::Hlc(_)
+        | ProtocolSpec::ClockSync(_) => html! {},
     };
 
     html! {
@@ -245,10 +279,20 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
                 now={state.view_time} seed={state.scenario.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
-            <div class="cw-panels">
-                <NetworkPanel config={net} on_change={on_network} />
-                <PartitionPanel groups={state.groups.clone()} {on_move} {on_heal} />
+            <div class="row">
+                <button onclick={toggle_spacetime} aria-expanded={show_diagram.to_string()} data-testid="toggle-spacetime">
+                    { if show_diagram { "Hide the space-time diagram" } else { "Show the space-time diagram" } }
+                </button>
             </div>
+            if let Some(events) = diagram_events {
+                <SpaceTimeDiagram {events} nodes={nodes.len() as u32} marked_step={props.marked_step} />
+            }
+            if props.recording.is_none() {
+                <div class="cw-panels">
+                    <NetworkPanel config={net} on_change={on_network} />
+                    <PartitionPanel groups={state.groups.clone()} {on_move} {on_heal} />
+                </div>
+            }
             <EventLog {lines} {total} />
             <p class="sr-only" aria-live="polite" data-testid="status">{state.status.clone()}</p>
         </section>

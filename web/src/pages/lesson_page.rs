@@ -1,6 +1,7 @@
 //! A lesson: its prose (rendered at build time) with live widgets in place.
 
 use crate::cluster::ClusterWidget;
+use crate::exercise::ExerciseWidget;
 use crate::route::Route;
 use netsplit_lessons::Segment;
 use yew::prelude::*;
@@ -25,6 +26,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let lesson = &lessons[pos];
     let body = lesson.body.iter().map(|seg| match seg {
         Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
+        Segment::Widget { kind, id, .. } if kind == "exercise" => html! { <ExerciseWidget id={id.clone()} /> },
         Segment::Widget { id, .. } => match lesson.scenario(id) {
             Some(s) => html! {
                 <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />

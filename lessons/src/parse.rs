@@ -1,42 +1,11 @@
-//! Parsing and validating one lesson, in two stages: raw serde data, then a checked [`Lesson`].
-//!
-//! This file is compiled twice: by `build.rs` (so a malformed lesson fails the
-//! build, naming file and line) and into the library (so the app reads the same
-//! structures). It therefore refers to nothing outside itself but its crates.
+//! Parsing lesson and exercise files in two stages: raw serde structs with unknown
+//! fields denied, then validated model values, with errors naming file and line.
+//! Used by the build script (so a malformed file fails the build) and by tests.
 
-use netsplit_core::{Scenario, SimOptions};
+use crate::model::*;
+use netsplit_core::Scenario;
 use serde::Deserialize;
-use std::fmt;
 use toml::Spanned;
-
-/// The lesson file format this loader reads.
-pub const FORMAT_VERSION: u32 = 1;
-
-/// Widget kinds a fenced block in `lesson.md` may embed, by its language tag.
-pub const WIDGET_KINDS: &[&str] = &["cluster"];
-
-/// A problem in a lesson file, with where it is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LessonError {
-    /// Path from the repository root, e.g. `lessons/01-two-generals/lesson.toml`.
-    pub file: String,
-    /// 1-based line (0 when the problem is the whole file).
-    pub line: u32,
-    /// 1-based column (0 when unknown).
-    pub col: u32,
-    /// What is wrong, for an author.
-    pub message: String,
-}
-
-impl fmt::Display for LessonError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.col, self.message
-        )
-    }
-}
 
 /// Line and column (1-based) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
@@ -44,18 +13,6 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
     (line, col)
-}
-
-/// What a scenario is expected to show about violations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Expect {
-    /// No invariant may break: a violation is a bug in the lesson or the simulator.
-    None,
-    /// Violations may or may not happen (the learner explores).
-    Allowed,
-    /// The scenario exists to show a violation; it must happen.
-    Required,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,70 +37,7 @@ struct RawLesson {
     scenarios: Vec<Spanned<RawScenario>>,
 }
 
-/// A live scenario a lesson embeds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LessonScenario {
-    /// Unique within the lesson; `lesson.md` refers to it.
-    pub id: String,
-    /// A short title shown above the widget.
-    pub title: String,
-    /// What to try, shown under the title.
-    pub description: String,
-    /// Whether violations are expected.
-    pub expect: Expect,
-    /// The run itself.
-    pub scenario: Scenario,
-    /// Line in `lesson.toml` where it is defined, for error messages.
-    pub line: u32,
-}
-
-/// One piece of a lesson's body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    /// Prose, already rendered from Markdown to HTML at build time.
-    Html(String),
-    /// A live widget: `kind` is a [`WIDGET_KINDS`] entry, `id` names what it shows.
-    Widget {
-        /// Which widget.
-        kind: String,
-        /// The scenario (or later quiz, exercise) it shows.
-        id: String,
-        /// Line in `lesson.md`.
-        line: u32,
-    },
-}
-
-/// A validated lesson.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Lesson {
-    /// Position in the course, from the folder name `NN-slug`.
-    pub number: u32,
-    /// The URL name, from the folder name.
-    pub slug: String,
-    /// The folder name, e.g. `01-two-generals`.
-    pub dir: String,
-    /// Shown in the course map and as the page heading.
-    pub title: String,
-    /// One or two sentences for the course map.
-    pub summary: String,
-    /// What a learner can do after the lesson.
-    pub objectives: Vec<String>,
-    /// The ideas it teaches, as short tags.
-    pub concepts: Vec<String>,
-    /// Its live scenarios.
-    pub scenarios: Vec<LessonScenario>,
-    /// The rendered body with widgets in place.
-    pub body: Vec<Segment>,
-}
-
-impl Lesson {
-    /// The scenario with this id.
-    pub fn scenario(&self, id: &str) -> Option<&LessonScenario> {
-        self.scenarios.iter().find(|s| s.id == id)
-    }
-}
-
-fn is_kebab(s: &str) -> bool {
+pub(crate) fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -162,6 +56,7 @@ pub fn parse_dir_name(dir: &str) -> Option<(u32, String)> {
 
 /// Parses and validates one lesson from its files' text. `body` is `lesson.md` already split into segments.
 pub fn parse_lesson(
+    exercise_ids: &[String],
     dir: &str,
     toml_text: &str,
     body: Vec<Segment>,
@@ -253,7 +148,15 @@ pub fn parse_lesson(
 
     for seg in &body {
         if let Segment::Widget { kind, id, line } = seg {
-            if !WIDGET_KINDS.contains(&kind.as_str()) {
+            if kind == "exercise" {
+                if !exercise_ids.iter().any(|e| e == id) {
+                    errors.push(at(
+                        &md_file,
+                        (*line, 1),
+                        format!("exercise widget names `{id}`, which is not a folder under lessons/exercises/ (known: {})", exercise_ids.join(", ")),
+                    ));
+                }
+            } else if !WIDGET_KINDS.contains(&kind.as_str()) {
                 errors.push(at(
                     &md_file,
                     (*line, 1),
@@ -271,7 +174,7 @@ pub fn parse_lesson(
     for s in &scenarios {
         let shown = body
             .iter()
-            .any(|seg| matches!(seg, Segment::Widget { id, .. } if *id == s.id));
+            .any(|seg| matches!(seg, Segment::Widget { kind, id, .. } if kind == "cluster" && *id == s.id));
         if !shown {
             errors.push(at(
                 &toml_file,
@@ -298,63 +201,6 @@ pub fn parse_lesson(
         scenarios,
         body,
     })
-}
-
-/// Runs every scenario of a lesson to its end and reports budget overruns and unexpected violations.
-pub fn run_scenarios(lesson: &Lesson) -> Vec<LessonError> {
-    let file = format!("lessons/{}/lesson.toml", lesson.dir);
-    let mut errors = Vec::new();
-    for s in &lesson.scenarios {
-        let err = |message: String| LessonError {
-            file: file.clone(),
-            line: s.line,
-            col: 1,
-            message,
-        };
-        let outcome = match s.scenario.run(SimOptions {
-            trace_cap: 0,
-            check_invariants: true,
-        }) {
-            Ok((o, _)) => o,
-            Err(e) => {
-                errors.push(err(format!("scenario `{}` does not run: {e}", s.id)));
-                continue;
-            }
-        };
-        if outcome.budget_exhausted {
-            errors.push(err(format!(
-                "scenario `{}` used its whole budget of {} steps before {}us; raise max_steps or shorten duration_us",
-                s.id, s.scenario.max_steps, s.scenario.duration_us
-            )));
-        }
-        match (s.expect, outcome.violations.first()) {
-            (Expect::None, Some(v)) => errors.push(err(format!(
-                "scenario `{}` (seed {}) broke `{}`: {} — but expect_violations = \"none\"",
-                s.id, s.scenario.seed, v.invariant, v.detail
-            ))),
-            (Expect::Required, None) => errors.push(err(format!(
-                "scenario `{}` (seed {}) is meant to show a violation but none happened",
-                s.id, s.scenario.seed
-            ))),
-            _ => {}
-        }
-    }
-    errors
-}
-
-/// An exercise with its files: the spec, the starter code, the reference solution and known-wrong solutions.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exercise {
-    /// The folder name under `lessons/exercises/`; lessons embed it by this id.
-    pub id: String,
-    /// The parsed `exercise.toml`.
-    pub spec: netsplit_core::exercise::ExerciseSpec,
-    /// What the learner starts from.
-    pub starter: String,
-    /// A solution that passes every case.
-    pub reference: String,
-    /// Solutions that must fail, each with its code.
-    pub wrong: Vec<(netsplit_core::exercise::WrongSolution, String)>,
 }
 
 /// Parses and validates one exercise. `file` reads a file of the exercise folder by relative path.

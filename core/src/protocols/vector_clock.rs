@@ -1,0 +1,379 @@
+//! Vector clocks (Fidge 1988, "Timestamps in Message-Passing Systems That Preserve
+//! the Partial Ordering"; Mattern 1989, "Virtual Time and Global States of
+//! Distributed Systems", §4): one counter *per node*, so a timestamp says how many
+//! events of each node lie in an event's causal past.
+//!
+//! A Lamport clock only promises a → b ⇒ C(a) < C(b); from two Lamport times you
+//! cannot tell whether the events are causally related. A vector clock keeps
+//! enough to tell: V(a) ≤ V(b) in every entry (and differs somewhere) exactly when
+//! a → b, and if neither is ≤ the other the events are concurrent (Mattern §4,
+//! "Theorem"). The rules:
+//!
+//! - before every local event or send, node `i` increments its own entry `V[i]`;
+//!   a message carries the sender's vector;
+//! - on receipt, node `i` takes the element-wise maximum of its vector and the
+//!   message's, then increments `V[i]` (the receipt is an event too).
+//!
+//! Booting and restarting are events as well (the simulator counts them in its own
+//! happens-before), so a node ticks when it starts. The clock is durable, like a
+//! Lamport clock: a restart must not forget what the node already knew.
+//!
+//! The rules are pluggable, as in [`crate::protocols::lamport`], so an exercise can
+//! run a learner's rules and the grader can compare every stamp with the vector
+//! clock the simulator computes itself ([`crate::causality`]).
+
+use crate::actor::{Ctx, Field, Protocol};
+use crate::id::NodeId;
+use crate::protocols::lamport::LamportParams;
+use crate::protocols::{action_target, arm_action};
+use crate::trace::Stamp;
+use std::fmt;
+use std::rc::Rc;
+
+/// The rules a vector clock follows. The reference implements them; an exercise runs a learner's.
+pub trait VectorRules {
+    /// The clock after a local event or a send by node `me` (its value stamps the event and the message).
+    fn tick(&self, clock: &[u64], me: usize) -> Vec<u64>;
+    /// The clock of node `me` after receiving a message stamped `msg`.
+    fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64>;
+}
+
+/// Fidge's and Mattern's rules: increment your own entry; on receipt, element-wise max, then increment.
+pub struct ReferenceRules;
+
+impl VectorRules for ReferenceRules {
+    fn tick(&self, clock: &[u64], me: usize) -> Vec<u64> {
+        let mut next = clock.to_vec();
+        if let Some(own) = next.get_mut(me) {
+            *own = own.saturating_add(1);
+        }
+        next
+    }
+
+    fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64> {
+        let merged: Vec<u64> = (0..clock.len().max(msg.len()))
+            .map(|i| {
+                let a = clock.get(i).copied().unwrap_or(0);
+                let b = msg.get(i).copied().unwrap_or(0);
+                a.max(b)
+            })
+            .collect();
+        self.tick(&merged, me)
+    }
+}
+
+/// How two vector timestamps relate: the partial order of happens-before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Order {
+    /// Every entry ≤ and some entry <: the first event happens before the second.
+    Before,
+    /// The reverse: the second happens before the first.
+    After,
+    /// Neither is ≤ the other: no message chain links the events.
+    Concurrent,
+    /// Same vector: the same event.
+    Equal,
+}
+
+impl Order {
+    /// The word a learner's `compare` returns for this order.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Before => "before",
+            Order::After => "after",
+            Order::Concurrent => "concurrent",
+            Order::Equal => "equal",
+        }
+    }
+}
+
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compares two vector timestamps entry by entry (a missing entry counts as 0).
+pub fn compare(a: &[u64], b: &[u64]) -> Order {
+    let mut a_le_b = true;
+    let mut b_le_a = true;
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        a_le_b &= x <= y;
+        b_le_a &= y <= x;
+    }
+    match (a_le_b, b_le_a) {
+        (true, true) => Order::Equal,
+        (true, false) => Order::Before,
+        (false, true) => Order::After,
+        (false, false) => Order::Concurrent,
+    }
+}
+
+/// The workload: the same random send/local actions as the Lamport protocol, so the
+/// same scenario and seed give the same run under either clock and only the stamps differ.
+pub type VectorParams = LamportParams;
+
+/// A vector-clock cluster with some set of rules.
+#[derive(Clone)]
+pub struct VectorClock {
+    /// The workload.
+    pub params: VectorParams,
+    rules: Rc<dyn VectorRules>,
+}
+
+impl fmt::Debug for VectorClock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VectorClock")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VectorClock {
+    /// With Fidge's and Mattern's rules.
+    pub fn reference(params: VectorParams) -> Self {
+        VectorClock {
+            params,
+            rules: Rc::new(ReferenceRules),
+        }
+    }
+
+    /// With other rules (a learner's).
+    pub fn with_rules(params: VectorParams, rules: Rc<dyn VectorRules>) -> Self {
+        VectorClock { params, rules }
+    }
+}
+
+/// Keeps a clock one entry per node whatever the rules returned, so a bad rule cannot index out of range.
+fn fit(mut clock: Vec<u64>, nodes: u32) -> Vec<u64> {
+    clock.resize(nodes as usize, 0);
+    clock
+}
+
+/// A message carrying its sender's vector clock.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Msg {
+    /// "Here is something; my vector clock said `clock` when I sent it."
+    Event {
+        /// The sender's vector clock for the send.
+        clock: Vec<u64>,
+    },
+}
+
+/// The only timer: time to act.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Do the next action.
+    Act,
+}
+
+/// The clock is persisted, so a restart does not forget what the node knew.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Durable {
+    /// The vector clock, one entry per node (empty until the first boot).
+    pub clock: Vec<u64>,
+    /// Actions taken so far.
+    pub actions: u32,
+}
+
+/// Nothing needs to live only in memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Volatile;
+
+fn show(clock: &[u64]) -> String {
+    let parts: Vec<String> = clock.iter().map(u64::to_string).collect();
+    format!("[{}]", parts.join(","))
+}
+
+impl Protocol for VectorClock {
+    type Msg = Msg;
+    type Timer = Timer;
+    type Durable = Durable;
+    type Volatile = Volatile;
+
+    fn name(&self) -> &'static str {
+        "vector-clock"
+    }
+
+    fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
+        let n = ctx.cluster_size();
+        let me = ctx.id().index();
+        let start = fit(std::mem::take(&mut d.clock), n);
+        d.clock = fit(self.rules.tick(&start, me), n);
+        ctx.stamp(Stamp::Vector(d.clock.clone()));
+        if d.actions < self.params.actions {
+            arm_action(&self.params, Timer::Act, ctx);
+        }
+        Volatile
+    }
+
+    fn on_message(
+        &self,
+        d: &mut Durable,
+        _v: &mut Volatile,
+        _from: NodeId,
+        msg: Msg,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let Msg::Event { clock } = msg;
+        let next = self.rules.receive(&d.clock, &clock, ctx.id().index());
+        d.clock = fit(next, ctx.cluster_size());
+        ctx.stamp(Stamp::Vector(d.clock.clone()));
+    }
+
+    fn on_timer(&self, d: &mut Durable, _v: &mut Volatile, _timer: Timer, ctx: &mut Ctx<'_, Self>) {
+        d.actions += 1;
+        let next = self.rules.tick(&d.clock, ctx.id().index());
+        d.clock = fit(next, ctx.cluster_size());
+        ctx.stamp(Stamp::Vector(d.clock.clone()));
+        if let Some(to) = action_target(&self.params, ctx) {
+            ctx.send(
+                to,
+                Msg::Event {
+                    clock: d.clock.clone(),
+                },
+            );
+        }
+        if d.actions < self.params.actions {
+            arm_action(&self.params, Timer::Act, ctx);
+        }
+    }
+
+    fn inspect(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> Vec<Field> {
+        vec![
+            Field::new("vector clock (durable)", show(&d.clock)),
+            Field::new("actions taken", d.actions),
+        ]
+    }
+
+    fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
+        format!("V={}", show(&d.clock))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::causality::causal_events;
+    use crate::rng::Ratio;
+    use crate::scenario::{ProtocolSpec, Scenario};
+    use crate::{NetConfig, SimOptions};
+
+    fn scenario(seed: u64) -> Scenario {
+        Scenario {
+            protocol: ProtocolSpec::VectorClock(VectorParams::default()),
+            nodes: 4,
+            seed,
+            network: NetConfig {
+                latency_us_min: 1_000,
+                latency_us_max: 60_000,
+                drop: Ratio::percent(10),
+                duplicate: Ratio::percent(10),
+            },
+            clocks: Vec::new(),
+            faults: vec![
+                crate::PlannedFault {
+                    at_us: 150_000,
+                    fault: crate::Fault::Crash {
+                        node: crate::NodeId(2),
+                    },
+                },
+                crate::PlannedFault {
+                    at_us: 300_000,
+                    fault: crate::Fault::Restart {
+                        node: crate::NodeId(2),
+                    },
+                },
+            ],
+            duration_us: 2_000_000,
+            max_steps: 20_000,
+        }
+    }
+
+    #[test]
+    fn receive_takes_the_elementwise_max_then_counts_the_receipt() {
+        assert_eq!(ReferenceRules.receive(&[2, 0, 5], &[1, 3, 0], 1), [2, 4, 5]);
+        assert_eq!(ReferenceRules.tick(&[2, 0, 5], 2), [2, 0, 6]);
+    }
+
+    #[test]
+    fn compare_tells_before_after_concurrent_and_equal_apart() {
+        assert_eq!(compare(&[1, 0, 0], &[1, 1, 0]), Order::Before);
+        assert_eq!(compare(&[2, 1, 0], &[1, 1, 0]), Order::After);
+        assert_eq!(compare(&[1, 0, 0], &[0, 1, 0]), Order::Concurrent);
+        assert_eq!(compare(&[3, 1, 4], &[3, 1, 4]), Order::Equal);
+    }
+
+    #[test]
+    fn reference_stamps_equal_the_simulators_own_vector_clocks() {
+        for seed in 0..30 {
+            let s = scenario(seed);
+            let (_, r) = s.run(SimOptions::default()).unwrap();
+            let events = causal_events(r.trace().events(), s.nodes);
+            assert!(events.len() > 20, "seed {seed}: a real workload");
+            for e in &events {
+                assert_eq!(
+                    e.stamp,
+                    Some(Stamp::Vector(e.clock.clone())),
+                    "seed {seed}, {} at {}",
+                    e.id.node,
+                    e.at
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn compare_on_stamps_agrees_with_happens_before() {
+        let s = scenario(7);
+        let (_, r) = s.run(SimOptions::default()).unwrap();
+        let events = causal_events(r.trace().events(), s.nodes);
+        let mut seen = [false; 3];
+        for a in &events {
+            for b in &events {
+                let (Some(Stamp::Vector(va)), Some(Stamp::Vector(vb))) = (&a.stamp, &b.stamp)
+                else {
+                    panic!("every event is stamped");
+                };
+                let truth = if a.id == b.id {
+                    Order::Equal
+                } else if a.happens_before(b) {
+                    seen[0] = true;
+                    Order::Before
+                } else if b.happens_before(a) {
+                    Order::After
+                } else {
+                    seen[if a.concurrent_with(b) { 1 } else { 2 }] = true;
+                    Order::Concurrent
+                };
+                assert_eq!(compare(va, vb), truth);
+            }
+        }
+        assert_eq!(seen, [true, true, false], "both relations occur");
+    }
+
+    #[test]
+    fn vector_and_lamport_runs_of_one_scenario_send_the_same_messages() {
+        let v = scenario(3);
+        let l = Scenario {
+            protocol: ProtocolSpec::Lamport(VectorParams::default()),
+            ..v.clone()
+        };
+        let sends = |s: &Scenario| {
+            let (_, r) = s.run(SimOptions::default()).unwrap();
+            r.trace()
+                .events()
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    crate::EventKind::Sent { from, to, .. } => Some((e.at, *from, *to)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (sends(&v), sends(&l));
+        assert!(!a.is_empty());
+        assert_eq!(a, b);
+    }
+}

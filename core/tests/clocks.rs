@@ -1,0 +1,132 @@
+//! The clock protocols (vector clocks, hybrid logical clocks, clock sync with last-writer-wins):
+//! readable from scenario files, deterministic per seed, and pinned by their own golden digests
+//! (kept apart from `golden/digests.txt`, which must not change when protocols are added).
+
+use netsplit_core::protocols::hlc::HlcParams;
+use netsplit_core::protocols::vector_clock::VectorParams;
+use netsplit_core::testkit::{clocks_under_nemesis, lww_lost_write, lww_synced};
+use netsplit_core::{ProtocolSpec, Scenario, SimOptions};
+
+const GOLDEN: &str = "tests/golden/clock_digests.txt";
+const SEEDS: u64 = 16;
+
+fn suite(seeds: u64) -> Vec<Scenario> {
+    (0..seeds)
+        .flat_map(|s| {
+            [
+                clocks_under_nemesis(ProtocolSpec::VectorClock(VectorParams::default()), s),
+                clocks_under_nemesis(ProtocolSpec::Hlc(HlcParams::default()), s),
+                lww_lost_write(s),
+                lww_synced(s),
+            ]
+        })
+        .collect()
+}
+
+fn lean() -> SimOptions {
+    SimOptions {
+        trace_cap: 0,
+        check_invariants: true,
+    }
+}
+
+#[test]
+fn clock_protocol_digests_match_their_golden_file() {
+    let mut now = String::from(
+        "# scenario seed digest steps (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core --test clocks)\n",
+    );
+    for s in suite(SEEDS) {
+        let (o, _) = s.run(lean()).expect("suite scenarios are valid");
+        now.push_str(&format!(
+            "{} {} {} {}\n",
+            s.protocol.name(),
+            s.seed,
+            o.digest,
+            o.steps
+        ));
+    }
+    if std::env::var_os("NETSPLIT_BLESS").is_some() {
+        std::fs::write(GOLDEN, &now).expect("write golden");
+        return;
+    }
+    let golden =
+        std::fs::read_to_string(GOLDEN).expect("golden file exists; bless with NETSPLIT_BLESS=1");
+    assert_eq!(
+        golden, now,
+        "clock digests changed; if intended, rerun with NETSPLIT_BLESS=1"
+    );
+}
+
+#[test]
+fn same_seed_same_digest_with_or_without_kept_events() {
+    for s in suite(40) {
+        let (full, _) = s.run(SimOptions::default()).unwrap();
+        let (digest_only, _) = s.run(lean()).unwrap();
+        assert_eq!(
+            full.digest,
+            digest_only.digest,
+            "{} seed {} diverged; rerun it with `netsplit run` on this scenario",
+            s.protocol.name(),
+            s.seed
+        );
+        assert!(
+            !full.budget_exhausted,
+            "{} seed {}",
+            s.protocol.name(),
+            s.seed
+        );
+    }
+}
+
+#[test]
+fn clock_protocols_read_from_scenario_toml() {
+    let cases = [
+        ("name = \"vector-clock\", actions = 3", "vector-clock"),
+        (
+            "name = \"hlc\", gap_us_min = 1000, gap_us_max = 2000",
+            "hlc",
+        ),
+        (
+            "name = \"clock-sync\", sync_every_us = 0, writes = 4",
+            "clock-sync",
+        ),
+    ];
+    for (protocol, name) in cases {
+        let text = format!("protocol = {{ {protocol} }}\nnodes = 3\nseed = 1\n");
+        let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(s.protocol.name(), name);
+        assert!(s.run(SimOptions::default()).unwrap().0.steps > 0, "{name}");
+    }
+    let typo = "protocol = { name = \"hlc\", action = 3 }\nnodes = 3\nseed = 1\n";
+    assert!(toml::from_str::<Scenario>(typo).is_err());
+}
+
+#[test]
+fn clock_sync_needs_a_server_and_a_client() {
+    let mut s = lww_synced(1);
+    s.nodes = 1;
+    s.clocks.clear();
+    let err = s.validate().unwrap_err();
+    assert!(err.contains("2..=16"), "{err}");
+}
+
+#[test]
+fn only_the_unsynced_lww_scenario_loses_writes() {
+    for seed in 0..40 {
+        let (lost, _) = lww_lost_write(seed).run(lean()).unwrap();
+        let (kept, _) = lww_synced(seed).run(lean()).unwrap();
+        assert!(
+            lost.violations
+                .iter()
+                .all(|v| v.invariant == "lww-lost-update")
+                && !lost.violations.is_empty(),
+            "seed {seed}: {:?}",
+            lost.violations
+        );
+        assert!(
+            kept.violations.is_empty(),
+            "seed {seed}: {:?}",
+            kept.violations
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! The validated course model: lessons, scenarios, body segments and exercises.
+//!
+//! The build script parses and validates the TOML and Markdown files (see
+//! `parse.rs`), then embeds each lesson and exercise as JSON; the app only
+//! deserializes that JSON, so it ships neither a TOML parser nor a Markdown one.
+
+use netsplit_core::{Scenario, SimOptions};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The lesson file format this loader reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Widget kinds a fenced block in `lesson.md` may embed, by its language tag.
+pub const WIDGET_KINDS: &[&str] = &["cluster", "exercise"];
+
+/// A problem in a lesson file, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonError {
+    /// Path from the repository root, e.g. `lessons/01-two-generals/lesson.toml`.
+    pub file: String,
+    /// 1-based line (0 when the problem is the whole file).
+    pub line: u32,
+    /// 1-based column (0 when unknown).
+    pub col: u32,
+    /// What is wrong, for an author.
+    pub message: String,
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
+    }
+}
+
+/// What a scenario is expected to show about violations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// No invariant may break: a violation is a bug in the lesson or the simulator.
+    None,
+    /// Violations may or may not happen (the learner explores).
+    Allowed,
+    /// The scenario exists to show a violation; it must happen.
+    Required,
+}
+
+/// A live scenario a lesson embeds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonScenario {
+    /// Unique within the lesson; `lesson.md` refers to it.
+    pub id: String,
+    /// A short title shown above the widget.
+    pub title: String,
+    /// What to try, shown under the title.
+    pub description: String,
+    /// Whether violations are expected.
+    pub expect: Expect,
+    /// The run itself.
+    pub scenario: Scenario,
+    /// Line in `lesson.toml` where it is defined, for error messages.
+    pub line: u32,
+}
+
+/// One piece of a lesson's body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Segment {
+    /// Prose, already rendered from Markdown to HTML at build time.
+    Html(String),
+    /// A live widget: `kind` is a [`WIDGET_KINDS`] entry, `id` names what it shows.
+    Widget {
+        /// Which widget.
+        kind: String,
+        /// The scenario (or later quiz, exercise) it shows.
+        id: String,
+        /// Line in `lesson.md`.
+        line: u32,
+    },
+}
+
+/// A validated lesson.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lesson {
+    /// Position in the course, from the folder name `NN-slug`.
+    pub number: u32,
+    /// The URL name, from the folder name.
+    pub slug: String,
+    /// The folder name, e.g. `01-two-generals`.
+    pub dir: String,
+    /// Shown in the course map and as the page heading.
+    pub title: String,
+    /// One or two sentences for the course map.
+    pub summary: String,
+    /// What a learner can do after the lesson.
+    pub objectives: Vec<String>,
+    /// The ideas it teaches, as short tags.
+    pub concepts: Vec<String>,
+    /// Its live scenarios.
+    pub scenarios: Vec<LessonScenario>,
+    /// The rendered body with widgets in place.
+    pub body: Vec<Segment>,
+}
+
+impl Lesson {
+    /// The scenario with this id.
+    pub fn scenario(&self, id: &str) -> Option<&LessonScenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+}
+
+/// Runs every scenario of a lesson to its end and reports budget overruns and unexpected violations.
+pub fn run_scenarios(lesson: &Lesson) -> Vec<LessonError> {
+    let file = format!("lessons/{}/lesson.toml", lesson.dir);
+    let mut errors = Vec::new();
+    for s in &lesson.scenarios {
+        let err = |message: String| LessonError {
+            file: file.clone(),
+            line: s.line,
+            col: 1,
+            message,
+        };
+        let outcome = match s.scenario.run(SimOptions {
+            trace_cap: 0,
+            check_invariants: true,
+        }) {
+            Ok((o, _)) => o,
+            Err(e) => {
+                errors.push(err(format!("scenario `{}` does not run: {e}", s.id)));
+                continue;
+            }
+        };
+        if outcome.budget_exhausted {
+            errors.push(err(format!(
+                "scenario `{}` used its whole budget of {} steps before {}us; raise max_steps or shorten duration_us",
+                s.id, s.scenario.max_steps, s.scenario.duration_us
+            )));
+        }
+        match (s.expect, outcome.violations.first()) {
+            (Expect::None, Some(v)) => errors.push(err(format!(
+                "scenario `{}` (seed {}) broke `{}`: {} — but expect_violations = \"none\"",
+                s.id, s.scenario.seed, v.invariant, v.detail
+            ))),
+            (Expect::Required, None) => errors.push(err(format!(
+                "scenario `{}` (seed {}) is meant to show a violation but none happened",
+                s.id, s.scenario.seed
+            ))),
+            _ => {}
+        }
+    }
+    errors
+}
+
+/// An exercise with its files: the spec, the starter code, the reference solution and known-wrong solutions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exercise {
+    /// The folder name under `lessons/exercises/`; lessons embed it by this id.
+    pub id: String,
+    /// The parsed `exercise.toml`.
+    pub spec: netsplit_core::exercise::ExerciseSpec,
+    /// What the learner starts from.
+    pub starter: String,
+    /// A solution that passes every case.
+    pub reference: String,
+    /// Solutions that must fail, each with its code.
+    pub wrong: Vec<(netsplit_core::exercise::WrongSolution, String)>,
+}

@@ -1,0 +1,80 @@
+//! The grading worker: receives [`GradeRequest`]s, grades them with the sandboxed
+//! grader, and posts progress and the report back. Built only with feature `grader`.
+
+use netsplit_core::grade::Grader;
+use netsplit_web::grading::{GradeRequest, WorkerReply};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
+    if let Ok(text) = serde_json::to_string(reply) {
+        let _ = scope.post_message(&text.into());
+    }
+}
+
+fn now_ms(scope: &DedicatedWorkerGlobalScope) -> f64 {
+    scope.performance().map_or(0.0, |p| p.now())
+}
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let grader = Grader::new();
+    let reply_scope = scope.clone();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+        let scope = &reply_scope;
+        let text = e.data().as_string().unwrap_or_default();
+        let request: GradeRequest = match serde_json::from_str(&text) {
+            Ok(r) => r,
+            Err(err) => {
+                post(
+                    scope,
+                    &WorkerReply::Failed {
+                        id: 0,
+                        message: format!("malformed request: {err}"),
+                    },
+                );
+                return;
+            }
+        };
+        let Some(exercise) = netsplit_lessons::exercise(&request.exercise) else {
+            post(
+                scope,
+                &WorkerReply::Failed {
+                    id: request.id,
+                    message: format!("no exercise `{}`", request.exercise),
+                },
+            );
+            return;
+        };
+        let start = now_ms(scope);
+        let mut last_posted = 0;
+        let report = grader.grade(&exercise.spec, &request.code, &mut |p| {
+            // About 50 updates per grade are plenty for a progress bar.
+            if p.done == p.total || p.done >= last_posted + (p.total / 50).max(1) {
+                last_posted = p.done;
+                post(
+                    scope,
+                    &WorkerReply::Progress {
+                        id: request.id,
+                        done: p.done,
+                        total: p.total,
+                    },
+                );
+            }
+        });
+        let elapsed_ms = now_ms(scope) - start;
+        post(
+            scope,
+            &WorkerReply::Done {
+                id: request.id,
+                report: Box::new(report),
+                elapsed_ms,
+            },
+        );
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &WorkerReply::Ready);
+}

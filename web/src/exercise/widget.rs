@@ -1,0 +1,298 @@
+//! An exercise: the prompt, an editor, tests run in the grading worker with a
+//! progress bar, results per case, replay of a failing run, hints one at a time,
+//! and the reference solution after a few attempts or on request.
+
+use super::client::GraderClient;
+use super::editor::Editor;
+use super::results::Results;
+use crate::cluster::ClusterWidget;
+use crate::grading::{GradeRequest, WorkerReply};
+use crate::storage;
+use gloo_timers::callback::Timeout;
+use netsplit_core::exercise::Report;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Failed attempts after which the reference solution is offered.
+pub const ATTEMPTS_BEFORE_REFERENCE: u32 = 3;
+/// If the worker says nothing for this long while grading, it is restarted.
+pub const WATCHDOG_MS: u32 = 20_000;
+
+/// Which exercise.
+#[derive(Properties, PartialEq, Clone)]
+pub struct ExerciseWidgetProps {
+    /// The exercise id (a folder under `lessons/exercises/`).
+    pub id: AttrValue,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Loading,
+    Ready,
+    Running { id: u64, done: u32, total: u32 },
+    Broken(String),
+}
+
+/// Everything the widget shows.
+#[derive(Clone, Debug, PartialEq)]
+struct ExerciseState {
+    code: String,
+    phase: Phase,
+    report: Option<Rc<Report>>,
+    elapsed_ms: Option<f64>,
+    failed_attempts: u32,
+    hints_shown: usize,
+    reference_shown: bool,
+    replay: Option<usize>,
+    next_id: u64,
+}
+
+enum ExAction {
+    Edit(String),
+    Run,
+    Reply(WorkerReply),
+    Restarted(String),
+    ShowHint,
+    ShowReference,
+    Replay(usize),
+}
+
+impl Reducible for ExerciseState {
+    type Action = ExAction;
+    fn reduce(self: Rc<Self>, action: ExAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            ExAction::Edit(code) => s.code = code,
+            ExAction::Run => {
+                s.phase = Phase::Running {
+                    id: s.next_id,
+                    done: 0,
+                    total: 0,
+                };
+                s.next_id += 1;
+                s.replay = None;
+            }
+            ExAction::Reply(WorkerReply::Ready) => {
+                if s.phase == Phase::Loading {
+                    s.phase = Phase::Ready;
+                }
+            }
+            ExAction::Reply(WorkerReply::Progress { id, done, total }) => {
+                if matches!(s.phase, Phase::Running { id: current, .. } if current == id) {
+                    s.phase = Phase::Running { id, done, total };
+                }
+            }
+            ExAction::Reply(WorkerReply::Done {
+                id,
+                report,
+                elapsed_ms,
+            }) => {
+                if matches!(s.phase, Phase::Running { id: current, .. } if current == id) {
+                    if !report.passed() {
+                        s.failed_attempts += 1;
+                    }
+                    s.report = Some(Rc::new(*report));
+                    s.elapsed_ms = Some(elapsed_ms);
+                    s.phase = Phase::Ready;
+                }
+            }
+            ExAction::Reply(WorkerReply::Failed { message, .. }) => {
+                s.phase = Phase::Broken(message)
+            }
+            ExAction::Restarted(message) => s.phase = Phase::Broken(message),
+            ExAction::ShowHint => s.hints_shown += 1,
+            ExAction::ShowReference => s.reference_shown = true,
+            ExAction::Replay(i) => s.replay = if s.replay == Some(i) { None } else { Some(i) },
+        }
+        Rc::new(s)
+    }
+}
+
+type ClientSlot = Rc<RefCell<Option<GraderClient>>>;
+
+fn spawn_into(slot: &ClientSlot, dispatch: &UseReducerDispatcher<ExerciseState>) {
+    let d = dispatch.clone();
+    let client = GraderClient::spawn(Callback::from(move |reply| {
+        d.dispatch(ExAction::Reply(reply))
+    }));
+    match client {
+        Ok(c) => *slot.borrow_mut() = Some(c),
+        Err(e) => dispatch.dispatch(ExAction::Restarted(e)),
+    }
+}
+
+fn code_key(id: &str) -> String {
+    format!("code.{id}")
+}
+
+/// The exercise widget.
+#[function_component(ExerciseWidget)]
+pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
+    let exercise = netsplit_lessons::exercise(&props.id);
+    let starter = exercise.map(|e| e.starter.clone()).unwrap_or_default();
+    let state = {
+        let (id, starter) = (props.id.to_string(), starter.clone());
+        use_reducer(move || ExerciseState {
+            code: storage::get(&code_key(&id)).unwrap_or(starter),
+            phase: Phase::Loading,
+            report: None,
+            elapsed_ms: None,
+            failed_attempts: 0,
+            hints_shown: 0,
+            reference_shown: false,
+            replay: None,
+            next_id: 1,
+        })
+    };
+    let client: ClientSlot = use_mut_ref(|| None);
+    let watchdog: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    {
+        // Opening an exercise starts the worker, which downloads the grader.
+        let (client, dispatch) = (client.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            spawn_into(&client, &dispatch);
+            move || drop(client.borrow_mut().take())
+        });
+    }
+    {
+        // Any sign of life from the worker re-arms the watchdog; finishing disarms it.
+        let (watchdog, client, dispatch) = (watchdog.clone(), client.clone(), state.dispatcher());
+        use_effect_with(state.phase.clone(), move |phase| {
+            let armed = matches!(phase, Phase::Running { .. }).then(|| {
+                Timeout::new(WATCHDOG_MS, move || {
+                    drop(client.borrow_mut().take());
+                    spawn_into(&client, &dispatch);
+                    dispatch.dispatch(ExAction::Restarted(format!(
+                        "The grader gave no sign of life for {} s, so it was restarted. Run the tests again.",
+                        WATCHDOG_MS / 1000
+                    )));
+                })
+            });
+            *watchdog.borrow_mut() = armed;
+        });
+    }
+    let Some(exercise) = exercise else {
+        return html! { <p class="error">{format!("No exercise called {}", props.id)}</p> };
+    };
+
+    let run = {
+        let (state, client, id) = (state.clone(), client.clone(), props.id.to_string());
+        Callback::from(move |()| {
+            if matches!(state.phase, Phase::Running { .. }) {
+                return;
+            }
+            let request = GradeRequest {
+                id: state.next_id,
+                exercise: id.clone(),
+                code: state.code.clone(),
+            };
+            let sent = client.borrow().as_ref().map(|c| c.send(&request));
+            match sent {
+                Some(Ok(())) => state.dispatch(ExAction::Run),
+                Some(Err(e)) => state.dispatch(ExAction::Restarted(e)),
+                None => state.dispatch(ExAction::Restarted(
+                    "the grader is not running; reload the page".into(),
+                )),
+            }
+        })
+    };
+    let on_change = {
+        let (state, id) = (state.dispatcher(), props.id.to_string());
+        Callback::from(move |code: String| {
+            storage::set(&code_key(&id), &code);
+            state.dispatch(ExAction::Edit(code));
+        })
+    };
+    let reset = {
+        let (on_change, starter) = (on_change.clone(), starter.clone());
+        Callback::from(move |_: MouseEvent| on_change.emit(starter.clone()))
+    };
+    let hint = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(ExAction::ShowHint))
+    };
+    let reveal = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(ExAction::ShowReference))
+    };
+    let use_reference = {
+        let (on_change, reference) = (on_change.clone(), exercise.reference.clone());
+        Callback::from(move |_: MouseEvent| on_change.emit(reference.clone()))
+    };
+    let on_replay = {
+        let d = state.dispatcher();
+        Callback::from(move |i| d.dispatch(ExAction::Replay(i)))
+    };
+    let run_click = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| run.emit(()))
+    };
+
+    let spec = &exercise.spec;
+    let hints_total = spec.hints.len();
+    let running = matches!(state.phase, Phase::Running { .. });
+    let progress = match state.phase {
+        Phase::Running { done, total, .. } => Some((done, total)),
+        _ => None,
+    };
+    let error_line = state
+        .report
+        .as_ref()
+        .and_then(|r| r.compile_error.as_ref())
+        .map(|e| e.line)
+        .filter(|l| *l > 0);
+    let offer_reference = state.failed_attempts >= ATTEMPTS_BEFORE_REFERENCE;
+    let replay = state.replay.and_then(|i| {
+        let report = state.report.as_ref()?;
+        let case = report.cases.get(i)?;
+        let cx = case.counterexample.as_ref()?;
+        Some(html! {
+            <div class="counterexample" data-testid="counterexample">
+                <h4>{format!("Counterexample: seed {}, {} nodes", cx.scenario.seed, cx.scenario.nodes)}</h4>
+                <p>{case.message.clone()}</p>
+                <p class="hint">{format!("The failing event is ringed in red in the space-time diagram (step {}). Step through the run to see how it got there.", cx.failed_at_step)}</p>
+                <ClusterWidget scenario={cx.scenario.clone()} recording={Some(Rc::new(cx.events.clone()))}
+                    marked_step={Some(cx.failed_at_step)} id="counterexample" title="Your rules, replayed" />
+            </div>
+        })
+    });
+    html! {
+        <section class="exercise" data-testid="exercise" data-exercise={props.id.clone()} aria-label={format!("Exercise: {}", spec.title)}>
+            <h3>{format!("Exercise: {}", spec.title)}</h3>
+            <div class="prompt">{ for spec.prompt.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| html! { <p>{p.trim().to_string()}</p> }) }</div>
+            <p class="signatures">{"You write: "}
+                { for spec.rules.functions().iter().map(|(name, params)| html! { <><code>{format!("fn {name}({})", params.join(", "))}</code>{" "}</> }) }
+                <span class="muted">{"in Rhai (a small Rust-like script: "}<code>{"fn f(x) { x + 1 }"}</code>{", "}<code>{"max(a, b)"}</code>{", "}<code>{"if a > b { a } else { b }"}</code>{")."}</span>
+            </p>
+            <Editor value={state.code.clone()} {on_change} on_run={run} {error_line} label={format!("Code for {}", spec.title)} />
+            <div class="row">
+                <button class="primary" onclick={run_click} disabled={running || state.phase == Phase::Loading} data-testid="run">
+                    { match &state.phase { Phase::Loading => "Loading the grader…", Phase::Running { .. } => "Running…", _ => "Run tests" } }
+                </button>
+                <button onclick={reset} disabled={running}>{"Reset to starter"}</button>
+                if state.hints_shown < hints_total {
+                    <button onclick={hint} data-testid="hint">{format!("Show a hint ({} of {hints_total})", state.hints_shown + 1)}</button>
+                }
+                if !state.reference_shown {
+                    <button onclick={reveal} class={classes!(offer_reference.then_some("offer"))} data-testid="show-reference">
+                        { if offer_reference { "Stuck? See the reference solution" } else { "Show the reference solution" } }
+                    </button>
+                }
+            </div>
+            if let Phase::Broken(message) = &state.phase { <p class="error" role="alert">{message.clone()}</p> }
+            if state.hints_shown > 0 {
+                <ol class="hints" data-testid="hints">{ for spec.hints.iter().take(state.hints_shown).map(|h| html! { <li>{h.clone()}</li> }) }</ol>
+            }
+            if state.reference_shown {
+                <div class="reference" data-testid="reference">
+                    <p>{"The reference solution:"}</p>
+                    <pre>{exercise.reference.clone()}</pre>
+                    <button onclick={use_reference}>{"Put it in the editor"}</button>
+                </div>
+            }
+            <Results {progress} report={state.report.clone()} elapsed_ms={state.elapsed_ms} {on_replay} />
+            { for replay }
+        </section>
+    }
+}

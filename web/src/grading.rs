@@ -1,0 +1,54 @@
+//! The messages between the page and the grading worker.
+//!
+//! Grading runs learner code under Rhai in a Web Worker so the page never freezes,
+//! and so the grader's wasm (with Rhai) is only downloaded when an exercise opens.
+//! Messages are JSON strings.
+
+use netsplit_core::exercise::Report;
+use serde::{Deserialize, Serialize};
+
+/// The worker's loader script (trunk names workers after their binary, without a hash).
+pub const WORKER_URL: &str = "./grader-worker_loader.js";
+
+/// Page → worker: grade this code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeRequest {
+    /// Matches the reply to the request.
+    pub id: u64,
+    /// Which exercise.
+    pub exercise: String,
+    /// The learner's code.
+    pub code: String,
+}
+
+/// Worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum WorkerReply {
+    /// The worker has loaded and can grade.
+    Ready,
+    /// Cases done so far, out of the total.
+    Progress {
+        /// The request this is about.
+        id: u64,
+        /// Done.
+        done: u32,
+        /// In all.
+        total: u32,
+    },
+    /// The finished report.
+    Done {
+        /// The request this is about.
+        id: u64,
+        /// The report.
+        report: Box<Report>,
+        /// How long grading took, in milliseconds (measured in the worker).
+        elapsed_ms: f64,
+    },
+    /// The request could not be graded (an unknown exercise, a malformed request).
+    Failed {
+        /// The request this is about.
+        id: u64,
+        /// Why.
+        message: String,
+    },
+}
