@@ -216,7 +216,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         Some(all) => all.clone(),
         None => {
             let mut start = events.len().saturating_sub(MAX_RECORDS);
-            while start > 0 && start < events.len() && events[start].step == events[start - 1].step {
+            while start > 0 && start < events.len() && events[start].step == events[start - 1].step
+            {
                 start += 1;
             }
             Rc::new(events[start..].to_vec())
