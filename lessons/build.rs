@@ -1,12 +1,15 @@
-//! Validates every lesson and exercise at build time and embeds them as JSON.
+//! Validates every lesson and exercise at build time and embeds them as compact binary (postcard).
 //!
 //! Each folder `NN-slug/` beside this file with a `lesson.toml` is a lesson; each
 //! folder `exercises/<id>/` with an `exercise.toml` is an exercise. A malformed or
 //! missing file fails the build with `file:line:col: what is wrong`. Markdown is
 //! rendered to HTML here, and fenced blocks whose language is a widget kind
 //! (```cluster, ```exercise) become widget segments, so the app ships neither a
-//! Markdown nor a TOML parser: only the validated model, as JSON.
+//! Markdown nor a TOML parser: only the validated model, in postcard.
 
+#[path = "src/formats.rs"]
+#[allow(dead_code)]
+mod formats;
 #[path = "src/model.rs"]
 #[allow(dead_code)]
 mod model;
@@ -16,8 +19,10 @@ mod parse;
 
 use model::Segment;
 use pulldown_cmark::{html, CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// Where lesson bodies are written for the site to serve (trunk copies it to `dist/course/`).
+const BODIES_DIR: &str = "../target/course";
 
 /// Fence languages that denote a widget (validation then checks the kind is supported).
 const WIDGET_FENCES: &[&str] = &["cluster", "spacetime", "quiz", "exercise"];
@@ -157,19 +162,74 @@ fn main() {
         }
         return;
     }
-    let mut code = String::from("/// Every lesson, validated and serialized at build time.\npub(crate) static LESSONS_JSON: &[&str] = &[\n");
-    for l in &lessons {
-        let json = serde_json::to_string(l).expect("a lesson serializes");
-        let _ = writeln!(code, "    {json:?},");
+    // Authoring builds (tests, the command line) embed everything. The app's build embeds each
+    // lesson without its body, which the page fetches from `course/<slug>.bin` when the lesson
+    // opens, and exercises without their known-wrong solutions, which only tests use: the
+    // first load then stays small however many lessons the course has.
+    let authoring = std::env::var_os("CARGO_FEATURE_AUTHORING").is_some();
+    let bodies_dir = root.join(BODIES_DIR);
+    let _ = std::fs::create_dir_all(&bodies_dir);
+    let mut written = Vec::new();
+    for l in &mut lessons {
+        let bytes = postcard::to_allocvec(&l.body).expect("a body encodes");
+        // The content hash in the name lets a host cache bodies forever.
+        l.body_file = format!(
+            "{}-{:016x}.bin",
+            l.slug,
+            netsplit_core::trace::stable_hash(&bytes[..])
+        );
+        let path = bodies_dir.join(&l.body_file);
+        println!("cargo::rerun-if-changed={}", path.display());
+        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+            std::fs::write(&path, bytes).expect("write a lesson body");
+        }
+        written.push(l.body_file.clone());
     }
-    code.push_str("];\n/// Every exercise, validated and serialized at build time.\npub(crate) static EXERCISES_JSON: &[&str] = &[\n");
-    for e in &exercises {
-        let json = serde_json::to_string(e).expect("an exercise serializes");
-        let _ = writeln!(code, "    {json:?},");
+    for stale in std::fs::read_dir(&bodies_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+    {
+        if !written
+            .iter()
+            .any(|w| stale.file_name().to_str() == Some(w.as_str()))
+        {
+            let _ = std::fs::remove_file(stale.path());
+        }
+    }
+    if !authoring {
+        for l in &mut lessons {
+            l.body.clear();
+        }
+        for e in &mut exercises {
+            for (_, code) in &mut e.wrong {
+                code.clear();
+            }
+        }
+    }
+    // Each lesson and exercise is written as postcard bytes and embedded with include_bytes!.
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    let embed = |name: &str, bytes: Vec<u8>| {
+        let path = out_dir.join(name);
+        std::fs::write(&path, bytes).expect("write embedded course data");
+        format!("    include_bytes!({:?}),\n", path.display().to_string())
+    };
+    let mut code = String::from("/// Every lesson, validated and encoded at build time.\npub(crate) static LESSON_BYTES: &[&[u8]] = &[\n");
+    for (i, l) in lessons.iter().enumerate() {
+        code.push_str(&embed(
+            &format!("lesson-{i}.bin"),
+            postcard::to_allocvec(l).expect("a lesson encodes"),
+        ));
+    }
+    code.push_str("];\n/// Every exercise, validated and encoded at build time.\npub(crate) static EXERCISE_BYTES: &[&[u8]] = &[\n");
+    for (i, e) in exercises.iter().enumerate() {
+        code.push_str(&embed(
+            &format!("exercise-{i}.bin"),
+            postcard::to_allocvec(e).expect("an exercise encodes"),
+        ));
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("course.rs");
-    std::fs::write(out, code).expect("write generated course.rs");
+    std::fs::write(out_dir.join("course.rs"), code).expect("write generated course.rs");
 }
 
 /// Every file under `dir`, for rerun-if-changed.

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// One thing that goes wrong (or gets fixed).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+/// Serialized externally tagged (cheap to decode in the browser); the TOML authoring form,
+/// tagged by `kind`, lives in `netsplit-lessons`.
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Fault {
     /// The node stops; it keeps only what it persisted.
     Crash {
@@ -235,16 +237,5 @@ mod tests {
                 .count(),
             5
         );
-    }
-
-    #[test]
-    fn faults_read_from_toml() {
-        let p: PlannedFault =
-            toml::from_str("at_us = 10\nfault = { kind = \"crash\", node = 1 }").unwrap();
-        assert_eq!(p.fault, Fault::Crash { node: NodeId(1) });
-        assert!(toml::from_str::<PlannedFault>(
-            "at_us = 10\nfault = { kind = \"crash\", nod = 1 }"
-        )
-        .is_err());
     }
 }

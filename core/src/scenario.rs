@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 
 /// Which protocol a scenario runs, with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "name", rename_all = "kebab-case")]
+/// Serialized externally tagged (cheap to decode in the browser); the TOML authoring form,
+/// tagged by `name`, lives in `netsplit-lessons`.
+#[serde(rename_all = "kebab-case")]
 pub enum ProtocolSpec {
     /// Two generals agreeing over a lossy link.
     TwoGenerals(TwoGenerals),
@@ -51,6 +53,10 @@ impl ProtocolSpec {
         vec![
             ProtocolSpec::Heartbeat(Heartbeat::default()),
             ProtocolSpec::TwoGenerals(TwoGenerals::default()),
+            ProtocolSpec::Lamport(LamportParams::default()),
+            ProtocolSpec::VectorClock(VectorParams::default()),
+            ProtocolSpec::Hlc(HlcParams::default()),
+            ProtocolSpec::ClockSync(ClockSyncParams::default()),
         ]
     }
 
@@ -67,12 +73,17 @@ impl ProtocolSpec {
     }
 }
 
+/// Simulated time a scenario covers when it does not say.
+pub const DEFAULT_DURATION_US: u64 = 1_000_000;
+/// The event budget of a scenario that does not set one.
+pub const DEFAULT_MAX_STEPS: u64 = 100_000;
+
 fn default_duration_us() -> u64 {
-    1_000_000
+    DEFAULT_DURATION_US
 }
 
 fn default_max_steps() -> u64 {
-    100_000
+    DEFAULT_MAX_STEPS
 }
 
 /// A complete, reproducible run: protocol, cluster, network, faults and seed.

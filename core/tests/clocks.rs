@@ -79,29 +79,6 @@ fn same_seed_same_digest_with_or_without_kept_events() {
 }
 
 #[test]
-fn clock_protocols_read_from_scenario_toml() {
-    let cases = [
-        ("name = \"vector-clock\", actions = 3", "vector-clock"),
-        (
-            "name = \"hlc\", gap_us_min = 1000, gap_us_max = 2000",
-            "hlc",
-        ),
-        (
-            "name = \"clock-sync\", sync_every_us = 0, writes = 4",
-            "clock-sync",
-        ),
-    ];
-    for (protocol, name) in cases {
-        let text = format!("protocol = {{ {protocol} }}\nnodes = 3\nseed = 1\n");
-        let s: Scenario = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
-        assert_eq!(s.protocol.name(), name);
-        assert!(s.run(SimOptions::default()).unwrap().0.steps > 0, "{name}");
-    }
-    let typo = "protocol = { name = \"hlc\", action = 3 }\nnodes = 3\nseed = 1\n";
-    assert!(toml::from_str::<Scenario>(typo).is_err());
-}
-
-#[test]
 fn clock_sync_needs_a_server_and_a_client() {
     let mut s = lww_synced(1);
     s.nodes = 1;

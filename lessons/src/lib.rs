@@ -5,11 +5,13 @@
 //! that embed live widgets by id); each folder `exercises/<id>/` holds an
 //! `exercise.toml` with its starter, reference and known-wrong solutions.
 //! `build.rs` validates them all (failing the build with file and line) and
-//! embeds them as JSON; [`course`] and [`exercises`] read that JSON.
+//! embeds them in a compact binary form; [`course`] and [`exercises`] decode it.
 //!
 //! Feature `authoring` (default) adds the TOML parsers for tests and tools;
 //! feature `grader` (default) turns on the exercise grader in `netsplit-core`.
 
+#[cfg(feature = "authoring")]
+pub mod formats;
 mod model;
 #[cfg(feature = "authoring")]
 mod parse;
@@ -19,19 +21,19 @@ pub use model::{
     WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]
-pub use parse::{line_col, parse_dir_name, parse_exercise, parse_lesson};
+pub use parse::{line_col, parse_dir_name, parse_exercise, parse_lesson, parse_scenario};
 use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/course.rs"));
 
-/// Deserializes embedded JSON. The build validated it, so an error means a loader bug;
+/// Decodes the embedded course. The build validated it, so an error means a loader bug;
 /// it is returned as a [`LessonError`] rather than a panic, so the app can show it.
-fn decode<T: DeserializeOwned>(all: &[&str], what: &str) -> Result<Vec<T>, Vec<LessonError>> {
+fn decode<T: DeserializeOwned>(all: &[&[u8]], what: &str) -> Result<Vec<T>, Vec<LessonError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (i, json) in all.iter().enumerate() {
-        match serde_json::from_str(json) {
+    for (i, bytes) in all.iter().enumerate() {
+        match postcard::from_bytes(bytes) {
             Ok(v) => out.push(v),
             Err(e) => errors.push(LessonError {
                 file: format!("embedded {what} #{i}"),
@@ -60,7 +62,12 @@ fn as_slices<T>(
 /// Every lesson, in course order.
 pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
     static COURSE: OnceLock<Result<Vec<Lesson>, Vec<LessonError>>> = OnceLock::new();
-    as_slices(COURSE.get_or_init(|| decode(LESSONS_JSON, "lesson")))
+    as_slices(COURSE.get_or_init(|| decode(LESSON_BYTES, "lesson")))
+}
+
+/// Decodes a lesson body fetched from `course/<body_file>`.
+pub fn decode_body(bytes: &[u8]) -> Result<Vec<Segment>, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("the lesson file is damaged ({e})"))
 }
 
 /// The lesson with this slug.
@@ -71,7 +78,7 @@ pub fn lesson(slug: &str) -> Option<&'static Lesson> {
 /// Every exercise, in id order.
 pub fn exercises() -> Result<&'static [Exercise], &'static [LessonError]> {
     static EXERCISES: OnceLock<Result<Vec<Exercise>, Vec<LessonError>>> = OnceLock::new();
-    as_slices(EXERCISES.get_or_init(|| decode(EXERCISES_JSON, "exercise")))
+    as_slices(EXERCISES.get_or_init(|| decode(EXERCISE_BYTES, "exercise")))
 }
 
 /// The exercise with this id.

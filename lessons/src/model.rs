@@ -1,8 +1,8 @@
 //! The validated course model: lessons, scenarios, body segments and exercises.
 //!
 //! The build script parses and validates the TOML and Markdown files (see
-//! `parse.rs`), then embeds each lesson and exercise as JSON; the app only
-//! deserializes that JSON, so it ships neither a TOML parser nor a Markdown one.
+//! `parse.rs`), then embeds each lesson and exercise in postcard; the app only decodes
+//! that, so it ships neither a TOML parser, nor a Markdown one, nor JSON.
 
 use netsplit_core::{Scenario, SimOptions};
 use serde::{Deserialize, Serialize};
@@ -101,8 +101,11 @@ pub struct Lesson {
     pub concepts: Vec<String>,
     /// Its live scenarios.
     pub scenarios: Vec<LessonScenario>,
-    /// The rendered body with widgets in place.
+    /// The rendered body with widgets in place. Empty in the app's build, which fetches it
+    /// from `course/<body_file>` when the lesson opens (see [`crate::decode_body`]).
     pub body: Vec<Segment>,
+    /// The file the body is served from, named by its content hash.
+    pub body_file: String,
 }
 
 impl Lesson {

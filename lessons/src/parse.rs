@@ -2,6 +2,7 @@
 //! fields denied, then validated model values, with errors naming file and line.
 //! Used by the build script (so a malformed file fails the build) and by tests.
 
+use crate::formats::{TomlExercise, TomlScenario};
 use crate::model::*;
 use netsplit_core::Scenario;
 use serde::Deserialize;
@@ -22,7 +23,7 @@ struct RawScenario {
     title: String,
     description: String,
     expect_violations: Expect,
-    run: Scenario,
+    run: TomlScenario,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,7 +134,8 @@ pub fn parse_lesson(
                 ),
             ));
         }
-        if let Err(e) = s.run.validate() {
+        let run: Scenario = s.run.into();
+        if let Err(e) = run.validate() {
             errors.push(at(&toml_file, pos, format!("scenario `{id}`: {e}")));
         }
         scenarios.push(LessonScenario {
@@ -141,7 +143,7 @@ pub fn parse_lesson(
             title: s.title,
             description: s.description,
             expect: s.expect_violations,
-            scenario: s.run,
+            scenario: run,
             line: pos.0,
         });
     }
@@ -200,6 +202,7 @@ pub fn parse_lesson(
         concepts: raw.concepts,
         scenarios,
         body,
+        body_file: String::new(),
     })
 }
 
@@ -217,7 +220,7 @@ pub fn parse_exercise(
         col: 1,
         message,
     };
-    let spec: ExerciseSpec = toml::from_str(toml_text).map_err(|e| {
+    let spec: TomlExercise = toml::from_str(toml_text).map_err(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
         vec![LessonError {
             file: path.clone(),
@@ -226,6 +229,7 @@ pub fn parse_exercise(
             message: e.message().to_string(),
         }]
     })?;
+    let spec: ExerciseSpec = spec.into();
     let line_of = |needle: &str| {
         toml_text
             .find(needle)
@@ -326,4 +330,13 @@ pub fn parse_exercise(
         reference,
         wrong,
     })
+}
+
+/// Parses a scenario file (the TOML authoring form); errors name the line and column.
+pub fn parse_scenario(text: &str) -> Result<Scenario, (u32, u32, String)> {
+    let raw: TomlScenario = toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
+        (line, col, e.message().to_string())
+    })?;
+    Ok(raw.into())
 }

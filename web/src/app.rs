@@ -48,7 +48,8 @@ pub fn app() -> Html {
     }
     let page = match &*route {
         Route::Home => html! { <Home /> },
-        Route::Lesson(slug) => html! { <LessonPage slug={slug.clone()} /> },
+        // Keyed by slug: each lesson gets a fresh page (its own body, its own widgets).
+        Route::Lesson(slug) => html! { <LessonPage key={slug.clone()} slug={slug.clone()} /> },
         Route::Playground => html! { <Playground /> },
         Route::Bench => html! { <BenchPage /> },
         Route::NotFound(path) => html! {

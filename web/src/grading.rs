@@ -2,7 +2,7 @@
 //!
 //! Grading runs learner code under Rhai in a Web Worker so the page never freezes,
 //! and so the grader's wasm (with Rhai) is only downloaded when an exercise opens.
-//! Messages are JSON strings.
+//! Messages are postcard-encoded bytes (compact, and little code to decode).
 
 use netsplit_core::exercise::Report;
 use serde::{Deserialize, Serialize};

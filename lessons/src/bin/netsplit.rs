@@ -10,7 +10,7 @@
 
 use netsplit_core::testkit::run_bench;
 use netsplit_core::{Scenario, SimOptions};
-use netsplit_lessons::{course, line_col, run_scenarios};
+use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
 // The benchmark times real work; simulated code never sees this clock.
 #[allow(clippy::disallowed_types)]
@@ -40,10 +40,8 @@ fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
 /// Reads a scenario from a file, with errors that name the file, line and column.
 fn scenario_from_file(path: &str) -> Result<Scenario, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let s: Scenario = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| line_col(&text, s.start));
-        format!("{path}:{line}:{col}: {}", e.message())
-    })?;
+    let s: Scenario = netsplit_lessons::parse_scenario(&text)
+        .map_err(|(line, col, message)| format!("{path}:{line}:{col}: {message}"))?;
     s.validate().map_err(|e| format!("{path}: {e}"))?;
     Ok(s)
 }

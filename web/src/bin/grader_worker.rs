@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
-    if let Ok(text) = serde_json::to_string(reply) {
-        let _ = scope.post_message(&text.into());
+    if let Ok(bytes) = postcard::to_allocvec(reply) {
+        let _ = scope.post_message(&js_sys::Uint8Array::from(&bytes[..]));
     }
 }
 
@@ -23,8 +23,8 @@ fn main() {
     let reply_scope = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
         let scope = &reply_scope;
-        let text = e.data().as_string().unwrap_or_default();
-        let request: GradeRequest = match serde_json::from_str(&text) {
+        let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+        let request: GradeRequest = match postcard::from_bytes(&bytes) {
             Ok(r) => r,
             Err(err) => {
                 post(

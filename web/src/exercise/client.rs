@@ -21,8 +21,8 @@ impl GraderClient {
             Worker::new(WORKER_URL).map_err(|e| format!("could not start the grader: {e:?}"))?;
         let replies = on_reply.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-            let text = e.data().as_string().unwrap_or_default();
-            match serde_json::from_str::<WorkerReply>(&text) {
+            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+            match postcard::from_bytes::<WorkerReply>(&bytes) {
                 Ok(reply) => replies.emit(reply),
                 Err(err) => replies.emit(WorkerReply::Failed {
                     id: 0,
@@ -47,9 +47,9 @@ impl GraderClient {
 
     /// Asks for a grade; replies arrive through the callback given to [`GraderClient::spawn`].
     pub fn send(&self, request: &GradeRequest) -> Result<(), String> {
-        let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
+        let bytes = postcard::to_allocvec(request).map_err(|e| e.to_string())?;
         self.worker
-            .post_message(&text.into())
+            .post_message(&js_sys::Uint8Array::from(&bytes[..]))
             .map_err(|e| format!("{e:?}"))
     }
 }

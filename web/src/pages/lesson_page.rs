@@ -3,8 +3,53 @@
 use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
 use crate::route::Route;
-use netsplit_lessons::Segment;
+use netsplit_lessons::{Lesson, Segment};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
+
+/// A lesson body: still loading, loaded, or failed with a reason.
+#[derive(Clone, PartialEq)]
+enum Body {
+    Loading,
+    Ready(Rc<Vec<Segment>>),
+    Failed(String),
+}
+
+/// Fetches and decodes `course/<file>`.
+async fn fetch_body(file: String) -> Result<Vec<Segment>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(&format!("course/{file}")))
+            .await
+            .map_err(|_| "the network request failed".to_string())?
+            .dyn_into()
+            .map_err(fail)?;
+    if !response.ok() {
+        return Err(format!("the server answered {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
+        .await
+        .map_err(fail)?;
+    netsplit_lessons::decode_body(&js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Renders a body's segments: prose as HTML, widgets as components.
+fn render_body(lesson: &Lesson, body: &[Segment]) -> Html {
+    body.iter().map(|seg| match seg {
+        Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
+        Segment::Widget { kind, id, .. } if kind == "exercise" => html! { <ExerciseWidget id={id.clone()} /> },
+        Segment::Widget { id, .. } => match lesson.scenario(id) {
+            Some(s) => html! {
+                <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />
+            },
+            None => html! { <p class="error">{format!("Missing scenario {id}")}</p> },
+        },
+    })
+    .collect()
+}
 
 /// Which lesson.
 #[derive(Properties, PartialEq, Clone)]
@@ -24,16 +69,40 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         };
     };
     let lesson = &lessons[pos];
-    let body = lesson.body.iter().map(|seg| match seg {
-        Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
-        Segment::Widget { kind, id, .. } if kind == "exercise" => html! { <ExerciseWidget id={id.clone()} /> },
-        Segment::Widget { id, .. } => match lesson.scenario(id) {
-            Some(s) => html! {
-                <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />
-            },
-            None => html! { <p class="error">{format!("Missing scenario {id}")}</p> },
+    let body = {
+        // Authoring builds embed the body; the app's build fetches it when the lesson opens.
+        let embedded = (!lesson.body.is_empty()).then(|| Rc::new(lesson.body.clone()));
+        use_state(move || embedded.map_or(Body::Loading, Body::Ready))
+    };
+    let attempt = use_state(|| 0u32);
+    {
+        let (body, file) = (body.clone(), lesson.body_file.clone());
+        use_effect_with((props.slug.clone(), *attempt), move |_| {
+            if !matches!(*body, Body::Ready(_)) {
+                body.set(Body::Loading);
+                wasm_bindgen_futures::spawn_local(async move {
+                    body.set(match fetch_body(file).await {
+                        Ok(segments) => Body::Ready(Rc::new(segments)),
+                        Err(e) => Body::Failed(e),
+                    });
+                });
+            }
+        });
+    }
+    let retry = {
+        let attempt = attempt.clone();
+        Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
+    };
+    let content = match &*body {
+        Body::Ready(segments) => render_body(lesson, segments),
+        Body::Loading => html! { <p class="loading" role="status">{"Loading the lesson…"}</p> },
+        Body::Failed(why) => html! {
+            <div class="error" role="alert" data-testid="lesson-error">
+                <p>{format!("This lesson could not be loaded: {why}.")}</p>
+                <button onclick={retry}>{"Try again"}</button>
+            </div>
         },
-    });
+    };
     let prev = pos.checked_sub(1).and_then(|i| lessons.get(i));
     let next = lessons.get(pos + 1);
     html! {
@@ -43,7 +112,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 <h2>{"In this lesson you will"}</h2>
                 <ul>{ for lesson.objectives.iter().map(|o| html! { <li>{o.clone()}</li> }) }</ul>
             </aside>
-            <article class="prose">{ for body }</article>
+            <article class="prose">{content}</article>
             <nav class="lesson-nav" aria-label="Lessons">
                 if let Some(p) = prev { <a href={Route::Lesson(p.slug.clone()).href()}>{format!("← {}", p.title)}</a> }
                 if let Some(n) = next { <a href={Route::Lesson(n.slug.clone()).href()}>{format!("{} →", n.title)}</a> }
