@@ -33,11 +33,15 @@ use crate::sim::{Sim, SimOptions};
 use crate::time::SimTime;
 use crate::trace::Stamp;
 use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Scope, AST};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// Operations one call may run before it is stopped (an endless loop hits this in milliseconds).
 pub const MAX_OPERATIONS_PER_CALL: u64 = 250_000;
+/// Operations a whole grade may run (all cases and schedules): bounds slow but finite code.
+pub const MAX_OPERATIONS_PER_GRADE: u64 = 40_000_000;
+/// What the progress hook returns to stop a script that used up the grade's budget.
+const OUT_OF_BUDGET: &str = "out of budget";
 /// How deep calls may nest (recursion).
 pub const MAX_CALL_LEVELS: usize = 48;
 /// Longest string a script may build, in bytes.
@@ -63,6 +67,12 @@ const COMPARE_PAIRS: u64 = 32;
 pub struct Sandbox {
     engine: Engine,
     output: Rc<RefCell<Vec<String>>>,
+    /// Operations left for the whole grade; slow-but-finite code is stopped when they run out.
+    budget: Rc<Cell<u64>>,
+    /// The budget each grade starts with.
+    grade_budget: u64,
+    /// Operations the current call has used so far.
+    used: Rc<Cell<u64>>,
 }
 
 impl Default for Sandbox {
@@ -84,13 +94,36 @@ impl Sandbox {
             .set_max_map_size(MAX_MAP_LEN)
             .set_strict_variables(true);
         engine.disable_symbol("eval");
+        let budget = Rc::new(Cell::new(MAX_OPERATIONS_PER_GRADE));
+        let used: Rc<Cell<u64>> = Rc::default();
+        let (b, u) = (budget.clone(), used.clone());
+        engine.on_progress(move |ops| {
+            u.set(ops);
+            (ops > b.get()).then(|| Dynamic::from(OUT_OF_BUDGET))
+        });
         let output: Rc<RefCell<Vec<String>>> = Rc::default();
         let (out_print, out_debug) = (output.clone(), output.clone());
         engine.on_print(move |s| push_line(&out_print, s.to_string()));
         engine.on_debug(move |s, _, pos| {
             push_line(&out_debug, format!("line {}: {s}", pos.line().unwrap_or(0)))
         });
-        Sandbox { engine, output }
+        Sandbox {
+            engine,
+            output,
+            budget,
+            used,
+            grade_budget: MAX_OPERATIONS_PER_GRADE,
+        }
+    }
+
+    /// Starts a new grade with the full operations budget.
+    pub fn reset_budget(&self) {
+        self.budget.set(self.grade_budget);
+    }
+
+    /// Operations used since the budget was last reset.
+    pub fn operations_used(&self) -> u64 {
+        self.grade_budget.saturating_sub(self.budget.get())
     }
 
     /// Compiles `code` and checks it defines each function with the right parameters.
@@ -133,9 +166,14 @@ impl Sandbox {
     /// Calls one function with fresh, empty state; top-level statements are not re-run.
     pub fn call(&self, ast: &AST, name: &str, args: Vec<Dynamic>) -> Result<Dynamic, CodeError> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        self.engine
+        self.used.set(0);
+        let result = self
+            .engine
             .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), ast, name, args)
-            .map_err(|e| runtime_error(&e, name))
+            .map_err(|e| runtime_error(&e, name));
+        self.budget
+            .set(self.budget.get().saturating_sub(self.used.get()));
+        result
     }
 
     /// Runs `code`'s `f(n)` `calls` times; for measuring what the limits cost (see `netsplit bench`).
@@ -185,6 +223,9 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
     let message = match inner {
         EvalAltResult::ErrorTooManyOperations(_) => format!(
             "`{name}` was stopped after {MAX_OPERATIONS_PER_CALL} operations: is there a loop that never ends?"
+        ),
+        EvalAltResult::ErrorTerminated(..) => format!(
+            "grading was stopped: your code used up the operations budget for all cases together ({MAX_OPERATIONS_PER_GRADE} in the page); `{name}` does too much work per call, so simplify it"
         ),
         EvalAltResult::ErrorStackOverflow(_) => format!(
             "`{name}` was stopped after {MAX_CALL_LEVELS} nested calls: does the recursion ever reach its base case?"
@@ -258,6 +299,20 @@ impl Grader {
         }
     }
 
+    /// A grader whose grades may run at most `operations` script operations in all.
+    pub fn with_operations_budget(operations: u64) -> Self {
+        let mut sandbox = Sandbox::new();
+        sandbox.grade_budget = operations;
+        Grader {
+            sandbox: Rc::new(sandbox),
+        }
+    }
+
+    /// Script operations the last grade used (for benchmarks and for sizing the budget).
+    pub fn operations_used(&self) -> u64 {
+        self.sandbox.operations_used()
+    }
+
     /// Grades `code` against every case of `spec`, reporting progress as it goes.
     pub fn grade(
         &self,
@@ -266,6 +321,7 @@ impl Grader {
         progress: &mut dyn FnMut(Progress),
     ) -> Report {
         self.sandbox.take_output();
+        self.sandbox.reset_budget();
         let ast = match self.sandbox.compile(code, spec.rules.functions()) {
             Ok(ast) => Rc::new(ast),
             Err(e) => {
@@ -1111,6 +1167,23 @@ mod tests {
         let cx = sim.counterexample.as_ref().expect("counterexample");
         assert!(!cx.events.is_empty() && cx.failed_at_step > 0);
         assert!(sim.message.contains(&format!("seed {}", cx.scenario.seed)));
+    }
+
+    #[test]
+    fn slow_but_finite_code_is_stopped_by_the_grade_budget() {
+        // Each call stays under the per-call limit, but 200 schedules of it would take minutes.
+        let code = "fn tick(clock) { let s = 0; for i in 0..60000 { s += i; } clock + 1 }\nfn receive(clock, msg_time) { max(clock, msg_time) + 1 }";
+        let mut spec = spec();
+        spec.simulation[0].schedules = 200;
+        let grader = Grader::with_operations_budget(2_000_000);
+        let r = grader.grade(&spec, code, &mut |_| {});
+        assert!(r.to_text().contains("operations budget"), "{}", r.to_text());
+        let r = grader.grade(&spec, RIGHT, &mut |_| {});
+        assert!(
+            r.passed(),
+            "the budget resets for the next grade: {}",
+            r.to_text()
+        );
     }
 
     #[test]

@@ -179,6 +179,23 @@ try {
     }
   });
 
+  await check('slow but finite code is stopped by the grade budget, and the page answers meanwhile', async () => {
+    await ex.locator('[data-testid=editor]').fill('fn tick(clock) { let s = 0; for i in 0..60000 { s += i; } clock + 1 }\nfn receive(clock, msg_time) { max(clock, msg_time) + 1 }');
+    const started = Date.now();
+    await ex.locator('[data-testid=run]').click();
+    await ex.locator('[data-testid=grade-progress]').waitFor();
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=three-nodes]');
+    const before = (await w.locator('[data-testid=event-log]').textContent()).length;
+    await w.locator('[data-testid=step]').click();
+    const after = (await w.locator('[data-testid=event-log]').textContent()).length;
+    const stillGrading = (await ex.locator('[data-testid=run]').textContent()).includes('Running');
+    expect(after > before && stillGrading, `page answered a click during grading: log ${before} -> ${after}, grading ${stillGrading}`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid=exercise] [data-testid=run]').textContent.includes('Running'), null, { timeout: 60000 });
+    const results = await ex.locator('[data-testid=results]').textContent();
+    expect(results.includes('operations budget'), results.slice(0, 400));
+    console.log(`     slow script stopped by the budget after ${Date.now() - started} ms`);
+  });
+
   await check('hints come one at a time and the reference is offered', async () => {
     await ex.locator('[data-testid=hint]').click();
     expect(await ex.locator('[data-testid=hints] li').count() === 1, 'one hint');

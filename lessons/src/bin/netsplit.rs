@@ -169,10 +169,12 @@ fn bench_grading() {
             events = report.cases.len() as u64;
         }
         println!(
-            "bench grade native: {} reference, {} cases incl. {schedules} simulated schedules, {:.1} ms (best of 3)",
+            "bench grade native: {} reference, {} cases incl. {schedules} simulated schedules, {:.1} ms (best of 3), {} script operations of a {} budget",
             ex.id,
             events,
-            best * 1e3
+            best * 1e3,
+            grader.operations_used(),
+            netsplit_core::grade::MAX_OPERATIONS_PER_GRADE
         );
     }
 }
