@@ -347,6 +347,11 @@ impl<P: Protocol> Sim<P> {
         self.apply_fault(fault);
     }
 
+    /// Records an event of the current step at the current time.
+    fn record(&mut self, kind: EventKind, content: u64) {
+        self.trace.record(self.steps, self.now, kind, content);
+    }
+
     fn label<T: core::fmt::Debug>(&self, value: &T) -> String {
         if self.trace.keeps_events() {
             format!("{value:?}")
@@ -367,9 +372,7 @@ impl<P: Protocol> Sim<P> {
         };
         let label = self.label(&msg);
         if let Some(reason) = reason {
-            self.trace.record(
-                self.steps,
-                self.now,
+            self.record(
                 EventKind::Dropped {
                     from,
                     to,
@@ -381,9 +384,7 @@ impl<P: Protocol> Sim<P> {
             );
             return;
         }
-        self.trace.record(
-            self.steps,
-            self.now,
+        self.record(
             EventKind::Delivered {
                 from,
                 to,
@@ -399,9 +400,7 @@ impl<P: Protocol> Sim<P> {
     fn fire(&mut self, node: NodeId, id: TimerId, timer: P::Timer) {
         self.nodes[node.index()].timers.retain(|t| *t != id);
         let label = self.label(&timer);
-        self.trace.record(
-            self.steps,
-            self.now,
+        self.record(
             EventKind::TimerFired {
                 node,
                 timer: id,
@@ -482,21 +481,11 @@ impl<P: Protocol> Sim<P> {
                 Effect::CancelTimer { id } => self.nodes[node.index()].timers.retain(|t| *t != id),
                 Effect::Stamp { stamp } => {
                     let content = stable_hash(&stamp);
-                    self.trace.record(
-                        self.steps,
-                        self.now,
-                        EventKind::Stamped { node, stamp },
-                        content,
-                    );
+                    self.record(EventKind::Stamped { node, stamp }, content);
                 }
                 Effect::Note { text } => {
                     let content = stable_hash(&text);
-                    self.trace.record(
-                        self.steps,
-                        self.now,
-                        EventKind::Note { node, text },
-                        content,
-                    );
+                    self.record(EventKind::Note { node, text }, content);
                 }
             }
         }
@@ -509,12 +498,7 @@ impl<P: Protocol> Sim<P> {
         if to.index() >= self.nodes.len() {
             // A protocol bug, reported rather than panicking so a learner's rule cannot crash the page.
             let text = format!("sent {id} to {to}, which does not exist");
-            self.trace.record(
-                self.steps,
-                self.now,
-                EventKind::Note { node: from, text },
-                content,
-            );
+            self.record(EventKind::Note { node: from, text }, content);
             return;
         }
         let label = self.label(&msg);
@@ -539,10 +523,8 @@ impl<P: Protocol> Sim<P> {
                 deliver_at: None,
                 copies: 0,
             };
-            self.trace.record(self.steps, self.now, sent, content);
-            self.trace.record(
-                self.steps,
-                self.now,
+            self.record(sent, content);
+            self.record(
                 EventKind::Dropped {
                     from,
                     to,
@@ -564,7 +546,7 @@ impl<P: Protocol> Sim<P> {
             deliver_at: Some(at),
             copies,
         };
-        self.trace.record(self.steps, self.now, sent, content);
+        self.record(sent, content);
         let sent_at = self.now;
         if dup {
             let at2 = self.now.plus(crate::time::SimDuration(dup_latency));
@@ -708,7 +690,7 @@ impl<P: Protocol> Sim<P> {
                     invariant: v.invariant,
                     detail: v.detail,
                 };
-                self.trace.record(self.steps, self.now, kind, 0);
+                self.record(kind, 0);
             }
         }
     }
