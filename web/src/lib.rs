@@ -12,6 +12,7 @@ pub mod pages;
 pub mod route;
 pub mod spacetime;
 pub mod storage;
+pub mod svg;
 
 pub use app::App;
 pub use cluster::{ClusterWidget, ClusterWidgetProps};

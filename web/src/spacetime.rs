@@ -3,6 +3,7 @@
 //! past and future (happens-before as the simulator computed it) and leaves the
 //! concurrent events grey, which is the picture behind Lamport and vector clocks.
 
+use crate::svg::{px, whole};
 use netsplit_core::causality::{causal_events, CausalEvent};
 use netsplit_core::{EventKind, TraceEvent};
 use std::collections::BTreeMap;
@@ -106,21 +107,27 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
         let (msg, s) = e.received?;
         let from = &events[s];
         Some(html! {
-            <line class="st-msg" x1={format!("{:.1}", x(from.at.0))} y1={format!("{:.1}", y(from.id.node.0))}
-                x2={format!("{:.1}", x(e.at.0))} y2={format!("{:.1}", y(e.id.node.0))} marker-end="url(#st-arrow)">
+            <line class="st-msg" x1={px(x(from.at.0))} y1={px(y(from.id.node.0))}
+                x2={px(x(e.at.0))} y2={px(y(e.id.node.0))} marker-end="url(#st-arrow)">
                 <title>{format!("{msg}: {} → {}", from.id.node, e.id.node)}</title>
             </line>
         })
     });
     let drops = props.events.iter().filter_map(|t| match &t.kind {
-        EventKind::Dropped { from, to, msg, reason, .. } if from.0 < n && to.0 < n => {
+        EventKind::Dropped {
+            from,
+            to,
+            msg,
+            reason,
+            ..
+        } if from.0 < n && to.0 < n => {
             let s = send_of.get(msg).map(|i| &events[*i])?;
             let (x1, y1) = (x(s.at.0), y(from.0));
             let (x2, y2) = (x(t.at.0.max(s.at.0)) + 18.0, (y(from.0) + y(to.0)) / 2.0);
             Some(html! {
                 <g class="st-drop">
-                    <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                    <text x={format!("{x2:.1}")} y={format!("{y2:.1}")}>{"✕"}</text>
+                    <line x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
+                    <text x={px(x2)} y={px(y2)}>{"✕"}</text>
                     <title>{format!("{msg} {from} → {to} dropped ({reason})")}</title>
                 </g>
             })
@@ -130,16 +137,18 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     let dots = events.iter().enumerate().map(|(i, e)| {
         let onclick = {
             let selected = selected.clone();
-            Callback::from(move |_: MouseEvent| selected.set(if *selected == Some(i) { None } else { Some(i) }))
+            Callback::from(move |_: MouseEvent| {
+                selected.set(if *selected == Some(i) { None } else { Some(i) })
+            })
         };
         let marked = props.marked_step == Some(e.id.step);
         let class = classes!("st-event", relation(i), marked.then_some("failed"));
         let (cx, cy) = (x(e.at.0), y(e.id.node.0));
         html! {
             <g {class} {onclick} data-testid="st-event">
-                <circle cx={format!("{cx:.1}")} cy={format!("{cy:.1}")} r={if marked { "8" } else { "5.5" }} />
+                <circle cx={px(cx)} cy={px(cy)} r={if marked { "8" } else { "5.5" }} />
                 if let Some(s) = &e.stamp {
-                    <text x={format!("{cx:.1}")} y={format!("{:.1}", cy - 11.0)}>{s.to_string()}</text>
+                    <text x={px(cx)} y={px(cy - 11.0)}>{s.to_string()}</text>
                 }
                 <title>{describe(e, &props.events)}</title>
             </g>
@@ -148,8 +157,8 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     let lanes = (0..n).map(|i| {
         html! {
             <g class="st-lane">
-                <text x="6" y={format!("{:.1}", y(i) + 4.0)}>{format!("n{i}")}</text>
-                <line x1={LEFT.to_string()} y1={format!("{:.1}", y(i))} x2={WIDTH.to_string()} y2={format!("{:.1}", y(i))} />
+                <text x="6" y={px(y(i) + 4.0)}>{format!("n{i}")}</text>
+                <line x1={px(LEFT)} y1={px(y(i))} x2={px(WIDTH)} y2={px(y(i))} />
             </g>
         }
     });
@@ -179,7 +188,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     };
     html! {
         <figure class="spacetime" data-testid="spacetime">
-            <svg viewBox={format!("0 0 {WIDTH} {height:.0}")} tabindex="0" role="group" {onkeydown}
+            <svg viewBox={format!("0 0 {} {}", whole(WIDTH), whole(height))} tabindex="0" role="group" {onkeydown}
                 aria-label="Space-time diagram: a lane per node, time to the right, an arrow per message">
                 <defs>
                     <marker id="st-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

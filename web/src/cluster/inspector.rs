@@ -68,7 +68,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </div>
             <div class="row clock">
                 <label>{"skew (ms) "}
-                    <input type="number" step="1" value={format!("{}", v.skew_us as f64 / 1000.0)} onchange={skew}
+                    <input type="number" step="1" value={crate::svg::ms3(v.skew_us)} onchange={skew}
                         aria-label={format!("Clock skew of {id} in milliseconds")} />
                 </label>
                 <label>{"drift (ppm) "}

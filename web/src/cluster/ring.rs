@@ -1,5 +1,6 @@
 //! The cluster drawn as SVG: nodes on a ring, links between them, messages in flight.
 
+use crate::svg::px;
 use netsplit_core::{InFlight, NodeId, NodeView, SimTime};
 use yew::prelude::*;
 
@@ -122,18 +123,22 @@ pub fn ring(props: &RingProps) -> Html {
         let (x, y) = message_position(m, n, props.view_time, props.reduced_motion);
         html! {
             <g class="message" data-testid="message">
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" />
+                <circle cx={px(x)} cy={px(y)} r="6" />
                 <title>{format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)}</title>
             </g>
         }
     });
 
-    let drops = props.recent_drops.iter().filter(|(a, b)| a.0 < n && b.0 < n).map(|(a, b)| {
-        let (ax, ay) = node_position(a.0, n);
-        let (bx, by) = node_position(b.0, n);
-        let (x, y) = (ax + (bx - ax) * 0.6, ay + (by - ay) * 0.6);
-        html! { <text class="drop-mark" x={format!("{x:.1}")} y={format!("{y:.1}")} aria-hidden="true">{"✕"}</text> }
-    });
+    let drops = props
+        .recent_drops
+        .iter()
+        .filter(|(a, b)| a.0 < n && b.0 < n)
+        .map(|(a, b)| {
+            let (ax, ay) = node_position(a.0, n);
+            let (bx, by) = node_position(b.0, n);
+            let (x, y) = (ax + (bx - ax) * 0.6, ay + (by - ay) * 0.6);
+            html! { <text class="drop-mark" x={px(x)} y={px(y)} aria-hidden="true">{"✕"}</text> }
+        });
 
     let nodes = props.nodes.iter().map(|v| {
         let id = v.id;
@@ -171,9 +176,9 @@ pub fn ring(props: &RingProps) -> Html {
         html! {
             <g {class} role="button" tabindex="0" aria-label={label} aria-pressed={(props.selected == Some(id)).to_string()}
                data-testid={format!("node-{}", id.0)} {onclick} {onkeydown}>
-                <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={NODE_RADIUS.to_string()} />
-                <text class="node-id" x={format!("{x:.1}")} y={format!("{:.1}", y + 1.0)}>{id.to_string()}</text>
-                <text class="node-badge" x={format!("{x:.1}")} y={format!("{:.1}", y + NODE_RADIUS + 16.0)}>
+                <circle cx={px(x)} cy={px(y)} r={px(NODE_RADIUS)} />
+                <text class="node-id" x={px(x)} y={px(y + 1.0)}>{id.to_string()}</text>
+                <text class="node-badge" x={px(x)} y={px(y + NODE_RADIUS + 16.0)}>
                     { if v.up { v.badge.clone() } else { "crashed".to_string() } }
                 </text>
             </g>
@@ -181,7 +186,7 @@ pub fn ring(props: &RingProps) -> Html {
     });
 
     html! {
-        <svg class="ring" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="group" aria-label="Cluster: nodes, links and messages in flight">
+        <svg class="ring" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group" aria-label="Cluster: nodes, links and messages in flight">
             { for links }
             { for messages }
             { for drops }

@@ -449,7 +449,7 @@ pub fn describe(fault: &Fault) -> String {
         Fault::Heal => "All links restored.".into(),
         Fault::ClockSkew { node, skew_us } => format!(
             "{node}'s clock set {} ms from true time.",
-            *skew_us as f64 / 1000.0
+            crate::svg::ms3(*skew_us)
         ),
         Fault::ClockDrift { node, drift_ppm } => {
             format!("{node}'s clock drift set to {drift_ppm} ppm.")

@@ -111,7 +111,10 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
 
     let show_spacetime = {
         let stamps = props.recording.is_some()
-            || matches!(props.scenario.protocol, ProtocolSpec::Lamport(_));
+            || matches!(
+                props.scenario.protocol,
+                ProtocolSpec::Lamport(_) | ProtocolSpec::VectorClock(_) | ProtocolSpec::Hlc(_)
+            );
         use_state(move || stamps)
     };
     let toggle_spacetime = {

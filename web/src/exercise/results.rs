@@ -37,7 +37,7 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("Your code does not compile: {e}")}</p> }
     } else if report.passed() {
         html! { <p class="verdict pass" role="status" data-testid="verdict">{format!("All {} cases pass.", report.cases.len())}
-        { for props.elapsed_ms.map(|ms| format!(" Graded in {ms:.0} ms.")) }</p> }
+        { for props.elapsed_ms.map(|ms| format!(" Graded in {} ms.", crate::svg::whole(ms))) }</p> }
     } else {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("{passed} of {} cases pass.", report.cases.len())}</p> }
     };

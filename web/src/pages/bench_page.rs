@@ -28,10 +28,12 @@ pub fn bench_page() -> Html {
                 best = best.min((now_ms() - start) / 1000.0);
             }
             let (steps, records, digest) = out;
+            use crate::svg::{ms3, whole};
             result.set(Some(format!(
-                "{{\"events\":{steps},\"seconds\":{best:.3},\"events_per_s\":{:.0},\"records_per_s\":{:.0},\"digest\":\"{digest}\"}}",
-                steps as f64 / best,
-                records as f64 / best
+                "{{\"events\":{steps},\"seconds\":{},\"events_per_s\":{},\"records_per_s\":{},\"digest\":\"{digest}\"}}",
+                ms3(whole(best * 1e3).parse().unwrap_or(0)),
+                whole(steps as f64 / best),
+                whole(records as f64 / best)
             )));
         })
     };

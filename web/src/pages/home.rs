@@ -6,10 +6,6 @@ use yew::prelude::*;
 /// Topics planned after the lessons that exist, shown honestly as "coming".
 const PLANNED: &[(&str, &str)] = &[
     (
-        "Time and clocks",
-        "Physical clocks and NTP, Lamport clocks, vector clocks, hybrid logical clocks.",
-    ),
-    (
         "Raft",
         "Leader election, log replication and safety under failure, with graded exercises.",
     ),
