@@ -12,7 +12,7 @@ use crate::id::{MsgId, NodeId, TimerId};
 use crate::net::{NetConfig, Network};
 use crate::queue::{Class, EventQueue};
 use crate::rng::Rng;
-use crate::time::{LocalTime, SimTime};
+use crate::time::{LocalTime, SimDuration, SimTime};
 use crate::trace::{stable_hash, DropReason, EventKind, Trace};
 use std::collections::BTreeSet;
 
@@ -502,54 +502,21 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         let label = self.label(&msg);
-        let cfg = *self.net.config(from, to);
-        let blocked = self.net.is_blocked(from, to);
-        // Draw every die even when blocked, so cutting one link does not reshuffle the rest of the run.
-        let lost = self.net_rng.chance(cfg.drop);
-        let latency = self.net_rng.between(cfg.latency_us_min, cfg.latency_us_max);
-        let dup = self.net_rng.chance(cfg.duplicate);
-        let dup_latency = self.net_rng.between(cfg.latency_us_min, cfg.latency_us_max);
-        if blocked || lost {
-            let reason = if blocked {
-                DropReason::Partitioned
-            } else {
-                DropReason::Lost
-            };
-            let sent = EventKind::Sent {
-                from,
-                to,
-                msg: id,
-                label: label.clone(),
-                deliver_at: None,
-                copies: 0,
-            };
-            self.record(sent, content);
-            self.record(
-                EventKind::Dropped {
-                    from,
-                    to,
-                    msg: id,
-                    label,
-                    reason,
-                },
-                content,
-            );
-            return;
-        }
-        let at = self.now.plus(crate::time::SimDuration(latency));
-        let copies = if dup { 2 } else { 1 };
-        let sent = EventKind::Sent {
-            from,
-            to,
-            msg: id,
+        let route = route(&self.net, &mut self.net_rng, self.now, from, to);
+        record_send(
+            &mut self.trace,
+            self.steps,
+            self.now,
+            (from, to, id),
             label,
-            deliver_at: Some(at),
-            copies,
+            content,
+            &route,
+        );
+        let Route::Deliver { at, duplicate_at } = route else {
+            return;
         };
-        self.record(sent, content);
         let sent_at = self.now;
-        if dup {
-            let at2 = self.now.plus(crate::time::SimDuration(dup_latency));
+        if let Some(at2) = duplicate_at {
             self.queue.push(
                 at2,
                 Class::Normal,
@@ -603,81 +570,13 @@ impl<P: Protocol> Sim<P> {
                     self.boot(*node);
                 }
             }
-            Fault::Partition { groups } => {
-                self.net.partition(groups);
-                let sides: Vec<String> = groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .map(|n| n.to_string())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    })
-                    .collect();
-                let description = format!("groups {{{}}}", sides.join("} | {"));
-                self.trace
-                    .record(step, now, EventKind::Partitioned { description }, content);
+            Fault::ClockSkew { node, .. } | Fault::ClockDrift { node, .. } => {
+                let kind = clock_fault(&mut self.nodes[node.index()].clock, now, fault);
+                self.record(kind, content);
             }
-            Fault::OneWay { from, to } => {
-                self.net.block_one_way(*from, *to);
-                let description = format!("{from} -/-> {to} (one way)");
-                self.trace
-                    .record(step, now, EventKind::Partitioned { description }, content);
-            }
-            Fault::Cut { a, b } => {
-                self.net.cut(*a, *b);
-                let description = format!("link {a} -- {b} cut");
-                self.trace
-                    .record(step, now, EventKind::Partitioned { description }, content);
-            }
-            Fault::Isolate { node } => {
-                self.net.isolate(*node);
-                let description = format!("{node} isolated");
-                self.trace
-                    .record(step, now, EventKind::Partitioned { description }, content);
-            }
-            Fault::Repair { a, b } => {
-                self.net.repair(*a, *b);
-                let description = format!("link {a} -- {b} repaired");
-                self.trace
-                    .record(step, now, EventKind::Healed { description }, content);
-            }
-            Fault::Heal => {
-                self.net.heal();
-                let description = "all links restored".to_string();
-                self.trace
-                    .record(step, now, EventKind::Healed { description }, content);
-            }
-            Fault::Network { config } => {
-                self.net.set_default(*config);
-                let description = format!(
-                    "network latency {}..{}us drop {} duplicate {}",
-                    config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
-                );
-                self.trace
-                    .record(step, now, EventKind::Configured { description }, content);
-            }
-            Fault::Link { a, b, config } => {
-                self.net.set_link(*a, *b, *config);
-                self.net.set_link(*b, *a, *config);
-                let description = format!(
-                    "link {a} -- {b} latency {}..{}us drop {} duplicate {}",
-                    config.latency_us_min, config.latency_us_max, config.drop, config.duplicate
-                );
-                self.trace
-                    .record(step, now, EventKind::Configured { description }, content);
-            }
-            Fault::ClockSkew { node, skew_us } => {
-                self.nodes[node.index()].clock.set_skew(now, *skew_us);
-                let description = format!("{node} clock skew {skew_us}us");
-                self.trace
-                    .record(step, now, EventKind::Configured { description }, content);
-            }
-            Fault::ClockDrift { node, drift_ppm } => {
-                self.nodes[node.index()].clock.set_drift(now, *drift_ppm);
-                let description = format!("{node} clock drift {drift_ppm}ppm");
-                self.trace
-                    .record(step, now, EventKind::Configured { description }, content);
+            other => {
+                let kind = network_fault(&mut self.net, other);
+                self.record(kind, content);
             }
         }
     }
@@ -699,4 +598,176 @@ impl<P: Protocol> Sim<P> {
     pub fn violations(&self) -> impl Iterator<Item = &Violation> {
         self.violations_seen.iter()
     }
+}
+
+/// Where a sent message goes: lost (and why), or delivered at a time (twice if duplicated).
+enum Route {
+    Dropped(DropReason),
+    Deliver {
+        at: SimTime,
+        duplicate_at: Option<SimTime>,
+    },
+}
+
+/// Decides a message's fate. Not generic over the protocol, so it exists once in the binary.
+fn route(net: &Network, rng: &mut Rng, now: SimTime, from: NodeId, to: NodeId) -> Route {
+    let cfg = *net.config(from, to);
+    let blocked = net.is_blocked(from, to);
+    // Draw every die even when blocked, so cutting one link does not reshuffle the rest of the run.
+    let lost = rng.chance(cfg.drop);
+    let latency = rng.between(cfg.latency_us_min, cfg.latency_us_max);
+    let dup = rng.chance(cfg.duplicate);
+    let dup_latency = rng.between(cfg.latency_us_min, cfg.latency_us_max);
+    if blocked {
+        Route::Dropped(DropReason::Partitioned)
+    } else if lost {
+        Route::Dropped(DropReason::Lost)
+    } else {
+        Route::Deliver {
+            at: now.plus(SimDuration(latency)),
+            duplicate_at: dup.then(|| now.plus(SimDuration(dup_latency))),
+        }
+    }
+}
+
+/// Records a send (and, if the network dropped it at once, the drop).
+fn record_send(
+    trace: &mut Trace,
+    step: u64,
+    now: SimTime,
+    (from, to, msg): (NodeId, NodeId, MsgId),
+    label: String,
+    content: u64,
+    route: &Route,
+) {
+    match route {
+        Route::Dropped(reason) => {
+            let sent = EventKind::Sent {
+                from,
+                to,
+                msg,
+                label: label.clone(),
+                deliver_at: None,
+                copies: 0,
+            };
+            trace.record(step, now, sent, content);
+            trace.record(
+                step,
+                now,
+                EventKind::Dropped {
+                    from,
+                    to,
+                    msg,
+                    label,
+                    reason: *reason,
+                },
+                content,
+            );
+        }
+        Route::Deliver { at, duplicate_at } => {
+            let copies = if duplicate_at.is_some() { 2 } else { 1 };
+            trace.record(
+                step,
+                now,
+                EventKind::Sent {
+                    from,
+                    to,
+                    msg,
+                    label,
+                    deliver_at: Some(*at),
+                    copies,
+                },
+                content,
+            );
+        }
+    }
+}
+
+/// Applies a network fault and says what happened, for the trace.
+fn network_fault(net: &mut Network, fault: &Fault) -> EventKind {
+    let shape = |c: &NetConfig| {
+        format!(
+            "latency {}..{}us drop {} duplicate {}",
+            c.latency_us_min, c.latency_us_max, c.drop, c.duplicate
+        )
+    };
+    match fault {
+        Fault::Partition { groups } => {
+            net.partition(groups);
+            let sides: Vec<String> = groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .collect();
+            EventKind::Partitioned {
+                description: format!("groups {{{}}}", sides.join("} | {")),
+            }
+        }
+        Fault::OneWay { from, to } => {
+            net.block_one_way(*from, *to);
+            EventKind::Partitioned {
+                description: format!("{from} -/-> {to} (one way)"),
+            }
+        }
+        Fault::Cut { a, b } => {
+            net.cut(*a, *b);
+            EventKind::Partitioned {
+                description: format!("link {a} -- {b} cut"),
+            }
+        }
+        Fault::Isolate { node } => {
+            net.isolate(*node);
+            EventKind::Partitioned {
+                description: format!("{node} isolated"),
+            }
+        }
+        Fault::Repair { a, b } => {
+            net.repair(*a, *b);
+            EventKind::Healed {
+                description: format!("link {a} -- {b} repaired"),
+            }
+        }
+        Fault::Heal => {
+            net.heal();
+            EventKind::Healed {
+                description: "all links restored".to_string(),
+            }
+        }
+        Fault::Network { config } => {
+            net.set_default(*config);
+            EventKind::Configured {
+                description: format!("network {}", shape(config)),
+            }
+        }
+        Fault::Link { a, b, config } => {
+            net.set_link(*a, *b, *config);
+            net.set_link(*b, *a, *config);
+            EventKind::Configured {
+                description: format!("link {a} -- {b} {}", shape(config)),
+            }
+        }
+        other => EventKind::Configured {
+            description: format!("ignored {other:?}: not a network fault"),
+        },
+    }
+}
+
+/// Applies a clock fault to one node's clock and says what happened.
+fn clock_fault(clock: &mut Clock, now: SimTime, fault: &Fault) -> EventKind {
+    let description = match fault {
+        Fault::ClockSkew { node, skew_us } => {
+            clock.set_skew(now, *skew_us);
+            format!("{node} clock skew {skew_us}us")
+        }
+        Fault::ClockDrift { node, drift_ppm } => {
+            clock.set_drift(now, *drift_ppm);
+            format!("{node} clock drift {drift_ppm}ppm")
+        }
+        other => format!("ignored {other:?}: not a clock fault"),
+    };
+    EventKind::Configured { description }
 }
