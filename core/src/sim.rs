@@ -666,6 +666,8 @@ fn record_send(
         }
         Route::Deliver { at, duplicate_at } => {
             let copies = if duplicate_at.is_some() { 2 } else { 1 };
+            // The first copy to arrive: a duplicate can overtake the original.
+            let at = &duplicate_at.map_or(*at, |d| d.min(*at));
             trace.record(
                 step,
                 now,
