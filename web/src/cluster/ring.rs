@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 /// Drawing area, in SVG user units.
 const WIDTH: f64 = 420.0;
-const HEIGHT: f64 = 300.0;
+const HEIGHT: f64 = 320.0;
 const NODE_RADIUS: f64 = 26.0;
 
 /// What the ring shows and what clicking it does.
