@@ -67,6 +67,10 @@ pub trait Protocol: Clone + 'static {
     type Durable: Clone + Debug + Default + Hash;
     /// State lost on a crash.
     type Volatile: Clone + Debug;
+    /// What the invariant checks remember between steps (which node led which term, what was
+    /// committed): properties such as Raft's election safety are about the whole history, not
+    /// one moment. `()` for protocols whose checks look only at the present.
+    type Monitor: Default;
 
     /// A short name for traces, e.g. `"two-generals"`.
     fn name(&self) -> &'static str;
@@ -92,6 +96,18 @@ pub trait Protocol: Clone + 'static {
         timer: Self::Timer,
         ctx: &mut Ctx<'_, Self>,
     );
+
+    /// Handles an outside request (a user asking a client node to write `key = value`).
+    /// Most protocols take none.
+    fn on_request(
+        &self,
+        _durable: &mut Self::Durable,
+        _volatile: &mut Self::Volatile,
+        _key: char,
+        _value: i64,
+        _ctx: &mut Ctx<'_, Self>,
+    ) {
+    }
 
     /// The values the node inspector shows; `volatile` is `None` while crashed.
     fn inspect(
@@ -119,7 +135,7 @@ pub trait Protocol: Clone + 'static {
     }
 
     /// Cluster-wide safety properties, checked after every event when enabled.
-    fn check(&self, _nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+    fn check(&self, _monitor: &mut Self::Monitor, _nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         Vec::new()
     }
 }

@@ -59,7 +59,8 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         EventKind::TimerFired { node, .. }
         | EventKind::Restarted { node }
         | EventKind::Note { node, .. }
-        | EventKind::Stamped { node, .. } => Some(*node),
+        | EventKind::Stamped { node, .. }
+        | EventKind::Requested { node, .. } => Some(*node),
         // A drop at delivery time is the network's doing; at send time the Sent line owns the event.
         EventKind::Dropped { .. }
         | EventKind::Crashed { .. }

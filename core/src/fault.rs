@@ -82,6 +82,15 @@ pub enum Fault {
         /// Rate error in parts per million; 1000 ppm gains 1 ms per second.
         drift_ppm: i64,
     },
+    /// Someone outside the cluster asks a node (a client) to write `key = value`.
+    Request {
+        /// Which node.
+        node: NodeId,
+        /// The key, one character.
+        key: char,
+        /// The value.
+        value: i64,
+    },
 }
 
 impl Fault {
@@ -92,7 +101,8 @@ impl Fault {
             | Fault::Restart { node }
             | Fault::Isolate { node }
             | Fault::ClockSkew { node, .. }
-            | Fault::ClockDrift { node, .. } => vec![*node],
+            | Fault::ClockDrift { node, .. }
+            | Fault::Request { node, .. } => vec![*node],
             Fault::OneWay { from: a, to: b }
             | Fault::Cut { a, b }
             | Fault::Repair { a, b }

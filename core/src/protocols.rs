@@ -4,6 +4,7 @@ pub mod clock_sync;
 pub mod heartbeat;
 pub mod hlc;
 pub mod lamport;
+pub mod raft;
 pub mod two_generals;
 pub mod vector_clock;
 

@@ -7,6 +7,7 @@ use crate::net::{NetConfig, Network};
 use crate::protocols::clock_sync::{ClockSync, ClockSyncParams};
 use crate::protocols::hlc::{Hlc, HlcParams};
 use crate::protocols::lamport::{Lamport, LamportParams};
+use crate::protocols::raft::{Raft, RaftParams};
 use crate::protocols::vector_clock::{VectorClock, VectorParams};
 use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
@@ -33,6 +34,8 @@ pub enum ProtocolSpec {
     Hlc(HlcParams),
     /// Cristian-style clock sync against n0, and a last-writer-wins register on n0 (`name = "clock-sync"`).
     ClockSync(ClockSyncParams),
+    /// Raft consensus: servers plus client nodes (the last ids) sending commands (`name = "raft"`).
+    Raft(RaftParams),
 }
 
 impl ProtocolSpec {
@@ -45,6 +48,7 @@ impl ProtocolSpec {
             ProtocolSpec::VectorClock(_) => "vector-clock",
             ProtocolSpec::Hlc(_) => "hlc",
             ProtocolSpec::ClockSync(_) => "clock-sync",
+            ProtocolSpec::Raft(_) => "raft",
         }
     }
 
@@ -57,6 +61,7 @@ impl ProtocolSpec {
             ProtocolSpec::VectorClock(VectorParams::default()),
             ProtocolSpec::Hlc(HlcParams::default()),
             ProtocolSpec::ClockSync(ClockSyncParams::default()),
+            ProtocolSpec::Raft(RaftParams::default()),
         ]
     }
 
@@ -65,6 +70,7 @@ impl ProtocolSpec {
         match self {
             ProtocolSpec::TwoGenerals(_) => (2, 2),
             ProtocolSpec::ClockSync(_) => (2, 16),
+            ProtocolSpec::Raft(p) => p.node_range(),
             ProtocolSpec::Heartbeat(_)
             | ProtocolSpec::Lamport(_)
             | ProtocolSpec::VectorClock(_)
@@ -146,6 +152,7 @@ impl Scenario {
                 p.validate(self.nodes)?
             }
             ProtocolSpec::ClockSync(p) => p.validate(self.nodes)?,
+            ProtocolSpec::Raft(p) => p.validate(self.nodes)?,
         }
         self.network
             .validate()
@@ -185,6 +192,7 @@ impl Scenario {
             ProtocolSpec::VectorClock(p) => boxed(VectorClock::reference(p.clone()), self, opts),
             ProtocolSpec::Hlc(p) => boxed(Hlc::reference(p.clone()), self, opts),
             ProtocolSpec::ClockSync(p) => boxed(ClockSync { params: p.clone() }, self, opts),
+            ProtocolSpec::Raft(p) => boxed(Raft::new(p.clone()), self, opts),
         })
     }
 

@@ -112,6 +112,7 @@ pub struct Sim<P: Protocol> {
     next_timer: u64,
     effects: Vec<Effect<P>>,
     violations_seen: BTreeSet<Violation>,
+    monitor: P::Monitor,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -154,6 +155,7 @@ impl<P: Protocol> Sim<P> {
             next_timer: 1,
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
+            monitor: P::Monitor::default(),
         };
         for c in clocks {
             if let Some(n) = sim.nodes.get_mut(c.node.index()) {
@@ -227,15 +229,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Read-only views of every node for checkers.
     pub fn node_refs(&self) -> Vec<NodeRef<'_, P>> {
-        self.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| NodeRef {
-                id: NodeId(i as u32),
-                durable: &n.durable,
-                volatile: n.volatile.as_ref(),
-            })
-            .collect()
+        refs(&self.nodes)
     }
 
     /// What the UI shows of each node.
@@ -570,6 +564,23 @@ impl<P: Protocol> Sim<P> {
                     self.boot(*node);
                 }
             }
+            Fault::Request { node, key, value } => {
+                if self.nodes[node.index()].volatile.is_none() {
+                    let description = format!("request {key}={value} to {node} lost: it is down");
+                    self.record(EventKind::Configured { description }, content);
+                    return;
+                }
+                let request = format!("{key}={value}");
+                self.record(
+                    EventKind::Requested {
+                        node: *node,
+                        request,
+                    },
+                    content,
+                );
+                let (key, value) = (*key, *value);
+                self.with_node(*node, |p, d, v, ctx| p.on_request(d, v, key, value, ctx));
+            }
             Fault::ClockSkew { node, .. } | Fault::ClockDrift { node, .. } => {
                 let kind = clock_fault(&mut self.nodes[node.index()].clock, now, fault);
                 self.record(kind, content);
@@ -582,7 +593,8 @@ impl<P: Protocol> Sim<P> {
     }
 
     fn check(&mut self) {
-        let found = self.protocol.check(&self.node_refs());
+        // Borrows the nodes and the monitor separately, so `node_refs(&self)` will not do.
+        let found = self.protocol.check(&mut self.monitor, &refs(&self.nodes));
         for v in found {
             if self.violations_seen.insert(v.clone()) {
                 let kind = EventKind::Violation {
@@ -598,6 +610,18 @@ impl<P: Protocol> Sim<P> {
     pub fn violations(&self) -> impl Iterator<Item = &Violation> {
         self.violations_seen.iter()
     }
+}
+
+fn refs<P: Protocol>(nodes: &[Node<P>]) -> Vec<NodeRef<'_, P>> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| NodeRef {
+            id: NodeId(i as u32),
+            durable: &n.durable,
+            volatile: n.volatile.as_ref(),
+        })
+        .collect()
 }
 
 /// Where a sent message goes: lost (and why), or delivered at a time (twice if duplicated).

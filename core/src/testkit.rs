@@ -9,6 +9,8 @@ use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
 
+pub mod raft;
+
 /// A 5-node heartbeat cluster under a random nemesis derived from `seed`.
 pub fn heartbeat_under_nemesis(seed: u64) -> Scenario {
     let cfg = NemesisConfig {

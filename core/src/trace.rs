@@ -155,6 +155,13 @@ pub enum EventKind {
         /// The stamp.
         stamp: Stamp,
     },
+    /// Someone outside the cluster asked a node for something (a client write).
+    Requested {
+        /// Which node.
+        node: NodeId,
+        /// What, in words (`x=3`).
+        request: String,
+    },
     /// A safety property broke.
     Violation {
         /// Which property.
@@ -329,6 +336,11 @@ impl Trace {
                 d.write_u32(node.0);
                 stamp.hash(d);
             }
+            EventKind::Requested { node, request } => {
+                d.write_u32(13);
+                d.write_u32(node.0);
+                d.write(request.as_bytes());
+            }
             EventKind::Violation { invariant, detail } => {
                 d.write_u32(11);
                 d.write(invariant.as_bytes());
@@ -372,6 +384,7 @@ pub const LEGEND: &str = "\
 #   PART / HEAL / CONF                        links blocked / restored / network or clock changed
 #   NOTE  n text                              the protocol's own remark
 #   STAMP n L=.. / V=[..] / HLC=(..)           the logical time n gave the event it is handling
+#   REQ   n key=value                         someone outside asked n (a client) to write
 #   VIOL  invariant: detail                   a safety property broke";
 
 impl fmt::Display for TraceEvent {
@@ -418,6 +431,7 @@ impl fmt::Display for TraceEvent {
             EventKind::Configured { description } => write!(f, "CONF  {description}"),
             EventKind::Note { node, text } => write!(f, "NOTE  {node} {text}"),
             EventKind::Stamped { node, stamp } => write!(f, "STAMP {node} {stamp}"),
+            EventKind::Requested { node, request } => write!(f, "REQ   {node} {request}"),
             EventKind::Violation { invariant, detail } => write!(f, "VIOL  {invariant}: {detail}"),
         }
     }

@@ -10,6 +10,7 @@ use netsplit_core::protocols::clock_sync::ClockSyncParams;
 use netsplit_core::protocols::heartbeat::Heartbeat;
 use netsplit_core::protocols::hlc::HlcParams;
 use netsplit_core::protocols::lamport::LamportParams;
+use netsplit_core::protocols::raft::RaftParams;
 use netsplit_core::protocols::two_generals::TwoGenerals;
 use netsplit_core::protocols::vector_clock::VectorParams;
 use netsplit_core::scenario::{DEFAULT_DURATION_US, DEFAULT_MAX_STEPS};
@@ -32,6 +33,8 @@ pub enum TomlProtocol {
     Hlc(HlcParams),
     /// See [`ProtocolSpec::ClockSync`].
     ClockSync(ClockSyncParams),
+    /// See [`ProtocolSpec::Raft`].
+    Raft(RaftParams),
 }
 
 impl From<TomlProtocol> for ProtocolSpec {
@@ -43,6 +46,7 @@ impl From<TomlProtocol> for ProtocolSpec {
             TomlProtocol::VectorClock(x) => ProtocolSpec::VectorClock(x),
             TomlProtocol::Hlc(x) => ProtocolSpec::Hlc(x),
             TomlProtocol::ClockSync(x) => ProtocolSpec::ClockSync(x),
+            TomlProtocol::Raft(x) => ProtocolSpec::Raft(x),
         }
     }
 }
@@ -56,6 +60,7 @@ impl From<ProtocolSpec> for TomlProtocol {
             ProtocolSpec::VectorClock(x) => TomlProtocol::VectorClock(x),
             ProtocolSpec::Hlc(x) => TomlProtocol::Hlc(x),
             ProtocolSpec::ClockSync(x) => TomlProtocol::ClockSync(x),
+            ProtocolSpec::Raft(x) => TomlProtocol::Raft(x),
         }
     }
 }
@@ -106,6 +111,11 @@ pub enum TomlFault {
         node: NodeId,
         drift_ppm: i64,
     },
+    Request {
+        node: NodeId,
+        key: char,
+        value: i64,
+    },
 }
 
 impl From<TomlFault> for Fault {
@@ -123,6 +133,7 @@ impl From<TomlFault> for Fault {
             TomlFault::Network { config } => Fault::Network { config },
             TomlFault::ClockSkew { node, skew_us } => Fault::ClockSkew { node, skew_us },
             TomlFault::ClockDrift { node, drift_ppm } => Fault::ClockDrift { node, drift_ppm },
+            TomlFault::Request { node, key, value } => Fault::Request { node, key, value },
         }
     }
 }
@@ -142,6 +153,7 @@ impl From<Fault> for TomlFault {
             Fault::Network { config } => TomlFault::Network { config },
             Fault::ClockSkew { node, skew_us } => TomlFault::ClockSkew { node, skew_us },
             Fault::ClockDrift { node, drift_ppm } => TomlFault::ClockDrift { node, drift_ppm },
+            Fault::Request { node, key, value } => TomlFault::Request { node, key, value },
         }
     }
 }

@@ -247,6 +247,7 @@ impl Protocol for ClockSync {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "clock-sync"
@@ -394,7 +395,7 @@ impl Protocol for ClockSync {
         true
     }
 
-    fn check(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+    fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let Some(store) = nodes.iter().find(|n| n.id == SERVER) else {
             return Vec::new();
         };

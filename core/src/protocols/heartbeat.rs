@@ -85,6 +85,7 @@ impl Protocol for Heartbeat {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "heartbeat"

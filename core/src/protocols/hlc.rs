@@ -173,6 +173,7 @@ impl Protocol for Hlc {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "hlc"

@@ -153,6 +153,7 @@ impl Protocol for Lamport {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "lamport"

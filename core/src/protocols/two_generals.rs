@@ -135,6 +135,7 @@ impl Protocol for TwoGenerals {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "two-generals"
@@ -245,7 +246,7 @@ impl Protocol for TwoGenerals {
     }
 
     /// Agreement: both generals decide the same. (Deciding to hold together is safe, just timid.)
-    fn check(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+    fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let [a, b] = nodes else { return Vec::new() };
         match (a.durable.decision, b.durable.decision) {
             (Some(x), Some(y)) if x != y => vec![Violation {

@@ -192,6 +192,7 @@ impl Protocol for VectorClock {
     type Timer = Timer;
     type Durable = Durable;
     type Volatile = Volatile;
+    type Monitor = ();
 
     fn name(&self) -> &'static str {
         "vector-clock"

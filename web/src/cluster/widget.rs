@@ -78,6 +78,7 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Configured { .. } => "config",
         EventKind::Note { .. } => "note",
         EventKind::Stamped { .. } => "stamp",
+        EventKind::Requested { .. } => "request",
         EventKind::Violation { .. } => "violation",
     }
 }
@@ -259,7 +260,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         | ProtocolSpec::Lamport(_)
         | ProtocolSpec::VectorClock(_)
         | ProtocolSpec::Hlc(_)
-        | ProtocolSpec::ClockSync(_) => html! {},
+        | ProtocolSpec::ClockSync(_)
+        | ProtocolSpec::Raft(_) => html! {},
     };
 
     html! {
