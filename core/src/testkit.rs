@@ -5,6 +5,7 @@ use crate::fault::{random_plan, NemesisConfig};
 use crate::id::NodeId;
 use crate::net::NetConfig;
 use crate::protocols::clock_sync::ClockSyncParams;
+use crate::protocols::raft::RaftParams;
 use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
@@ -156,37 +157,96 @@ pub fn clocks_under_nemesis(protocol: ProtocolSpec, seed: u64) -> Scenario {
 /// The scenarios whose digests are golden: `seeds` of each kind.
 pub fn determinism_suite(seeds: u64) -> Vec<Scenario> {
     (0..seeds)
-        .flat_map(|s| [heartbeat_under_nemesis(s), lossy_generals(s)])
+        .flat_map(|s| {
+            [
+                heartbeat_under_nemesis(s),
+                lossy_generals(s),
+                raft::raft_schedule(s, 5, raft::sweep_params()),
+            ]
+        })
         .collect()
 }
 
-/// The benchmark workload: a 5-node heartbeat cluster pinging every 2 ms over a slightly lossy,
-/// duplicating network, run for `max_steps` events with a digest-only trace.
-pub fn bench_scenario(max_steps: u64) -> Scenario {
-    Scenario {
-        protocol: ProtocolSpec::Heartbeat(Heartbeat {
-            interval_us: 2_000,
-            timeout_us: 6_000,
-        }),
-        nodes: 5,
-        seed: 2026,
-        network: NetConfig {
+/// How many scenarios [`determinism_suite`] makes per seed.
+pub const SUITE_SCENARIOS_PER_SEED: u64 = 3;
+
+/// A benchmark workload: what runs, for how many events by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchWorkload {
+    /// A 5-node heartbeat cluster pinging every 2 ms over a slightly lossy, duplicating network.
+    Heartbeat,
+    /// A 5-server Raft cluster and a client sending 1,000 commands 2–5 ms apart, heartbeats every
+    /// 10 ms, over the same network, with the five safety checkers on after every event.
+    Raft,
+}
+
+impl BenchWorkload {
+    /// Both workloads.
+    pub const ALL: [BenchWorkload; 2] = [BenchWorkload::Heartbeat, BenchWorkload::Raft];
+
+    /// How the figures name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchWorkload::Heartbeat => "5-node heartbeat",
+            BenchWorkload::Raft => "5-server Raft + client, checkers on",
+        }
+    }
+
+    /// Events per timed run.
+    pub fn default_steps(self) -> u64 {
+        match self {
+            BenchWorkload::Heartbeat => 5_000_000,
+            BenchWorkload::Raft => 1_000_000,
+        }
+    }
+
+    /// The scenario, run for `max_steps` events with a digest-only trace.
+    pub fn scenario(self, max_steps: u64) -> Scenario {
+        let network = NetConfig {
             latency_us_min: 200,
             latency_us_max: 3_000,
             drop: Ratio::percent(1),
             duplicate: Ratio::percent(1),
-        },
-        clocks: Vec::new(),
-        faults: Vec::new(),
-        duration_us: u64::MAX / 2,
-        max_steps,
+        };
+        let (protocol, nodes) = match self {
+            BenchWorkload::Heartbeat => (
+                ProtocolSpec::Heartbeat(Heartbeat {
+                    interval_us: 2_000,
+                    timeout_us: 6_000,
+                }),
+                5,
+            ),
+            BenchWorkload::Raft => (
+                ProtocolSpec::Raft(RaftParams {
+                    election_timeout_us_min: 50_000,
+                    election_timeout_us_max: 100_000,
+                    heartbeat_us: 10_000,
+                    commands: 1_000,
+                    command_gap_us_min: 2_000,
+                    command_gap_us_max: 5_000,
+                    client_timeout_us: 100_000,
+                    ..RaftParams::default()
+                }),
+                6,
+            ),
+        };
+        Scenario {
+            protocol,
+            nodes,
+            seed: 2026,
+            network,
+            clocks: Vec::new(),
+            faults: Vec::new(),
+            duration_us: u64::MAX / 2,
+            max_steps,
+        }
     }
 }
 
-/// Runs the benchmark workload; returns (steps, trace events recorded, digest). Timing is the caller's:
-/// core never reads a clock.
-pub fn run_bench(max_steps: u64) -> (u64, u64, String) {
-    let s = bench_scenario(max_steps);
+/// Runs a benchmark workload; returns (steps, trace events recorded, digest). Timing is the
+/// caller's: core never reads a clock.
+pub fn run_bench(workload: BenchWorkload, max_steps: u64) -> (u64, u64, String) {
+    let s = workload.scenario(max_steps);
     match s.run(crate::sim::SimOptions {
         trace_cap: 0,
         check_invariants: true,

@@ -1,7 +1,7 @@
 //! The simulator in wasm gives exactly the digests the native run recorded in the golden file.
 #![cfg(target_arch = "wasm32")]
 
-use netsplit_core::testkit::determinism_suite;
+use netsplit_core::testkit::{determinism_suite, SUITE_SCENARIOS_PER_SEED};
 use netsplit_core::SimOptions;
 use wasm_bindgen_test::*;
 
@@ -12,7 +12,7 @@ const GOLDEN: &str = include_str!("../../core/tests/golden/digests.txt");
 #[wasm_bindgen_test]
 fn wasm_digests_equal_native_golden_digests_for_every_seed() {
     let golden: Vec<&str> = GOLDEN.lines().filter(|l| !l.starts_with('#')).collect();
-    let suite = determinism_suite(golden.len() as u64 / 2);
+    let suite = determinism_suite(golden.len() as u64 / SUITE_SCENARIOS_PER_SEED);
     assert_eq!(suite.len(), golden.len());
     for (s, expected) in suite.iter().zip(golden) {
         let (o, _) = s

@@ -176,6 +176,57 @@ impl fmt::Display for Entry {
     }
 }
 
+/// A server's log: entries that can only be appended or cut off at the end.
+///
+/// Those are the only two changes Raft makes to a log, and keeping them behind this type lets the
+/// checkers follow a log step by step: a log whose `truncations` count is unchanged has only grown.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Log {
+    entries: Vec<Entry>,
+    truncations: u64,
+}
+
+impl Log {
+    /// Appends one entry.
+    pub fn push(&mut self, entry: Entry) {
+        self.entries.push(entry);
+    }
+
+    /// Appends entries.
+    pub fn extend_from_slice(&mut self, entries: &[Entry]) {
+        self.entries.extend_from_slice(entries);
+    }
+
+    /// Keeps the first `len` entries (counted as a truncation only if something is removed).
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.entries.len() {
+            self.entries.truncate(len);
+            self.truncations += 1;
+        }
+    }
+
+    /// How many times entries were removed from the end.
+    pub fn truncations(&self) -> u64 {
+        self.truncations
+    }
+}
+
+impl std::ops::Deref for Log {
+    type Target = [Entry];
+    fn deref(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+impl From<Vec<Entry>> for Log {
+    fn from(entries: Vec<Entry>) -> Self {
+        Log {
+            entries,
+            truncations: 0,
+        }
+    }
+}
+
 /// Raft's messages (Figure 2), and the client's.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Msg {
@@ -337,7 +388,7 @@ pub struct Durable {
     /// Whom it voted for in `term`.
     pub voted_for: Option<NodeId>,
     /// The log; entry `i` (1-based) is `log[i - 1]`.
-    pub log: Vec<Entry>,
+    pub log: Log,
     /// Used only on client nodes.
     pub client: Client,
 }

@@ -8,7 +8,7 @@
 //! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
 //! ```
 
-use netsplit_core::testkit::run_bench;
+use netsplit_core::testkit::{run_bench, BenchWorkload};
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
@@ -102,23 +102,27 @@ fn validate() -> Result<(), String> {
 }
 
 fn bench(args: &[String]) -> Result<(), String> {
-    let steps = flag(args, "--steps")?.unwrap_or(5_000_000);
-    run_bench(steps / 10); // warm up
-    let mut best = f64::MAX;
-    let mut result = (0, 0, String::new());
-    for _ in 0..3 {
-        #[allow(clippy::disallowed_types)]
-        let start = Instant::now();
-        result = run_bench(steps);
-        best = best.min(start.elapsed().as_secs_f64());
+    let steps = flag(args, "--steps")?;
+    for workload in BenchWorkload::ALL {
+        let steps = steps.unwrap_or(workload.default_steps());
+        run_bench(workload, steps / 10); // warm up
+        let mut best = f64::MAX;
+        let mut result = (0, 0, String::new());
+        for _ in 0..3 {
+            #[allow(clippy::disallowed_types)]
+            let start = Instant::now();
+            result = run_bench(workload, steps);
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        let (done, records, digest) = result;
+        println!(
+            "bench native: {}, {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
+            workload.name(),
+            best,
+            done as f64 / best / 1e6,
+            records as f64 / best / 1e6
+        );
     }
-    let (done, records, digest) = result;
-    println!(
-        "bench native: 5-node heartbeat, {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
-        best,
-        done as f64 / best / 1e6,
-        records as f64 / best / 1e6
-    );
     Ok(())
 }
 

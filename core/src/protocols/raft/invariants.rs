@@ -1,13 +1,20 @@
 //! Raft's safety properties (Figure 3 of the paper), one checker each, as values.
 //!
 //! A [`RaftMonitor`] watches the cluster after every step and remembers what the properties need
-//! of the past: who led each term, what each leader's log held, and which entries were committed.
-//! Each checker returns the violations it finds and never panics; the detail names the nodes,
-//! indexes and entries involved, so a learner can find the moment in the trace.
+//! of the past: who led each term, which (index, term) pairs have been seen with which history,
+//! and which entries were committed. Each checker returns the violations it finds and never
+//! panics; the detail names the nodes, indexes and entries involved, so a learner can find the
+//! moment in the trace.
+//!
+//! The checks are incremental, so they cost little per step even with long logs: a log only grows
+//! at its end or is cut back ([`super::Log`] counts the cuts), so only new entries, and logs that
+//! were cut, need looking at. Each log's history is kept as a fingerprint per index (a hash of
+//! every entry up to it).
 
 use super::{Entry, Raft, Role};
 use crate::actor::{NodeRef, Violation};
 use crate::id::NodeId;
+use crate::trace::stable_hash;
 use std::collections::BTreeMap;
 
 /// Election Safety (§5.2): at most one leader can be elected in a given term.
@@ -29,23 +36,44 @@ struct Committed {
     by: NodeId,
 }
 
+/// What the monitor knows of one server's log and role.
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    /// The log's cut count when last seen.
+    truncations: u64,
+    /// `history[i]`: fingerprint of entries 1..=i+1.
+    history: Vec<u64>,
+    /// Indexes from here on (0-based) were fingerprinted this step.
+    fresh_from: usize,
+    /// The log was cut since the last step.
+    cut: bool,
+    /// How far its committed prefix has been checked.
+    commit_checked: u64,
+    /// The term it leads and its log length, as last seen.
+    leading: Option<(u64, u64)>,
+    /// It began leading (this term) this step.
+    new_leader: bool,
+}
+
 /// What the checkers remember between steps.
 #[derive(Clone, Debug, Default)]
 pub struct RaftMonitor {
     /// Who led each term.
     leaders: BTreeMap<u64, NodeId>,
-    /// Each current leader's term and log as last seen.
-    leader_logs: BTreeMap<NodeId, (u64, Vec<Entry>)>,
+    /// Per server.
+    seen: Vec<Seen>,
+    /// Every (index, term) ever seen in a log: the fingerprint of its history and who had it first.
+    histories: BTreeMap<(u64, u64), (u64, NodeId)>,
     /// Committed entries by index (index 1 first).
     committed: Vec<Committed>,
+    /// Committed entries from this index (0-based) on were first seen this step.
+    fresh_commits_from: usize,
 }
 
 type Servers<'a, 'b> = &'a [NodeRef<'b, Raft>];
 
-fn leaders<'a, 'b>(nodes: Servers<'a, 'b>) -> impl Iterator<Item = &'a NodeRef<'b, Raft>> {
-    nodes
-        .iter()
-        .filter(|n| n.volatile.is_some_and(|v| v.role == Role::Leader))
+fn is_leader(n: &NodeRef<'_, Raft>) -> bool {
+    n.volatile.is_some_and(|v| v.role == Role::Leader)
 }
 
 fn violation(invariant: &str, detail: String) -> Violation {
@@ -58,19 +86,45 @@ fn violation(invariant: &str, detail: String) -> Violation {
 impl RaftMonitor {
     /// Runs every checker over the servers (clients excluded) as they are after a step.
     pub fn check(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
+        self.observe(servers);
         let mut found = Vec::new();
         found.extend(self.election_safety(servers));
         found.extend(self.leader_append_only(servers));
-        found.extend(log_matching(servers));
+        found.extend(self.log_matching(servers));
         found.extend(self.state_machine_safety(servers));
         found.extend(self.leader_completeness(servers));
         found
     }
 
+    /// Brings each log's fingerprints and each server's leadership up to date.
+    fn observe(&mut self, servers: Servers<'_, '_>) {
+        if self.seen.len() < servers.len() {
+            self.seen.resize(servers.len(), Seen::default());
+        }
+        for (n, seen) in servers.iter().zip(&mut self.seen) {
+            let log = &n.durable.log;
+            seen.cut = log.truncations() != seen.truncations || log.len() < seen.history.len();
+            if seen.cut {
+                seen.truncations = log.truncations();
+                seen.history.clear();
+            }
+            seen.fresh_from = seen.history.len();
+            for e in &log[seen.history.len()..] {
+                let before = seen.history.last().copied().unwrap_or(0);
+                seen.history.push(stable_hash(&(before, e)));
+            }
+            let leads = is_leader(n).then_some(n.durable.term);
+            seen.new_leader = leads.is_some() && seen.leading.map(|(t, _)| t) != leads;
+            if leads.is_none() {
+                seen.leading = None;
+            }
+        }
+    }
+
     /// Election Safety: records the leader of each term and reports a second one.
     pub fn election_safety(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
         let mut found = Vec::new();
-        for n in leaders(servers) {
+        for n in servers.iter().filter(|n| is_leader(n)) {
             let first = *self.leaders.entry(n.durable.term).or_insert(n.id);
             if first != n.id {
                 found.push(violation(
@@ -85,38 +139,73 @@ impl RaftMonitor {
         found
     }
 
-    /// Leader Append-Only: while a server leads a term, what its log held stays a prefix of it.
+    /// Leader Append-Only: while a server leads a term, its log is never cut back.
     pub fn leader_append_only(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
         let mut found = Vec::new();
-        let mut now = BTreeMap::new();
-        for n in leaders(servers) {
+        for (n, seen) in servers.iter().zip(&mut self.seen) {
+            if !is_leader(n) {
+                continue;
+            }
+            let (term, len) = (n.durable.term, n.durable.log.len() as u64);
+            if let Some((t, had)) = seen.leading {
+                if t == term && (seen.cut || len < had) {
+                    found.push(violation(
+                        LEADER_APPEND_ONLY,
+                        format!(
+                            "{}, leader of term {term}, removed entries from its log (it had {had}, now {len})",
+                            n.id
+                        ),
+                    ));
+                }
+            }
+            seen.leading = Some((term, len));
+        }
+        found
+    }
+
+    /// Log Matching: an (index, term) pair always comes with the same history, in every log and
+    /// at every time (the leader of a term creates one entry per index, and the consistency
+    /// check copies its history along with it).
+    pub fn log_matching(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
+        let mut found = Vec::new();
+        for (n, seen) in servers.iter().zip(&self.seen) {
             let log = &n.durable.log;
-            let term = n.durable.term;
-            let mut seen = match self.leader_logs.remove(&n.id) {
-                Some((t, seen)) if t == term => seen,
-                _ => log.clone(),
-            };
-            let kept = seen.iter().zip(log).take_while(|(a, b)| a == b).count();
-            if kept < seen.len() {
-                let what = match log.get(kept) {
-                    Some(e) => format!("replaced it with {e}"),
-                    None => format!("its log now ends at index {}", log.len()),
+            for i in seen.fresh_from..seen.history.len() {
+                let key = (i as u64 + 1, log[i].term);
+                let (history, first) =
+                    *self.histories.entry(key).or_insert((seen.history[i], n.id));
+                if history == seen.history[i] {
+                    continue;
+                }
+                let other = servers
+                    .iter()
+                    .zip(&self.seen)
+                    .find(|(m, s)| m.id == first && s.history.get(i) == Some(&history));
+                let differ = match other {
+                    Some((m, s)) => {
+                        let d = (0..=i)
+                            .find(|j| s.history[*j] != seen.history[*j])
+                            .unwrap_or(i);
+                        format!(
+                            "differ at index {} ({} on {first}, {} on {})",
+                            d + 1,
+                            m.durable.log[d],
+                            log[d],
+                            n.id
+                        )
+                    }
+                    None => "had a different history before it".to_string(),
                 };
                 found.push(violation(
-                    LEADER_APPEND_ONLY,
+                    LOG_MATCHING,
                     format!(
-                        "{}, leader of term {term}, had {} at index {} and {what}",
-                        n.id,
-                        seen[kept],
-                        kept + 1
+                        "{} and {first} both have term {} at index {}, but their logs {differ}",
+                        n.id, key.1, key.0
                     ),
                 ));
-                seen.truncate(kept);
+                break;
             }
-            seen.extend_from_slice(&log[seen.len().min(log.len())..]);
-            now.insert(n.id, (term, seen));
         }
-        self.leader_logs = now;
         found
     }
 
@@ -128,10 +217,20 @@ impl RaftMonitor {
     /// after a restart) something its log no longer holds.
     pub fn state_machine_safety(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
         let mut found = Vec::new();
-        for n in servers {
-            let Some(v) = n.volatile else { continue };
+        self.fresh_commits_from = self.committed.len();
+        for (n, seen) in servers.iter().zip(&mut self.seen) {
+            let Some(v) = n.volatile else {
+                seen.commit_checked = 0;
+                continue;
+            };
             let log = &n.durable.log;
-            for index in 1..=v.commit_index {
+            let from = if seen.cut || v.commit_index < seen.commit_checked {
+                1
+            } else {
+                seen.commit_checked + 1
+            };
+            seen.commit_checked = v.commit_index;
+            for index in from..=v.commit_index {
                 let Some(entry) = log.get((index - 1) as usize) else {
                     found.push(violation(
                         STATE_MACHINE_SAFETY,
@@ -167,11 +266,22 @@ impl RaftMonitor {
     }
 
     /// Leader Completeness: a leader of term T holds every entry committed in a term before T.
+    ///
+    /// Checked in full when a server begins to lead, and for entries newly committed while it
+    /// leads; in between, Leader Append-Only keeps what it had.
     pub fn leader_completeness(&self, servers: Servers<'_, '_>) -> Vec<Violation> {
         let mut found = Vec::new();
-        for n in leaders(servers) {
+        for (n, seen) in servers.iter().zip(&self.seen) {
+            if !is_leader(n) {
+                continue;
+            }
             let term = n.durable.term;
-            for (i, c) in self.committed.iter().enumerate() {
+            let from = if seen.new_leader {
+                0
+            } else {
+                self.fresh_commits_from
+            };
+            for (i, c) in self.committed.iter().enumerate().skip(from) {
                 if c.term >= term {
                     continue;
                 }
@@ -196,42 +306,6 @@ impl RaftMonitor {
     }
 }
 
-/// Log Matching: if two logs have an entry with the same index and term, they are identical
-/// in all entries up to that index.
-pub fn log_matching(servers: Servers<'_, '_>) -> Vec<Violation> {
-    let mut found = Vec::new();
-    for (i, a) in servers.iter().enumerate() {
-        for b in &servers[i + 1..] {
-            let (la, lb) = (&a.durable.log, &b.durable.log);
-            let Some(first_diff) = la.iter().zip(lb).position(|(x, y)| x != y) else {
-                continue;
-            };
-            let same_term_later = la
-                .iter()
-                .zip(lb)
-                .enumerate()
-                .skip(first_diff)
-                .find(|(_, (x, y))| x.term == y.term);
-            if let Some((j, (x, _))) = same_term_later {
-                found.push(violation(
-                    LOG_MATCHING,
-                    format!(
-                        "{} and {} both have term {} at index {} but differ at index {} ({} vs {})",
-                        a.id,
-                        b.id,
-                        x.term,
-                        j + 1,
-                        first_diff + 1,
-                        la[first_diff],
-                        lb[first_diff]
-                    ),
-                ));
-            }
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,7 +326,7 @@ mod tests {
     fn server(term: u64, log: Vec<Entry>, role: Role, commit_index: u64) -> (Durable, Volatile) {
         let d = Durable {
             term,
-            log,
+            log: log.into(),
             ..Durable::default()
         };
         let mut v = Volatile::new(role, 3);
@@ -291,14 +365,20 @@ mod tests {
     }
 
     #[test]
-    fn a_leader_that_rewrites_its_log_breaks_append_only() {
+    fn a_leader_that_cuts_its_log_breaks_append_only() {
         let mut m = RaftMonitor::default();
-        let before = [server(3, vec![entry(1, 1), entry(3, 2)], Role::Leader, 0)];
-        assert!(m.check(&refs(&before)).is_empty());
-        let after = [server(3, vec![entry(1, 1), entry(3, 7)], Role::Leader, 0)];
-        let found = m.check(&refs(&after));
-        assert_eq!(invariants(&found), [LEADER_APPEND_ONLY]);
-        assert!(found[0].detail.contains("index 2"), "{}", found[0].detail);
+        let mut leader = server(3, vec![entry(1, 1), entry(3, 2)], Role::Leader, 0);
+        assert!(m.check(&refs(std::slice::from_ref(&leader))).is_empty());
+        leader.0.log.truncate(1);
+        leader.0.log.push(entry(3, 7));
+        let found = m.check(&refs(&[leader]));
+        // Index 2 of term 3 now has another history too, which Log Matching reports as well.
+        assert_eq!(invariants(&found), [LEADER_APPEND_ONLY, LOG_MATCHING]);
+        assert!(
+            found[0].detail.contains("removed entries"),
+            "{}",
+            found[0].detail
+        );
     }
 
     #[test]
@@ -307,11 +387,15 @@ mod tests {
             server(2, vec![entry(1, 1), entry(2, 2)], Role::Follower, 0),
             server(2, vec![entry(2, 5), entry(2, 2)], Role::Follower, 0),
         ];
-        let found = log_matching(&refs(&nodes));
+        let found = RaftMonitor::default().check(&refs(&nodes));
         assert_eq!(invariants(&found), [LOG_MATCHING]);
-        assert!(found[0]
-            .detail
-            .contains("term 2 at index 2 but differ at index 1"));
+        assert!(
+            found[0]
+                .detail
+                .contains("term 2 at index 2, but their logs differ at index 1"),
+            "{}",
+            found[0].detail
+        );
     }
 
     #[test]
@@ -321,31 +405,32 @@ mod tests {
             server(2, vec![entry(1, 1), entry(2, 2)], Role::Follower, 2),
             server(3, vec![entry(1, 1), entry(3, 3)], Role::Follower, 2),
         ];
-        let found = m.state_machine_safety(&refs(&nodes));
+        let found = m.check(&refs(&nodes));
         assert_eq!(invariants(&found), [STATE_MACHINE_SAFETY]);
         // A committed entry that vanished from a log is reported too.
-        let shrunk = [server(2, vec![entry(1, 1)], Role::Follower, 2)];
-        let found = m.state_machine_safety(&refs(&shrunk));
+        let mut shrunk = nodes[0].clone();
+        shrunk.0.log.truncate(1);
+        let found = m.check(&refs(&[shrunk]));
+        assert_eq!(invariants(&found), [STATE_MACHINE_SAFETY]);
         assert!(found[0].detail.contains("its log ends at index 1"));
     }
 
     #[test]
     fn a_later_leader_without_a_committed_entry_breaks_leader_completeness() {
-        let mut m = RaftMonitor::default();
         let committed = [server(2, vec![entry(1, 1), entry(2, 2)], Role::Leader, 2)];
+        let mut m = RaftMonitor::default();
         assert!(m.check(&refs(&committed)).is_empty());
-        let later = [
-            server(3, vec![entry(1, 1), entry(2, 2)], Role::Follower, 0),
-            server(3, vec![entry(1, 1)], Role::Leader, 0),
-        ];
-        let found = m.leader_completeness(&refs(&later));
+        let later = [server(3, vec![entry(1, 1)], Role::Leader, 0)];
+        let found = m.check(&refs(&later));
         assert_eq!(invariants(&found), [LEADER_COMPLETENESS]);
         assert!(found[0]
             .detail
             .contains("leader of term 3, has nothing there"));
         // A leader of the same term as the commit is not bound by it.
-        let same = [server(2, vec![entry(1, 1)], Role::Leader, 0)];
-        assert!(m.leader_completeness(&refs(&same)).is_empty());
+        let mut m = RaftMonitor::default();
+        assert!(m.check(&refs(&committed)).is_empty());
+        let same = [server(2, vec![entry(1, 1)], Role::Follower, 0)];
+        assert!(m.check(&refs(&same)).is_empty());
     }
 
     #[test]
