@@ -35,6 +35,24 @@ impl Field {
     }
 }
 
+/// A node's replicated log as the UI draws it: one cell per entry, coloured by term.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogView {
+    /// The entries, index 1 first.
+    pub entries: Vec<LogCell>,
+    /// Entries up to this index are known committed.
+    pub commit_index: u64,
+}
+
+/// One log entry for drawing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogCell {
+    /// The term it was created in.
+    pub term: u64,
+    /// What it holds, e.g. `x=3`.
+    pub label: String,
+}
+
 /// A broken invariant: data, never a panic, so the UI can show it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Violation {
@@ -109,6 +127,16 @@ pub trait Protocol: Clone + 'static {
     ) {
     }
 
+    /// Handles "time out now": the timeout that drives the protocol expires at once.
+    /// Most protocols have none to expire.
+    fn on_timeout_now(
+        &self,
+        _durable: &mut Self::Durable,
+        _volatile: &mut Self::Volatile,
+        _ctx: &mut Ctx<'_, Self>,
+    ) {
+    }
+
     /// The values the node inspector shows; `volatile` is `None` while crashed.
     fn inspect(
         &self,
@@ -117,6 +145,17 @@ pub trait Protocol: Clone + 'static {
         _volatile: Option<&Self::Volatile>,
     ) -> Vec<Field> {
         Vec::new()
+    }
+
+    /// The node's replicated log, for protocols that keep one (drawn as a grid under the ring).
+    /// `volatile` is `None` while crashed (the log is durable; the commit index is not).
+    fn log_view(
+        &self,
+        _id: NodeId,
+        _durable: &Self::Durable,
+        _volatile: Option<&Self::Volatile>,
+    ) -> Option<LogView> {
+        None
     }
 
     /// A short badge drawn on the node (a role, a name); empty for none.

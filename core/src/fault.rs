@@ -82,6 +82,12 @@ pub enum Fault {
         /// Rate error in parts per million; 1000 ppm gains 1 ms per second.
         drift_ppm: i64,
     },
+    /// Makes a node's protocol timeout expire now (in Raft: stand for election at once).
+    /// Lets a learner line timers up by hand, as RaftScope's "time out" button does.
+    Timeout {
+        /// Which node.
+        node: NodeId,
+    },
     /// Someone outside the cluster asks a node (a client) to write `key = value`.
     Request {
         /// Which node.
@@ -102,7 +108,8 @@ impl Fault {
             | Fault::Isolate { node }
             | Fault::ClockSkew { node, .. }
             | Fault::ClockDrift { node, .. }
-            | Fault::Request { node, .. } => vec![*node],
+            | Fault::Request { node, .. }
+            | Fault::Timeout { node } => vec![*node],
             Fault::OneWay { from: a, to: b }
             | Fault::Cut { a, b }
             | Fault::Repair { a, b }

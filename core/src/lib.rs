@@ -45,7 +45,7 @@ pub mod testkit;
 pub mod time;
 pub mod trace;
 
-pub use actor::{Ctx, Field, NodeRef, Protocol, Violation};
+pub use actor::{Ctx, Field, LogCell, LogView, NodeRef, Protocol, Violation};
 pub use clock::ClockSetting;
 pub use fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 pub use id::{MsgId, NodeId, TimerId};

@@ -169,6 +169,7 @@ impl Runner for TraceReplay {
                 skew_us: 0,
                 drift_ppm: 0,
                 badge: n.stamp.clone().unwrap_or_default(),
+                log: None,
                 fields: vec![
                     Field::new(
                         "latest stamp",

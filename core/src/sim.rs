@@ -5,7 +5,7 @@
 //! random comes from streams of the one seed, so a seed and a fault plan fix the
 //! whole run: replaying to step N is how the UI moves back in time.
 
-use crate::actor::{Ctx, Effect, Field, NodeRef, Protocol, Violation};
+use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
 use crate::clock::{Clock, ClockSetting};
 use crate::fault::{Fault, PlannedFault};
 use crate::id::{MsgId, NodeId, TimerId};
@@ -94,6 +94,8 @@ pub struct NodeView {
     pub badge: String,
     /// Inspector fields.
     pub fields: Vec<Field>,
+    /// Its replicated log, if the protocol keeps one.
+    pub log: Option<LogView>,
 }
 
 /// A cluster of nodes running protocol `P`.
@@ -247,6 +249,7 @@ impl<P: Protocol> Sim<P> {
                     drift_ppm: n.clock.drift_ppm(),
                     badge: self.protocol.badge(id, &n.durable, n.volatile.as_ref()),
                     fields: self.protocol.inspect(id, &n.durable, n.volatile.as_ref()),
+                    log: self.protocol.log_view(id, &n.durable, n.volatile.as_ref()),
                 }
             })
             .collect()
@@ -563,6 +566,16 @@ impl<P: Protocol> Sim<P> {
                         .record(step, now, EventKind::Restarted { node: *node }, content);
                     self.boot(*node);
                 }
+            }
+            Fault::Timeout { node } => {
+                if self.nodes[node.index()].volatile.is_none() {
+                    let description = format!("timeout of {node} ignored: it is down");
+                    self.record(EventKind::Configured { description }, content);
+                    return;
+                }
+                let description = format!("{node}: timeout expires now");
+                self.record(EventKind::Configured { description }, content);
+                self.with_node(*node, |p, d, v, ctx| p.on_timeout_now(d, v, ctx));
             }
             Fault::Request { node, key, value } => {
                 if self.nodes[node.index()].volatile.is_none() {

@@ -116,6 +116,9 @@ pub enum TomlFault {
         key: char,
         value: i64,
     },
+    Timeout {
+        node: NodeId,
+    },
 }
 
 impl From<TomlFault> for Fault {
@@ -134,6 +137,7 @@ impl From<TomlFault> for Fault {
             TomlFault::ClockSkew { node, skew_us } => Fault::ClockSkew { node, skew_us },
             TomlFault::ClockDrift { node, drift_ppm } => Fault::ClockDrift { node, drift_ppm },
             TomlFault::Request { node, key, value } => Fault::Request { node, key, value },
+            TomlFault::Timeout { node } => Fault::Timeout { node },
         }
     }
 }
@@ -154,6 +158,7 @@ impl From<Fault> for TomlFault {
             Fault::ClockSkew { node, skew_us } => TomlFault::ClockSkew { node, skew_us },
             Fault::ClockDrift { node, drift_ppm } => TomlFault::ClockDrift { node, drift_ppm },
             Fault::Request { node, key, value } => TomlFault::Request { node, key, value },
+            Fault::Timeout { node } => TomlFault::Timeout { node },
         }
     }
 }

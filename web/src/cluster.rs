@@ -2,6 +2,7 @@
 
 pub mod event_log;
 pub mod inspector;
+pub mod log_grid;
 pub mod network_panel;
 pub mod partition_panel;
 pub mod playback;

@@ -25,7 +25,7 @@
 pub mod invariants;
 pub mod rules;
 
-use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
+use crate::actor::{Ctx, Field, LogCell, LogView, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
 use crate::time::{SimDuration, SimTime};
 use invariants::RaftMonitor;
@@ -80,7 +80,7 @@ impl Default for RaftParams {
             commands: 0,
             command_gap_us_min: 50_000,
             command_gap_us_max: 150_000,
-            client_timeout_us: 400_000,
+            client_timeout_us: 200_000,
             flaw: None,
         }
     }
@@ -368,6 +368,8 @@ pub struct Pending {
 /// A client's state, kept durable so that a restarted client picks up where it was.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Client {
+    /// True on client nodes (set when they first boot).
+    pub is_client: bool,
     /// The next sequence number to use (from 1).
     pub next_seq: u64,
     /// Commands of its own issued so far.
@@ -817,6 +819,10 @@ impl Raft {
             v.match_index[i] = v.match_index[i].max(match_index);
             v.next_index[i] = v.next_index[i].max(match_index + 1);
             self.advance_commit(d, v, ctx);
+            // A follower still behind gets its next entries now, not at the next heartbeat.
+            if v.role == Role::Leader && v.next_index[i] <= d.log.len() as u64 {
+                self.send_append(d, v, from, ctx);
+            }
         } else {
             v.next_index[i] = v.next_index[i]
                 .saturating_sub(1)
@@ -966,6 +972,7 @@ impl Protocol for Raft {
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let servers = self.servers(ctx.cluster_size());
         if self.is_client(ctx.id(), ctx.cluster_size()) {
+            d.client.is_client = true;
             let mut v = Volatile::new(Role::Client, servers);
             self.arm_client(d, ctx);
             self.client_send(d, &mut v, ctx);
@@ -1047,7 +1054,10 @@ impl Protocol for Raft {
                 let key = KEYS[ctx.rng().below(KEYS.len() as u64) as usize];
                 c.queue.push((key, i64::from(c.issued)));
                 self.arm_client(d, ctx);
-                self.client_send(d, v, ctx);
+                // A command already in flight is not re-sent: only its retry timer does that.
+                if d.client.pending.is_none() {
+                    self.client_send(d, v, ctx);
+                }
             }
             Timer::ClientRetry { seq } => {
                 v.retry_timer = None;
@@ -1069,14 +1079,22 @@ impl Protocol for Raft {
     ) {
         if v.role == Role::Client {
             d.client.queue.push((key, value));
-            self.client_send(d, v, ctx);
+            if d.client.pending.is_none() {
+                self.client_send(d, v, ctx);
+            }
         } else {
             ctx.note("only clients take requests: send it to a client node");
         }
     }
 
+    fn on_timeout_now(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
+        if matches!(v.role, Role::Follower | Role::Candidate) {
+            self.start_election(d, v, ctx);
+        }
+    }
+
     fn inspect(&self, _id: NodeId, d: &Durable, v: Option<&Volatile>) -> Vec<Field> {
-        if v.is_some_and(|v| v.role == Role::Client) {
+        if d.client.is_client {
             let c = &d.client;
             let pending = c.pending.as_ref().map_or("none".to_string(), |p| {
                 format!("#{} {}={}", p.seq, p.key, p.value)
@@ -1137,9 +1155,26 @@ impl Protocol for Raft {
         f
     }
 
+    fn log_view(&self, _id: NodeId, d: &Durable, v: Option<&Volatile>) -> Option<LogView> {
+        if d.client.is_client {
+            return None;
+        }
+        Some(LogView {
+            entries: d
+                .log
+                .iter()
+                .map(|e| LogCell {
+                    term: e.term,
+                    label: e.command.to_string(),
+                })
+                .collect(),
+            commit_index: v.map_or(0, |v| v.commit_index),
+        })
+    }
+
     fn badge(&self, _id: NodeId, d: &Durable, v: Option<&Volatile>) -> String {
         match v {
-            Some(v) if v.role == Role::Client => "client".into(),
+            _ if d.client.is_client => "client".into(),
             Some(v) => format!("{} t{}", v.role, d.term),
             None => format!("t{}", d.term),
         }

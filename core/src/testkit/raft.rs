@@ -5,7 +5,7 @@ use crate::actor::{NodeRef, Violation};
 use crate::fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 use crate::id::NodeId;
 use crate::net::NetConfig;
-use crate::protocols::raft::{check_liveness, Raft, RaftParams, Role};
+use crate::protocols::raft::{check_liveness, Entry, Raft, RaftParams, Role};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
 use crate::sim::{Sim, SimOptions};
@@ -166,7 +166,7 @@ pub fn run_raft_schedule(
 /// When the Figure 8 adversary stops trying and the cluster is healed and restarted.
 pub const FIGURE8_GIVE_UP_US: u64 = 4_000_000;
 
-/// Five servers, one client sending a steady stream of commands, one entry per
+/// Five servers, two clients sending steady streams of commands, one entry per
 /// `AppendEntries` and no election no-op: the setting of the paper's Figure 8. The
 /// [`Figure8`] adversary then plays the figure's crashes; at [`FIGURE8_GIVE_UP_US`] everything is
 /// healed and restarted.
@@ -202,6 +202,7 @@ pub fn figure8_schedule(seed: u64, params: RaftParams) -> Scenario {
 /// The workload of [`figure8_schedule`].
 pub fn figure8_params() -> RaftParams {
     RaftParams {
+        clients: 2,
         commands: 40,
         command_gap_us_min: 20_000,
         command_gap_us_max: 60_000,
@@ -216,7 +217,9 @@ pub fn figure8_params() -> RaftParams {
 ///
 /// 1. When leader A's newest entry (index i, term T) has reached exactly one follower B, cut
 ///    {A, B} off and crash both: the copies still on the wire are lost.
-/// 2. When a new leader L has appended an entry of its own term, isolate and crash L.
+/// 2. When a new leader L has put an entry of its own term, with another command, at index i,
+///    isolate and crash L. (If L puts A's command there, retried by its client, the run is
+///    left alone: the adversary only plays the figure with two different writes.)
 /// 3. 100 ms later (the wire is empty), heal and restart A: only A can win, and it sends index i
 ///    to the two servers left.
 /// 4. When A knows both of them hold index i, crash A and restart L. L's last term is newer, so
@@ -225,6 +228,7 @@ pub fn figure8_params() -> RaftParams {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Figure8 {
     stage: Stage,
+    played: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -235,6 +239,7 @@ enum Stage {
         a: NodeId,
         term: u64,
         index: u64,
+        entry: Entry,
     },
     Drain {
         a: NodeId,
@@ -259,7 +264,7 @@ fn leader<'a>(nodes: &'a [NodeRef<'a, Raft>], servers: usize) -> Option<&'a Node
 impl Figure8 {
     /// True once the adversary has played all four moves.
     pub fn finished(&self) -> bool {
-        self.stage == Stage::Done
+        self.played
     }
 
     /// Looks at the cluster after a step; returns the faults to apply now.
@@ -291,6 +296,7 @@ impl Figure8 {
                     a: a.id,
                     term,
                     index,
+                    entry: newest.clone(),
                 };
                 vec![
                     Fault::Partition {
@@ -300,16 +306,24 @@ impl Figure8 {
                     Fault::Crash { node: b },
                 ]
             }
-            Stage::NewLeader { a, term, index } => {
-                let Some(l) = leader(nodes, servers).filter(|l| {
-                    l.durable.term > term
-                        && l.durable
-                            .log
-                            .last()
-                            .is_some_and(|e| e.term == l.durable.term)
-                }) else {
+            Stage::NewLeader {
+                a,
+                term,
+                index,
+                entry,
+            } => {
+                let Some(l) = leader(nodes, servers).filter(|l| l.durable.term > term) else {
                     return Vec::new();
                 };
+                let Some(own) = l.durable.log.get(index as usize - 1) else {
+                    return Vec::new();
+                };
+                // The figure needs a different command at index i; a retry of A's own command
+                // there would be the same write, so give up on this run instead.
+                if own.term != l.durable.term || own.command == entry.command {
+                    self.stage = Stage::Done;
+                    return Vec::new();
+                }
                 self.stage = Stage::Drain {
                     a,
                     l: l.id,
@@ -345,6 +359,7 @@ impl Figure8 {
                     return Vec::new();
                 }
                 self.stage = Stage::Done;
+                self.played = true;
                 vec![Fault::Crash { node: a }, Fault::Restart { node: l }]
             }
             Stage::Done => Vec::new(),

@@ -6,6 +6,7 @@
 //! netsplit validate                          parse every lesson and run every scenario
 //! netsplit bench [--steps N]                 events per second of the 5-node benchmark
 //! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
+//! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the fault plan as TOML
 //! ```
 
 use netsplit_core::testkit::{run_bench, BenchWorkload};
@@ -126,6 +127,73 @@ fn bench(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Plays the Figure 8 adversary on one seed (with the commit flaw if `--flaw`) and prints the
+/// run's fault plan as TOML, ready to paste into a lesson's scenario.
+fn figure8(args: &[String]) -> Result<(), String> {
+    use netsplit_core::protocols::raft::{rules::Flaw, Raft, RaftParams};
+    use netsplit_core::testkit::raft::{
+        figure8_params, figure8_schedule, run_raft_schedule, Figure8,
+    };
+    let seed: u64 = args
+        .first()
+        .and_then(|s| s.parse().ok())
+        .ok_or("figure8 needs a seed")?;
+    let params = RaftParams {
+        flaw: args
+            .iter()
+            .any(|a| a == "--flaw")
+            .then_some(Flaw::CommitOldTerms),
+        ..figure8_params()
+    };
+    let scenario = figure8_schedule(seed, params.clone());
+    let mut adversary = Figure8::default();
+    let (_, verdict, played) =
+        run_raft_schedule(&scenario, Raft::new(params), 0, Some(&mut adversary));
+    println!(
+        "# seed {seed}: adversary finished: {}",
+        adversary.finished()
+    );
+    match &verdict.violation {
+        Some((step, v)) => println!("# step {step}: {}: {}", v.invariant, v.detail),
+        None => println!("# no violation"),
+    }
+    println!("faults = [");
+    for f in &played.faults {
+        println!(
+            "  {{ at_us = {}, fault = {} }},",
+            f.at_us,
+            toml_fault(&f.fault)?
+        );
+    }
+    println!("]");
+    Ok(())
+}
+
+/// A fault in the TOML authoring form, for the faults the adversaries use.
+fn toml_fault(f: &netsplit_core::Fault) -> Result<String, String> {
+    use netsplit_core::Fault;
+    Ok(match f {
+        Fault::Crash { node } => format!("{{ kind = \"crash\", node = {} }}", node.0),
+        Fault::Restart { node } => format!("{{ kind = \"restart\", node = {} }}", node.0),
+        Fault::Isolate { node } => format!("{{ kind = \"isolate\", node = {} }}", node.0),
+        Fault::Heal => "{ kind = \"heal\" }".to_string(),
+        Fault::Partition { groups } => {
+            let groups: Vec<String> = groups
+                .iter()
+                .map(|g| {
+                    let ids: Vec<String> = g.iter().map(|n| n.0.to_string()).collect();
+                    format!("[{}]", ids.join(", "))
+                })
+                .collect();
+            format!(
+                "{{ kind = \"partition\", groups = [{}] }}",
+                groups.join(", ")
+            )
+        }
+        other => return Err(format!("no TOML form written for {other:?}")),
+    })
+}
+
 /// Grades a solution file and prints the report; the error carries the first failure.
 fn grade(args: &[String]) -> Result<(), String> {
     let [id, path, ..] = args else {
@@ -213,6 +281,7 @@ fn main() -> ExitCode {
             bench_sandbox();
         }),
         Some("grade") => grade(&args[1..]),
+        Some("figure8") => figure8(&args[1..]),
         _ => return usage(),
     };
     match result {

@@ -16,6 +16,8 @@ pub struct InspectorProps {
     pub on_skew: Callback<(NodeId, i64)>,
     /// Set its clock drift, in ppm.
     pub on_drift: Callback<(NodeId, i64)>,
+    /// Make its protocol timeout expire now (shown for servers with a log: Raft).
+    pub on_timeout: Callback<NodeId>,
 }
 
 /// Shows the selected node.
@@ -35,6 +37,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     let isolate = {
         let cb = props.on_isolate.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let timeout = {
+        let cb = props.on_timeout.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
     };
     let skew = {
@@ -65,6 +71,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <div class="row">
                 <button data-testid="crash-toggle" onclick={toggle}>{ if v.up { "Crash" } else { "Restart" } }</button>
                 <button onclick={isolate} disabled={!v.up}>{"Isolate"}</button>
+                if v.log.is_some() {
+                    <button onclick={timeout} disabled={!v.up} data-testid="timeout-now"
+                        title="Its election timer expires now: it stands for election in the next term">{"Time out now"}</button>
+                }
             </div>
             <div class="row clock">
                 <label>{"skew (ms) "}

@@ -438,6 +438,16 @@ pub fn group_lists(groups: &[u8]) -> Vec<Vec<NodeId>> {
         .collect()
 }
 
+impl ClusterState {
+    /// How many client requests the learner has made in this run.
+    pub fn requests(&self) -> u32 {
+        self.live_faults
+            .iter()
+            .filter(|f| matches!(f.fault, Fault::Request { .. }))
+            .count() as u32
+    }
+}
+
 /// A sentence for the status line (and screen readers) about a fault.
 pub fn describe(fault: &Fault) -> String {
     match fault {
@@ -447,6 +457,10 @@ pub fn describe(fault: &Fault) -> String {
         Fault::Repair { a, b } => format!("Link {a}–{b} repaired."),
         Fault::Isolate { node } => format!("{node} isolated from every other node."),
         Fault::Heal => "All links restored.".into(),
+        Fault::Timeout { node } => format!("{node}'s timeout expired now."),
+        Fault::Request { node, key, value } => {
+            format!("Client {node} asked to write {key}={value}.")
+        }
         Fault::ClockSkew { node, skew_us } => format!(
             "{node}'s clock set {} ms from true time.",
             crate::svg::ms3(*skew_us)

@@ -2,6 +2,7 @@
 
 use super::event_log::{EventLog, LogLine};
 use super::inspector::Inspector;
+use super::log_grid::LogGrid;
 use super::network_panel::NetworkPanel;
 use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
@@ -9,6 +10,7 @@ use super::ring::Ring;
 use super::state::{Action, ClusterState};
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
+use netsplit_core::protocols::raft::RaftParams;
 use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario, TraceEvent};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -80,6 +82,55 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Stamped { .. } => "stamp",
         EventKind::Requested { .. } => "request",
         EventKind::Violation { .. } => "violation",
+    }
+}
+
+/// Raft's controls: a client request (the next key and value in turn) and the timeout mode.
+fn raft_controls(
+    p: &RaftParams,
+    scenario: &Scenario,
+    requests: u32,
+    d: &UseReducerDispatcher<ClusterState>,
+) -> Html {
+    let clients = p.clients.min(scenario.nodes);
+    let first_client = scenario.nodes - clients;
+    let request = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            let n = requests + 1;
+            let key = ['x', 'y', 'z'][(n % 3) as usize];
+            d.dispatch(Action::Inject(Fault::Request {
+                node: NodeId(first_client),
+                key,
+                value: i64::from(n) * 10,
+            }))
+        })
+    };
+    let randomized = p.randomized_timeouts;
+    let toggle = {
+        let (d, scenario, p) = (d.clone(), scenario.clone(), p.clone());
+        Callback::from(move |_: Event| {
+            let mut s = scenario.clone();
+            s.protocol = ProtocolSpec::Raft(RaftParams {
+                randomized_timeouts: !randomized,
+                ..p.clone()
+            });
+            d.dispatch(Action::Reconfigure(Box::new(s)));
+        })
+    };
+    html! {
+        <div class="raft-controls">
+            if clients > 0 {
+                <button onclick={request} data-testid="client-request"
+                    title="The client sends a write to the server it believes leads; a follower redirects it">
+                    {format!("Client request (from n{first_client})")}
+                </button>
+            }
+            <label class="param">
+                <input type="checkbox" checked={randomized} onchange={toggle} data-testid="randomized-timeouts" />
+                {" Randomized election timeouts"}
+            </label>
+        </div>
     }
 }
 
@@ -165,6 +216,10 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let on_isolate = {
         let d = d.clone();
         Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node })))
+    };
+    let on_timeout = {
+        let d = d.clone();
+        Callback::from(move |node| d.dispatch(Action::Inject(Fault::Timeout { node })))
     };
     let on_skew = {
         let d = d.clone();
@@ -256,6 +311,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 </label>
             }
         }
+        ProtocolSpec::Raft(p) if props.recording.is_none() => {
+            raft_controls(p, &state.scenario, state.requests(), &d)
+        }
         ProtocolSpec::Heartbeat(_)
         | ProtocolSpec::Lamport(_)
         | ProtocolSpec::VectorClock(_)
@@ -280,8 +338,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} view_time={state.view_time}
                     selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
-                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} />
+                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} {on_timeout} />
             </div>
+            <LogGrid nodes={nodes.clone()} />
             <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
                 now={state.view_time} seed={state.scenario.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
