@@ -34,21 +34,63 @@ impl Default for SimOptions {
     }
 }
 
-enum Pending<P: Protocol> {
+/// What waits in the queue. Not generic, so the queue's code exists once in the binary rather
+/// than once per protocol; the message or timer itself waits in the simulator's [`Slots`].
+enum Pending {
     Deliver {
         from: NodeId,
         to: NodeId,
         id: MsgId,
-        msg: P::Msg,
+        slot: u32,
         sent_at: SimTime,
     },
     Timer {
         node: NodeId,
         id: TimerId,
         incarnation: u32,
-        timer: P::Timer,
+        slot: u32,
     },
     Fault(Fault),
+}
+
+/// Values parked until their queue entry comes up, reusing freed places.
+struct Slots<T> {
+    items: Vec<Option<T>>,
+    free: Vec<u32>,
+}
+
+impl<T> Slots<T> {
+    fn new() -> Self {
+        Slots {
+            items: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    fn put(&mut self, value: T) -> u32 {
+        match self.free.pop() {
+            Some(slot) => {
+                self.items[slot as usize] = Some(value);
+                slot
+            }
+            None => {
+                self.items.push(Some(value));
+                (self.items.len() - 1) as u32
+            }
+        }
+    }
+
+    fn take(&mut self, slot: u32) -> Option<T> {
+        let value = self.items.get_mut(slot as usize)?.take();
+        if value.is_some() {
+            self.free.push(slot);
+        }
+        value
+    }
+
+    fn get(&self, slot: u32) -> Option<&T> {
+        self.items.get(slot as usize)?.as_ref()
+    }
 }
 
 struct Node<P: Protocol> {
@@ -105,7 +147,9 @@ pub struct Sim<P: Protocol> {
     opts: SimOptions,
     now: SimTime,
     steps: u64,
-    queue: EventQueue<Pending<P>>,
+    queue: EventQueue<Pending>,
+    msgs: Slots<P::Msg>,
+    timer_values: Slots<P::Timer>,
     nodes: Vec<Node<P>>,
     net: Network,
     net_rng: Rng,
@@ -149,6 +193,8 @@ impl<P: Protocol> Sim<P> {
             now: SimTime::ZERO,
             steps: 0,
             queue: EventQueue::new(),
+            msgs: Slots::new(),
+            timer_values: Slots::new(),
             nodes,
             net: Network::new(size, net),
             net_rng: Rng::stream(seed, 0),
@@ -265,7 +311,7 @@ impl<P: Protocol> Sim<P> {
                     from,
                     to,
                     id,
-                    msg,
+                    slot,
                     sent_at,
                 } => Some(InFlight {
                     msg: *id,
@@ -273,7 +319,10 @@ impl<P: Protocol> Sim<P> {
                     to: *to,
                     sent_at: *sent_at,
                     deliver_at,
-                    label: format!("{msg:?}"),
+                    label: self
+                        .msgs
+                        .get(*slot)
+                        .map_or_else(String::new, |m| format!("{m:?}")),
                 }),
                 _ => None,
             })
@@ -293,11 +342,12 @@ impl<P: Protocol> Sim<P> {
                 node,
                 id,
                 incarnation,
-                ..
+                slot,
             } = &item
             {
                 let n = &self.nodes[node.index()];
                 if n.incarnation != *incarnation || n.volatile.is_none() || !n.timers.contains(id) {
+                    self.timer_values.take(*slot);
                     continue;
                 }
             }
@@ -308,12 +358,18 @@ impl<P: Protocol> Sim<P> {
                     from,
                     to,
                     id,
-                    msg,
+                    slot,
                     sent_at,
-                } => self.deliver(from, to, id, msg, sent_at),
-                Pending::Timer {
-                    node, id, timer, ..
-                } => self.fire(node, id, timer),
+                } => {
+                    if let Some(msg) = self.msgs.take(slot) {
+                        self.deliver(from, to, id, msg, sent_at);
+                    }
+                }
+                Pending::Timer { node, id, slot, .. } => {
+                    if let Some(timer) = self.timer_values.take(slot) {
+                        self.fire(node, id, timer);
+                    }
+                }
                 Pending::Fault(f) => self.apply_fault(&f),
             }
             if self.opts.check_invariants && self.protocol.has_invariants() {
@@ -464,6 +520,7 @@ impl<P: Protocol> Sim<P> {
                     n.timers.push(id);
                     let at = self.now.plus(n.clock.to_sim(after_local));
                     let incarnation = n.incarnation;
+                    let slot = self.timer_values.put(timer);
                     self.queue.push(
                         at,
                         Class::Normal,
@@ -471,7 +528,7 @@ impl<P: Protocol> Sim<P> {
                             node,
                             id,
                             incarnation,
-                            timer,
+                            slot,
                         },
                     );
                 }
@@ -514,6 +571,7 @@ impl<P: Protocol> Sim<P> {
         };
         let sent_at = self.now;
         if let Some(at2) = duplicate_at {
+            let slot = self.msgs.put(msg.clone());
             self.queue.push(
                 at2,
                 Class::Normal,
@@ -521,11 +579,12 @@ impl<P: Protocol> Sim<P> {
                     from,
                     to,
                     id,
-                    msg: msg.clone(),
+                    slot,
                     sent_at,
                 },
             );
         }
+        let slot = self.msgs.put(msg);
         self.queue.push(
             at,
             Class::Normal,
@@ -533,12 +592,14 @@ impl<P: Protocol> Sim<P> {
                 from,
                 to,
                 id,
-                msg,
+                slot,
                 sent_at,
             },
         );
     }
 
+    // Faults are rare; kept out of line so `step` stays small in every protocol's copy.
+    #[inline(never)]
     fn apply_fault(&mut self, fault: &Fault) {
         let step = self.steps;
         let now = self.now;
@@ -567,32 +628,18 @@ impl<P: Protocol> Sim<P> {
                     self.boot(*node);
                 }
             }
-            Fault::Timeout { node } => {
-                if self.nodes[node.index()].volatile.is_none() {
-                    let description = format!("timeout of {node} ignored: it is down");
-                    self.record(EventKind::Configured { description }, content);
-                    return;
+            Fault::Timeout { node } | Fault::Request { node, .. } => {
+                let up = self.nodes[node.index()].volatile.is_some();
+                self.record(input_event(fault, up), content);
+                match *fault {
+                    Fault::Timeout { node } if up => {
+                        self.with_node(node, |p, d, v, ctx| p.on_timeout_now(d, v, ctx))
+                    }
+                    Fault::Request { node, key, value } if up => {
+                        self.with_node(node, |p, d, v, ctx| p.on_request(d, v, key, value, ctx))
+                    }
+                    _ => {}
                 }
-                let description = format!("{node}: timeout expires now");
-                self.record(EventKind::Configured { description }, content);
-                self.with_node(*node, |p, d, v, ctx| p.on_timeout_now(d, v, ctx));
-            }
-            Fault::Request { node, key, value } => {
-                if self.nodes[node.index()].volatile.is_none() {
-                    let description = format!("request {key}={value} to {node} lost: it is down");
-                    self.record(EventKind::Configured { description }, content);
-                    return;
-                }
-                let request = format!("{key}={value}");
-                self.record(
-                    EventKind::Requested {
-                        node: *node,
-                        request,
-                    },
-                    content,
-                );
-                let (key, value) = (*key, *value);
-                self.with_node(*node, |p, d, v, ctx| p.on_request(d, v, key, value, ctx));
             }
             Fault::ClockSkew { node, .. } | Fault::ClockDrift { node, .. } => {
                 let kind = clock_fault(&mut self.nodes[node.index()].clock, now, fault);
@@ -605,6 +652,7 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    #[inline(never)]
     fn check(&mut self) {
         // Borrows the nodes and the monitor separately, so `node_refs(&self)` will not do.
         let found = self.protocol.check(&mut self.monitor, &refs(&self.nodes));
@@ -791,6 +839,26 @@ fn network_fault(net: &mut Network, fault: &Fault) -> EventKind {
         }
         other => EventKind::Configured {
             description: format!("ignored {other:?}: not a network fault"),
+        },
+    }
+}
+
+/// What the trace says of an input to a node (a timeout expired by hand, a client request),
+/// delivered if the node is `up` and lost otherwise.
+fn input_event(fault: &Fault, up: bool) -> EventKind {
+    match (fault, up) {
+        (Fault::Request { node, key, value }, true) => EventKind::Requested {
+            node: *node,
+            request: format!("{key}={value}"),
+        },
+        (Fault::Request { node, key, value }, false) => EventKind::Configured {
+            description: format!("request {key}={value} to {node} lost: it is down"),
+        },
+        (Fault::Timeout { node }, true) => EventKind::Configured {
+            description: format!("{node}: timeout expires now"),
+        },
+        (other, _) => EventKind::Configured {
+            description: format!("ignored {other:?}: the node is down or it is not an input"),
         },
     }
 }

@@ -31,7 +31,6 @@ use crate::time::{SimDuration, SimTime};
 use invariants::RaftMonitor;
 use rules::{term_at, Flaw, FlawedRules, LogEdit, PaperRules, RaftRules, VoteQuery};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -265,8 +264,8 @@ pub enum Msg {
         term: u64,
         /// Whether the consistency check passed.
         success: bool,
-        /// On success the index of the last entry sent; on failure the follower's last index,
-        /// so the leader can skip back faster than one entry at a time.
+        /// On success the index of the last entry sent; on failure the highest index that may
+        /// still match (below the one that did not), so the leader can skip back in one step.
         match_index: u64,
     },
     /// A client asks to set `key` to `value`.
@@ -431,17 +430,17 @@ pub struct Volatile {
     /// Highest index applied to the state machine.
     pub last_applied: u64,
     /// The state machine: a key-value map.
-    pub kv: BTreeMap<char, i64>,
+    pub kv: Vec<(char, i64)>,
     /// Highest command applied per client, so a retried command is applied once.
-    pub sessions: BTreeMap<NodeId, u64>,
+    pub sessions: Vec<(NodeId, u64)>,
     /// Votes received as a candidate.
-    pub votes: BTreeSet<NodeId>,
+    pub votes: Vec<NodeId>,
     /// Leader: the next index to send to each server.
     pub next_index: Vec<u64>,
     /// Leader: the highest index known replicated on each server.
     pub match_index: Vec<u64>,
     /// Leader: which client to answer when an index is applied.
-    pub waiting: BTreeMap<u64, (NodeId, u64)>,
+    pub waiting: Vec<(u64, (NodeId, u64))>,
     election_timer: Option<TimerId>,
     heartbeat_timer: Option<TimerId>,
     retry_timer: Option<TimerId>,
@@ -456,17 +455,29 @@ impl Volatile {
             leader: None,
             commit_index: 0,
             last_applied: 0,
-            kv: BTreeMap::new(),
-            sessions: BTreeMap::new(),
-            votes: BTreeSet::new(),
+            kv: Vec::new(),
+            sessions: Vec::new(),
+            votes: Vec::new(),
             next_index: vec![1; servers as usize],
             match_index: vec![0; servers as usize],
-            waiting: BTreeMap::new(),
+            waiting: Vec::new(),
             election_timer: None,
             heartbeat_timer: None,
             retry_timer: None,
             leader_guess: None,
         }
+    }
+}
+
+/// The highest command of `client` applied (0 for none).
+fn session(sessions: &[(NodeId, u64)], client: NodeId) -> u64 {
+    sessions.iter().find(|s| s.0 == client).map_or(0, |s| s.1)
+}
+
+fn set_session(sessions: &mut Vec<(NodeId, u64)>, client: NodeId, seq: u64) {
+    match sessions.iter_mut().find(|s| s.0 == client) {
+        Some(s) => s.1 = seq,
+        None => sessions.push((client, seq)),
     }
 }
 
@@ -568,7 +579,7 @@ impl Raft {
         d.voted_for = Some(ctx.id());
         v.role = Role::Candidate;
         v.leader = None;
-        v.votes = BTreeSet::from([ctx.id()]);
+        v.votes = vec![ctx.id()];
         ctx.note(format!("times out: stands for election in term {}", d.term));
         self.reset_election_timer(v, ctx);
         let msg = Msg::RequestVote {
@@ -587,6 +598,7 @@ impl Raft {
     fn become_leader(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
         v.role = Role::Leader;
         v.leader = Some(ctx.id());
+        v.votes.sort();
         let voters: Vec<String> = v.votes.iter().map(|n| n.to_string()).collect();
         ctx.note(format!(
             "becomes leader of term {} (votes {})",
@@ -618,7 +630,10 @@ impl Raft {
             Some(ctx.set_timer(SimDuration(self.params.heartbeat_us), Timer::Heartbeat));
     }
 
-    fn send_append(&self, d: &Durable, v: &Volatile, to: NodeId, ctx: &mut Ctx<'_, Self>) {
+    /// Sends `to` the entries from its next index on (at most a batch), and assumes they will
+    /// arrive: the next send continues after them. A loss shows up as a failed consistency
+    /// check, which moves the next index back.
+    fn send_append(&self, d: &Durable, v: &mut Volatile, to: NodeId, ctx: &mut Ctx<'_, Self>) {
         let len = d.log.len() as u64;
         let next = v.next_index[to.index()].clamp(1, len + 1);
         let prev = next - 1;
@@ -633,6 +648,7 @@ impl Raft {
                 leader_commit: v.commit_index,
             },
         );
+        v.next_index[to.index()] = end + 1;
     }
 
     fn advance_commit(&self, d: &Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
@@ -663,12 +679,15 @@ impl Raft {
                 seq,
             } = d.log[(index - 1) as usize].command
             {
-                let done = v.sessions.entry(client).or_insert(0);
-                if *done < seq {
-                    *done = seq;
-                    v.kv.insert(key, value);
+                if session(&v.sessions, client) < seq {
+                    set_session(&mut v.sessions, client, seq);
+                    match v.kv.binary_search_by_key(&key, |e| e.0) {
+                        Ok(i) => v.kv[i].1 = value,
+                        Err(i) => v.kv.insert(i, (key, value)),
+                    }
                 }
-                if v.waiting.remove(&index) == Some((client, seq)) {
+                let waited = v.waiting.iter().position(|w| w.0 == index);
+                if waited.map(|i| v.waiting.swap_remove(i).1) == Some((client, seq)) {
                     ctx.send(
                         client,
                         Msg::PutReply {
@@ -733,7 +752,9 @@ impl Raft {
             return;
         }
         if v.role == Role::Candidate && term == d.term && granted {
-            v.votes.insert(from);
+            if !v.votes.contains(&from) {
+                v.votes.push(from);
+            }
             if v.votes.len() >= self.majority(ctx) {
                 self.become_leader(d, v, ctx);
             }
@@ -766,10 +787,12 @@ impl Raft {
             .rules
             .append_entries(&d.log, prev_log_index, prev_log_term, &entries);
         let Some(LogEdit { keep, append_from }) = edit else {
+            // The hint: nothing at or after prev_log_index can match (the log is too short, or
+            // its entry there has another term), so the leader may skip back to below it.
             let reply = Msg::AppendReply {
                 term: d.term,
                 success: false,
-                match_index: d.log.len() as u64,
+                match_index: (d.log.len() as u64).min(prev_log_index.saturating_sub(1)),
             };
             ctx.send(from, reply);
             return;
@@ -849,7 +872,7 @@ impl Raft {
             ctx.send(from, reply);
             return;
         }
-        if v.sessions.get(&from).is_some_and(|done| *done >= seq) {
+        if session(&v.sessions, from) >= seq {
             let reply = Msg::PutReply {
                 seq,
                 ok: true,
@@ -858,7 +881,7 @@ impl Raft {
             ctx.send(from, reply);
             return;
         }
-        if v.waiting.values().any(|w| *w == (from, seq)) {
+        if v.waiting.iter().any(|w| w.1 == (from, seq)) {
             return; // a duplicate of a command already in the log; its answer comes when applied
         }
         d.log.push(Entry {
@@ -870,7 +893,7 @@ impl Raft {
                 seq,
             },
         });
-        v.waiting.insert(d.log.len() as u64, (from, seq));
+        v.waiting.push((d.log.len() as u64, (from, seq)));
         for peer in self.server_peers(ctx) {
             self.send_append(d, v, peer, ctx);
         }

@@ -157,6 +157,13 @@ fn figure8(args: &[String]) -> Result<(), String> {
         Some((step, v)) => println!("# step {step}: {}: {}", v.invariant, v.detail),
         None => println!("# no violation"),
     }
+    let n = &played.network;
+    println!("nodes = {}\nseed = {seed}", played.nodes);
+    println!(
+        "network = {{ latency_us_min = {}, latency_us_max = {}, drop = \"{}\", duplicate = \"{}\" }}",
+        n.latency_us_min, n.latency_us_max, n.drop, n.duplicate
+    );
+    println!("duration_us = {}", played.duration_us);
     println!("faults = [");
     for f in &played.faults {
         println!(

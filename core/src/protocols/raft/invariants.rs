@@ -15,7 +15,6 @@ use super::{Entry, Raft, Role};
 use crate::actor::{NodeRef, Violation};
 use crate::id::NodeId;
 use crate::trace::stable_hash;
-use std::collections::BTreeMap;
 
 /// Election Safety (§5.2): at most one leader can be elected in a given term.
 pub const ELECTION_SAFETY: &str = "election safety (Raft §5.2)";
@@ -58,12 +57,13 @@ struct Seen {
 /// What the checkers remember between steps.
 #[derive(Clone, Debug, Default)]
 pub struct RaftMonitor {
-    /// Who led each term.
-    leaders: BTreeMap<u64, NodeId>,
+    /// Who led each term (by term number).
+    leaders: Vec<Option<NodeId>>,
     /// Per server.
     seen: Vec<Seen>,
-    /// Every (index, term) ever seen in a log: the fingerprint of its history and who had it first.
-    histories: BTreeMap<(u64, u64), (u64, NodeId)>,
+    /// For each index (0-based), every term ever seen there: the fingerprint of its history and
+    /// who had it first. Few terms reach any one index, so a short list each is enough.
+    histories: Vec<Vec<(u64, u64, NodeId)>>,
     /// Committed entries by index (index 1 first).
     committed: Vec<Committed>,
     /// Committed entries from this index (0-based) on were first seen this step.
@@ -125,7 +125,11 @@ impl RaftMonitor {
     pub fn election_safety(&mut self, servers: Servers<'_, '_>) -> Vec<Violation> {
         let mut found = Vec::new();
         for n in servers.iter().filter(|n| is_leader(n)) {
-            let first = *self.leaders.entry(n.durable.term).or_insert(n.id);
+            let term = n.durable.term as usize;
+            if self.leaders.len() <= term {
+                self.leaders.resize(term + 1, None);
+            }
+            let first = *self.leaders[term].get_or_insert(n.id);
             if first != n.id {
                 found.push(violation(
                     ELECTION_SAFETY,
@@ -172,8 +176,17 @@ impl RaftMonitor {
             let log = &n.durable.log;
             for i in seen.fresh_from..seen.history.len() {
                 let key = (i as u64 + 1, log[i].term);
-                let (history, first) =
-                    *self.histories.entry(key).or_insert((seen.history[i], n.id));
+                if self.histories.len() <= i {
+                    self.histories.resize(i + 1, Vec::new());
+                }
+                let at = &mut self.histories[i];
+                let (history, first) = match at.iter().find(|h| h.0 == key.1) {
+                    Some(h) => (h.1, h.2),
+                    None => {
+                        at.push((key.1, seen.history[i], n.id));
+                        (seen.history[i], n.id)
+                    }
+                };
                 if history == seen.history[i] {
                     continue;
                 }
