@@ -90,6 +90,65 @@ try {
     await page.screenshot({ path: `${OUT}/playground.png`, fullPage: false });
   });
 
+  // Raft: the leader's row in the log grid has class "leader"; its data-testid names the node.
+  async function leaderOf(w) {
+    const row = w.locator('[data-testid=log-grid] tr.leader');
+    if (await row.count() !== 1) return null;
+    const id = (await row.getAttribute('data-testid')).replace('log-', '');
+    const who = await row.locator('td.who').textContent();
+    return { id, term: Number(/· t(\d+) ·/.exec(who)[1]) };
+  }
+
+  await check('Raft: crash the leader and a new one is elected in a later term', async () => {
+    await page.goto(`${base}#/lesson/raft-leader-election`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=first-election]');
+    await w.waitFor();
+    await w.scrollIntoViewIfNeeded();
+    await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await w.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-scenario=first-election] [data-testid=log-grid] tr.leader').length === 1, null, { timeout: 15000 });
+    await w.locator('[data-testid=play]').click(); // pause
+    const first = await leaderOf(w);
+    expect(first !== null, 'no leader after playing');
+    await w.locator(`[data-testid=node-${first.id.slice(1)}]`).click();
+    await w.locator('[data-testid=crash-toggle]').click();
+    expect((await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH ${first.id}`), 'crash logged');
+    await w.locator('[data-testid=play]').click();
+    await page.waitForFunction((old) => {
+      const row = document.querySelector('[data-scenario=first-election] [data-testid=log-grid] tr.leader');
+      return row && row.getAttribute('data-testid') !== `log-${old}`;
+    }, first.id, { timeout: 20000 });
+    await w.locator('[data-testid=play]').click();
+    const second = await leaderOf(w);
+    expect(second.id !== first.id && second.term > first.term, `old ${JSON.stringify(first)} new ${JSON.stringify(second)}`);
+    await w.screenshot({ path: `${OUT}/raft-new-leader.png` });
+  });
+
+  await check('Raft: a partition heals and every log converges', async () => {
+    await page.goto(`${base}#/lesson/raft-safety`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=minority-leader]');
+    await w.waitFor();
+    await w.scrollIntoViewIfNeeded();
+    await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await w.locator('[data-testid=play]').click();
+    // The partition holds until 1.6 s; play on to 2.4 s of simulated time, then pause.
+    await page.waitForFunction(() => {
+      const t = document.querySelector('[data-scenario=minority-leader] .timeline span')?.textContent ?? '';
+      const m = /true time ([\d.]+)ms/.exec(t);
+      return m && Number(m[1]) >= 2400;
+    }, null, { timeout: 60000 });
+    await w.locator('[data-testid=play]').click(); // pause
+    const rows = await w.locator('[data-testid=log-grid] tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ id: tr.getAttribute('data-testid'), len: tr.getAttribute('data-len'), commit: tr.getAttribute('data-commit'),
+        cells: [...tr.querySelectorAll('td.cell:not(.empty)')].map((td) => td.getAttribute('title').replace(', committed', '')).join('|') })));
+    expect(rows.length === 5, `rows ${rows.length}`);
+    expect(rows.every((r) => r.cells === rows[0].cells), `logs differ: ${JSON.stringify(rows)}`);
+    expect(rows.every((r) => r.commit === r.len), `not all committed: ${JSON.stringify(rows)}`);
+    expect(!(await w.locator('[data-testid=violation]').count()), 'violation banner');
+    console.log(`raft e2e: after the heal all 5 logs hold the same ${rows[0].len} entries, all committed`);
+    await w.screenshot({ path: `${OUT}/raft-converged.png` });
+  });
+
   await check('a malformed route shows a page, not a blank screen', async () => {
     await page.goto(`${base}#/nowhere`);
     await page.waitForSelector('text=Page not found');
