@@ -1,5 +1,6 @@
 //! The protocols Netsplit can simulate. Each file teaches one idea.
 
+pub mod any;
 pub mod clock_sync;
 pub mod heartbeat;
 pub mod hlc;

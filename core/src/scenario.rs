@@ -4,6 +4,7 @@ use crate::actor::Violation;
 use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
 use crate::net::{NetConfig, Network};
+use crate::protocols::any::AnyProtocol;
 use crate::protocols::clock_sync::{ClockSync, ClockSyncParams};
 use crate::protocols::hlc::{Hlc, HlcParams};
 use crate::protocols::lamport::{Lamport, LamportParams};
@@ -49,6 +50,22 @@ impl ProtocolSpec {
             ProtocolSpec::Hlc(_) => "hlc",
             ProtocolSpec::ClockSync(_) => "clock-sync",
             ProtocolSpec::Raft(_) => "raft",
+        }
+    }
+
+    /// The protocol, ready to run (with its reference rules), behind the one type the page's
+    /// simulator is built for ([`AnyProtocol`]).
+    pub fn instantiate(&self) -> AnyProtocol {
+        match self {
+            ProtocolSpec::TwoGenerals(p) => AnyProtocol::TwoGenerals(p.clone()),
+            ProtocolSpec::Heartbeat(p) => AnyProtocol::Heartbeat(p.clone()),
+            ProtocolSpec::Lamport(p) => AnyProtocol::Lamport(Lamport::reference(p.clone())),
+            ProtocolSpec::VectorClock(p) => {
+                AnyProtocol::VectorClock(VectorClock::reference(p.clone()))
+            }
+            ProtocolSpec::Hlc(p) => AnyProtocol::Hlc(Hlc::reference(p.clone())),
+            ProtocolSpec::ClockSync(p) => AnyProtocol::ClockSync(ClockSync { params: p.clone() }),
+            ProtocolSpec::Raft(p) => AnyProtocol::Raft(Raft::new(p.clone())),
         }
     }
 
@@ -180,20 +197,17 @@ impl Scenario {
     /// A simulator for this scenario with its fault plan scheduled, ready to step.
     pub fn runner(&self, opts: SimOptions) -> Result<Box<dyn Runner>, String> {
         self.validate()?;
-        fn boxed<P: Protocol>(p: P, s: &Scenario, opts: SimOptions) -> Box<dyn Runner> {
-            let mut sim = Sim::with_clocks(p, s.nodes, s.seed, s.network, &s.clocks, opts);
-            sim.schedule(&s.faults);
-            Box::new(sim)
-        }
-        Ok(match &self.protocol {
-            ProtocolSpec::TwoGenerals(p) => boxed(p.clone(), self, opts),
-            ProtocolSpec::Heartbeat(p) => boxed(p.clone(), self, opts),
-            ProtocolSpec::Lamport(p) => boxed(Lamport::reference(p.clone()), self, opts),
-            ProtocolSpec::VectorClock(p) => boxed(VectorClock::reference(p.clone()), self, opts),
-            ProtocolSpec::Hlc(p) => boxed(Hlc::reference(p.clone()), self, opts),
-            ProtocolSpec::ClockSync(p) => boxed(ClockSync { params: p.clone() }, self, opts),
-            ProtocolSpec::Raft(p) => boxed(Raft::new(p.clone()), self, opts),
-        })
+        let protocol = self.protocol.instantiate();
+        let mut sim = Sim::with_clocks(
+            protocol,
+            self.nodes,
+            self.seed,
+            self.network,
+            &self.clocks,
+            opts,
+        );
+        sim.schedule(&self.faults);
+        Ok(Box::new(sim))
     }
 
     /// Runs the whole scenario (to `duration_us` or the event budget).

@@ -243,9 +243,21 @@ impl BenchWorkload {
     }
 }
 
-/// Runs a benchmark workload; returns (steps, trace events recorded, digest). Timing is the
-/// caller's: core never reads a clock.
+/// Runs a benchmark workload on the simulator built for its protocol (`Sim<Heartbeat>`,
+/// `Sim<Raft>`); returns (steps, trace events recorded, digest). Timing is the caller's: core
+/// never reads a clock.
 pub fn run_bench(workload: BenchWorkload, max_steps: u64) -> (u64, u64, String) {
+    let s = workload.scenario(max_steps);
+    match &s.protocol {
+        ProtocolSpec::Heartbeat(p) => bench_typed(p.clone(), &s),
+        ProtocolSpec::Raft(p) => bench_typed(crate::protocols::raft::Raft::new(p.clone()), &s),
+        _ => run_bench_in_page(workload, max_steps),
+    }
+}
+
+/// The same workload through [`Scenario::run`], as the page runs every scenario: one simulator
+/// for all protocols ([`crate::protocols::any::AnyProtocol`]), slower by the forwarding.
+pub fn run_bench_in_page(workload: BenchWorkload, max_steps: u64) -> (u64, u64, String) {
     let s = workload.scenario(max_steps);
     match s.run(crate::sim::SimOptions {
         trace_cap: 0,
@@ -254,4 +266,16 @@ pub fn run_bench(workload: BenchWorkload, max_steps: u64) -> (u64, u64, String) 
         Ok((o, r)) => (o.steps, r.trace().recorded(), o.digest),
         Err(e) => (0, 0, e),
     }
+}
+
+fn bench_typed<P: crate::Protocol>(protocol: P, s: &Scenario) -> (u64, u64, String) {
+    let opts = crate::sim::SimOptions {
+        trace_cap: 0,
+        check_invariants: true,
+    };
+    let mut sim =
+        crate::sim::Sim::with_clocks(protocol, s.nodes, s.seed, s.network, &s.clocks, opts);
+    sim.schedule(&s.faults);
+    sim.run_until(crate::time::SimTime(s.duration_us), s.max_steps);
+    (sim.steps(), sim.trace().recorded(), sim.trace().digest())
 }

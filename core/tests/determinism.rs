@@ -97,3 +97,12 @@ fn lossy_generals_trace_text_matches_the_golden_file() {
         "trace changed; if intended, rerun with NETSPLIT_BLESS=1"
     );
 }
+
+/// The page runs every protocol through one wrapper type; the wrapping must not change a run.
+#[test]
+fn the_pages_single_simulator_gives_the_typed_simulators_digests() {
+    use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchWorkload};
+    for w in BenchWorkload::ALL {
+        assert_eq!(run_bench(w, 20_000), run_bench_in_page(w, 20_000), "{w:?}");
+    }
+}

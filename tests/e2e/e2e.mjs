@@ -281,10 +281,11 @@ try {
       await b.click('[data-testid=bench-run]');
       await b.waitForSelector('[data-testid=bench-result]', { timeout: 240000 });
       const all = JSON.parse(await b.textContent('[data-testid=bench-result]'));
-      expect(all.length === 2, `expected two workloads, got ${all.length}`);
+      expect(all.length === 4, `expected two workloads on two paths, got ${all.length}`);
       for (const r of all) {
-        console.log(`bench wasm (headless Chromium): ${r.workload}, ${r.events} events in ${r.seconds}s (best of 3) = ${(r.events_per_s / 1e6).toFixed(2)} M events/s (${(r.records_per_s / 1e6).toFixed(2)} M trace records/s), digest ${r.digest}`);
+        console.log(`bench wasm (headless Chromium, worker): ${r.workload} [${r.path}], ${r.events} events in ${r.seconds}s (best of 3) = ${(r.events_per_s / 1e6).toFixed(2)} M events/s (${(r.records_per_s / 1e6).toFixed(2)} M trace records/s), digest ${r.digest}`);
       }
+      for (let i = 0; i < all.length; i += 2) expect(all[i].digest === all[i + 1].digest, `digests differ between paths: ${all[i].digest} ${all[i + 1].digest}`);
       fs.writeFileSync(`${OUT}/bench-wasm.json`, JSON.stringify(all));
     });
   }

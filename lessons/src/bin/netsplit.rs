@@ -9,7 +9,7 @@
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the fault plan as TOML
 //! ```
 
-use netsplit_core::testkit::{run_bench, BenchWorkload};
+use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchWorkload};
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
@@ -104,25 +104,29 @@ fn validate() -> Result<(), String> {
 
 fn bench(args: &[String]) -> Result<(), String> {
     let steps = flag(args, "--steps")?;
+    let paths: [(&str, fn(BenchWorkload, u64) -> (u64, u64, String)); 2] =
+        [("simulator", run_bench), ("page", run_bench_in_page)];
     for workload in BenchWorkload::ALL {
         let steps = steps.unwrap_or(workload.default_steps());
-        run_bench(workload, steps / 10); // warm up
-        let mut best = f64::MAX;
-        let mut result = (0, 0, String::new());
-        for _ in 0..3 {
-            #[allow(clippy::disallowed_types)]
-            let start = Instant::now();
-            result = run_bench(workload, steps);
-            best = best.min(start.elapsed().as_secs_f64());
+        for (path, run) in paths {
+            run(workload, steps / 10); // warm up
+            let mut best = f64::MAX;
+            let mut result = (0, 0, String::new());
+            for _ in 0..3 {
+                #[allow(clippy::disallowed_types)]
+                let start = Instant::now();
+                result = run(workload, steps);
+                best = best.min(start.elapsed().as_secs_f64());
+            }
+            let (done, records, digest) = result;
+            println!(
+                "bench native: {} [{path}], {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
+                workload.name(),
+                best,
+                done as f64 / best / 1e6,
+                records as f64 / best / 1e6
+            );
         }
-        let (done, records, digest) = result;
-        println!(
-            "bench native: {}, {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
-            workload.name(),
-            best,
-            done as f64 / best / 1e6,
-            records as f64 / best / 1e6
-        );
     }
     Ok(())
 }

@@ -1,55 +1,52 @@
-//! The in-browser benchmark: the same workloads as `netsplit bench`, timed with performance.now().
+//! The in-browser benchmark: the workloads of `netsplit bench`, run in a worker (which loads only
+//! here) and timed with performance.now(). The same seeds give the same digests as natively.
 
-use netsplit_core::testkit::{run_bench, BenchWorkload};
+use netsplit_core::testkit::BenchWorkload;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
 use yew::prelude::*;
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// Times one workload (best of 3 after a warm-up) and returns its figures as a JSON object.
-fn measure(workload: BenchWorkload) -> String {
-    use crate::svg::{ms3, whole};
-    let steps = workload.default_steps();
-    run_bench(workload, steps / 10); // warm up
-    let mut best = f64::MAX;
-    let mut out = (0, 0, String::new());
-    for _ in 0..3 {
-        let start = now_ms();
-        out = run_bench(workload, steps);
-        best = best.min((now_ms() - start) / 1000.0);
-    }
-    let (steps, records, digest) = out;
-    format!(
-        "{{\"workload\":\"{}\",\"events\":{steps},\"seconds\":{},\"events_per_s\":{},\"records_per_s\":{},\"digest\":\"{digest}\"}}",
-        workload.name(),
-        ms3(whole(best * 1e3).parse().unwrap_or(0)),
-        whole(steps as f64 / best),
-        whole(records as f64 / best)
-    )
-}
+/// The worker's loader, written by trunk next to the page.
+const BENCH_WORKER_URL: &str = "./bench-worker_loader.js";
 
 /// The benchmark page.
 #[function_component(BenchPage)]
 pub fn bench_page() -> Html {
     let result = use_state(|| None::<String>);
+    let running = use_state(|| false);
+    let worker = use_mut_ref(|| None::<(Worker, Closure<dyn Fn(MessageEvent)>)>);
     let onclick = {
-        let result = result.clone();
+        let (result, running, worker) = (result.clone(), running.clone(), worker.clone());
         Callback::from(move |_: MouseEvent| {
-            let all: Vec<String> = BenchWorkload::ALL.into_iter().map(measure).collect();
-            result.set(Some(format!("[{}]", all.join(","))));
+            let w = match Worker::new(BENCH_WORKER_URL) {
+                Ok(w) => w,
+                Err(e) => {
+                    result.set(Some(format!("could not start the benchmark worker: {e:?}")));
+                    return;
+                }
+            };
+            let (done_result, done_running) = (result.clone(), running.clone());
+            let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+                done_result.set(e.data().as_string());
+                done_running.set(false);
+            });
+            w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            let _ = w.post_message(&"run".into());
+            running.set(true);
+            if let Some((old, _)) = worker.borrow_mut().replace((w, on_message)) {
+                old.terminate();
+            }
         })
     };
     html! {
         <main id="main" class="page">
             <h1>{"Benchmark"}</h1>
-            <p>{"Runs each workload of `netsplit bench` (best of 3), with the same seeds, so the digests must match the native run."}</p>
+            <p>{"Runs each workload of `netsplit bench` (best of 3) in a worker, with the same seeds, so the digests must match the native run. \"simulator\" is the simulator built for the workload's protocol; \"page\" is the single simulator the lessons use for every protocol."}</p>
             <ul>
                 { for BenchWorkload::ALL.iter().map(|w| html! { <li>{format!("{}: {} events", w.name(), w.default_steps())}</li> }) }
             </ul>
-            <button {onclick} data-testid="bench-run">{"Run benchmark"}</button>
+            <button {onclick} disabled={*running} data-testid="bench-run">{ if *running { "Running…" } else { "Run benchmark" } }</button>
             if let Some(r) = &*result { <pre data-testid="bench-result">{r.clone()}</pre> }
         </main>
     }
