@@ -243,6 +243,9 @@ impl BenchWorkload {
     }
 }
 
+/// A way to run a benchmark workload: [`run_bench`] or [`run_bench_in_page`].
+pub type BenchRun = fn(BenchWorkload, u64) -> (u64, u64, String);
+
 /// Runs a benchmark workload on the simulator built for its protocol (`Sim<Heartbeat>`,
 /// `Sim<Raft>`); returns (steps, trace events recorded, digest). Timing is the caller's: core
 /// never reads a clock.

@@ -9,7 +9,7 @@
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the fault plan as TOML
 //! ```
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchWorkload};
+use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchRun, BenchWorkload};
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
@@ -104,8 +104,7 @@ fn validate() -> Result<(), String> {
 
 fn bench(args: &[String]) -> Result<(), String> {
     let steps = flag(args, "--steps")?;
-    let paths: [(&str, fn(BenchWorkload, u64) -> (u64, u64, String)); 2] =
-        [("simulator", run_bench), ("page", run_bench_in_page)];
+    let paths: [(&str, BenchRun); 2] = [("simulator", run_bench), ("page", run_bench_in_page)];
     for workload in BenchWorkload::ALL {
         let steps = steps.unwrap_or(workload.default_steps());
         for (path, run) in paths {

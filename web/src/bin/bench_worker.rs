@@ -2,7 +2,7 @@
 //! back as JSON. A separate binary, so the page's own bundle carries no benchmark (and no
 //! per-protocol simulator copies); it loads only on the benchmark page.
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchWorkload};
+use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchRun, BenchWorkload};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -16,7 +16,7 @@ fn measure(
     scope: &DedicatedWorkerGlobalScope,
     workload: BenchWorkload,
     path: &str,
-    run: fn(BenchWorkload, u64) -> (u64, u64, String),
+    run: BenchRun,
 ) -> String {
     let steps = workload.default_steps();
     run(workload, steps / 10); // warm up
