@@ -1,11 +1,11 @@
-//! The benchmark worker: runs the `netsplit bench` workloads when asked and posts the figures
+//! The benchmark worker: runs the `netsplit bench` workloads as soon as it starts (the page starts
+//! it when asked to; a message sent before the wasm is ready would be lost) and posts the figures
 //! back as JSON. A separate binary, so the page's own bundle carries no benchmark (and no
 //! per-protocol simulator copies); it loads only on the benchmark page.
 
 use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchRun, BenchWorkload};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+use web_sys::DedicatedWorkerGlobalScope;
 
 fn now_ms(scope: &DedicatedWorkerGlobalScope) -> f64 {
     scope.performance().map_or(0.0, |p| p.now())
@@ -39,16 +39,10 @@ fn measure(
 
 fn main() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let reply_scope = scope.clone();
-    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |_e: MessageEvent| {
-        let scope = &reply_scope;
-        let mut all = Vec::new();
-        for w in BenchWorkload::ALL {
-            all.push(measure(scope, w, "simulator", run_bench));
-            all.push(measure(scope, w, "page", run_bench_in_page));
-        }
-        let _ = scope.post_message(&format!("[{}]", all.join(",")).into());
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    on_message.forget();
+    let mut all = Vec::new();
+    for w in BenchWorkload::ALL {
+        all.push(measure(&scope, w, "simulator", run_bench));
+        all.push(measure(&scope, w, "page", run_bench_in_page));
+    }
+    let _ = scope.post_message(&format!("[{}]", all.join(",")).into());
 }

@@ -32,7 +32,6 @@ pub fn bench_page() -> Html {
                 done_running.set(false);
             });
             w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            let _ = w.post_message(&"run".into());
             running.set(true);
             if let Some((old, _)) = worker.borrow_mut().replace((w, on_message)) {
                 old.terminate();
