@@ -163,15 +163,32 @@ fn main() {
         return;
     }
     // Authoring builds (tests, the command line) embed everything. The app's build embeds each
-    // lesson without its body, which the page fetches from `course/<slug>.bin` when the lesson
-    // opens, and exercises without their known-wrong solutions, which only tests use: the
-    // first load then stays small however many lessons the course has.
+    // lesson without its body, objectives, scenarios or exercises: the page fetches the body,
+    // with the objectives, scenarios and exercises it shows (minus the known-wrong solutions, which only tests use), from `course/<slug>.bin`
+    // when the lesson opens, so the first load stays small however big the course grows.
     let authoring = std::env::var_os("CARGO_FEATURE_AUTHORING").is_some();
     let bodies_dir = root.join(BODIES_DIR);
     let _ = std::fs::create_dir_all(&bodies_dir);
     let mut written = Vec::new();
     for l in &mut lessons {
-        let bytes = postcard::to_allocvec(&l.body).expect("a body encodes");
+        let body = model::LessonBody {
+            objectives: l.objectives.clone(),
+            segments: l.body.clone(),
+            scenarios: l.scenarios.clone(),
+            exercises: exercises
+                .iter()
+                .filter(|e| {
+                    l.body.iter().any(|s| {
+                        matches!(s, model::Segment::Widget { kind, id, .. } if kind == "exercise" && *id == e.id)
+                    })
+                })
+                .map(|e| model::Exercise {
+                    wrong: Vec::new(),
+                    ..e.clone()
+                })
+                .collect(),
+        };
+        let bytes = postcard::to_allocvec(&body).expect("a body encodes");
         // The content hash in the name lets a host cache bodies forever.
         l.body_file = format!(
             "{}-{:016x}.bin",
@@ -200,12 +217,12 @@ fn main() {
     if !authoring {
         for l in &mut lessons {
             l.body.clear();
+            l.scenarios.clear();
+            l.objectives.clear();
         }
-        for e in &mut exercises {
-            for (_, code) in &mut e.wrong {
-                code.clear();
-            }
-        }
+        // The page finds each exercise in the fetched body of its lesson, and sends it to the
+        // grading worker with the code.
+        exercises.clear();
     }
     // Each lesson and exercise is written as postcard bytes and embedded with include_bytes!.
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));

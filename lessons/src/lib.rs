@@ -17,8 +17,8 @@ mod model;
 mod parse;
 
 pub use model::{
-    run_scenarios, Exercise, Expect, Lesson, LessonError, LessonScenario, Segment, FORMAT_VERSION,
-    WIDGET_KINDS,
+    run_scenarios, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario, Segment,
+    FORMAT_VERSION, WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]
 pub use parse::{line_col, parse_dir_name, parse_exercise, parse_lesson, parse_scenario};
@@ -66,7 +66,7 @@ pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
 }
 
 /// Decodes a lesson body fetched from `course/<body_file>`.
-pub fn decode_body(bytes: &[u8]) -> Result<Vec<Segment>, String> {
+pub fn decode_body(bytes: &[u8]) -> Result<LessonBody, String> {
     postcard::from_bytes(bytes).map_err(|e| format!("the lesson file is damaged ({e})"))
 }
 

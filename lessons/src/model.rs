@@ -82,6 +82,32 @@ pub enum Segment {
     },
 }
 
+/// What the page fetches when a lesson opens: its body and the exercises it embeds. Kept out of
+/// the first load, so the page's size does not grow with the course.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonBody {
+    /// What the learner will be able to do afterwards.
+    pub objectives: Vec<String>,
+    /// The prose and widgets, in order.
+    pub segments: Vec<Segment>,
+    /// The lesson's live scenarios.
+    pub scenarios: Vec<LessonScenario>,
+    /// Every exercise an `exercise` widget of the body names (without known-wrong solutions).
+    pub exercises: Vec<Exercise>,
+}
+
+impl LessonBody {
+    /// The scenario with this id.
+    pub fn scenario(&self, id: &str) -> Option<&LessonScenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// The exercise with this id, if the body embeds it.
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+}
+
 /// A validated lesson.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lesson {
@@ -99,7 +125,8 @@ pub struct Lesson {
     pub objectives: Vec<String>,
     /// The ideas it teaches, as short tags.
     pub concepts: Vec<String>,
-    /// Its live scenarios.
+    /// Its live scenarios (in the app's build, empty here: they come with the fetched body,
+    /// like `objectives`).
     pub scenarios: Vec<LessonScenario>,
     /// The rendered body with widgets in place. Empty in the app's build, which fetches it
     /// from `course/<body_file>` when the lesson opens (see [`crate::decode_body`]).

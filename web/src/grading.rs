@@ -15,8 +15,10 @@ pub const WORKER_URL: &str = "./grader-worker_loader.js";
 pub struct GradeRequest {
     /// Matches the reply to the request.
     pub id: u64,
-    /// Which exercise.
+    /// Which exercise (for messages).
     pub exercise: String,
+    /// Its cases: the page has the exercise from the lesson it fetched, so the worker embeds none.
+    pub spec: netsplit_core::exercise::ExerciseSpec,
     /// The learner's code.
     pub code: String,
 }

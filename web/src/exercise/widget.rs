@@ -10,6 +10,7 @@ use crate::grading::{GradeRequest, WorkerReply};
 use crate::storage;
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
+use netsplit_lessons::Exercise;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -22,8 +23,8 @@ pub const WATCHDOG_MS: u32 = 20_000;
 /// Which exercise.
 #[derive(Properties, PartialEq, Clone)]
 pub struct ExerciseWidgetProps {
-    /// The exercise id (a folder under `lessons/exercises/`).
-    pub id: AttrValue,
+    /// The exercise, from the fetched lesson body.
+    pub exercise: Rc<Exercise>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -129,10 +130,11 @@ fn code_key(id: &str) -> String {
 /// The exercise widget.
 #[function_component(ExerciseWidget)]
 pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
-    let exercise = netsplit_lessons::exercise(&props.id);
-    let starter = exercise.map(|e| e.starter.clone()).unwrap_or_default();
+    let exercise = &props.exercise;
+    let id = AttrValue::from(exercise.id.clone());
+    let starter = exercise.starter.clone();
     let state = {
-        let (id, starter) = (props.id.to_string(), starter.clone());
+        let (id, starter) = (id.to_string(), starter.clone());
         use_reducer(move || ExerciseState {
             code: storage::get(&code_key(&id)).unwrap_or(starter),
             phase: Phase::Loading,
@@ -172,12 +174,9 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             *watchdog.borrow_mut() = armed;
         });
     }
-    let Some(exercise) = exercise else {
-        return html! { <p class="error">{format!("No exercise called {}", props.id)}</p> };
-    };
-
     let run = {
-        let (state, client, id) = (state.clone(), client.clone(), props.id.to_string());
+        let (state, client, id) = (state.clone(), client.clone(), id.to_string());
+        let spec = exercise.spec.clone();
         Callback::from(move |()| {
             if matches!(state.phase, Phase::Running { .. }) {
                 return;
@@ -185,6 +184,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             let request = GradeRequest {
                 id: state.next_id,
                 exercise: id.clone(),
+                spec: spec.clone(),
                 code: state.code.clone(),
             };
             let sent = client.borrow().as_ref().map(|c| c.send(&request));
@@ -198,7 +198,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
         })
     };
     let on_change = {
-        let (state, id) = (state.dispatcher(), props.id.to_string());
+        let (state, id) = (state.dispatcher(), id.to_string());
         Callback::from(move |code: String| {
             storage::set(&code_key(&id), &code);
             state.dispatch(ExAction::Edit(code));
@@ -258,7 +258,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
         })
     });
     html! {
-        <section class="exercise" data-testid="exercise" data-exercise={props.id.clone()} aria-label={format!("Exercise: {}", spec.title)}>
+        <section class="exercise" data-testid="exercise" data-exercise={id.clone()} aria-label={format!("Exercise: {}", spec.title)}>
             <h3>{format!("Exercise: {}", spec.title)}</h3>
             <div class="prompt">{ for spec.prompt.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| html! { <p>{p.trim().to_string()}</p> }) }</div>
             <p class="signatures">{"You write: "}

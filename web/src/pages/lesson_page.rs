@@ -3,7 +3,7 @@
 use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
 use crate::route::Route;
-use netsplit_lessons::{Lesson, Segment};
+use netsplit_lessons::{LessonBody, Segment};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -13,12 +13,12 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 enum Body {
     Loading,
-    Ready(Rc<Vec<Segment>>),
+    Ready(Rc<LessonBody>),
     Failed(String),
 }
 
 /// Fetches and decodes `course/<file>`.
-async fn fetch_body(file: String) -> Result<Vec<Segment>, String> {
+async fn fetch_body(file: String) -> Result<LessonBody, String> {
     let window = web_sys::window().ok_or("no window")?;
     let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let response: web_sys::Response =
@@ -37,11 +37,14 @@ async fn fetch_body(file: String) -> Result<Vec<Segment>, String> {
 }
 
 /// Renders a body's segments: prose as HTML, widgets as components.
-fn render_body(lesson: &Lesson, body: &[Segment]) -> Html {
-    body.iter().map(|seg| match seg {
+fn render_body(body: &LessonBody) -> Html {
+    body.segments.iter().map(|seg| match seg {
         Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
-        Segment::Widget { kind, id, .. } if kind == "exercise" => html! { <ExerciseWidget id={id.clone()} /> },
-        Segment::Widget { id, .. } => match lesson.scenario(id) {
+        Segment::Widget { kind, id, .. } if kind == "exercise" => match body.exercise(id) {
+            Some(e) => html! { <ExerciseWidget exercise={Rc::new(e.clone())} /> },
+            None => html! { <p class="error">{format!("Missing exercise {id}")}</p> },
+        },
+        Segment::Widget { id, .. } => match body.scenario(id) {
             Some(s) => html! {
                 <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />
             },
@@ -71,7 +74,14 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     let lesson = &lessons[pos];
     let body = {
         // Authoring builds embed the body; the app's build fetches it when the lesson opens.
-        let embedded = (!lesson.body.is_empty()).then(|| Rc::new(lesson.body.clone()));
+        let embedded = (!lesson.body.is_empty()).then(|| {
+            Rc::new(LessonBody {
+                objectives: lesson.objectives.clone(),
+                segments: lesson.body.clone(),
+                scenarios: lesson.scenarios.clone(),
+                exercises: netsplit_lessons::exercises().unwrap_or(&[]).to_vec(),
+            })
+        });
         use_state(move || embedded.map_or(Body::Loading, Body::Ready))
     };
     let attempt = use_state(|| 0u32);
@@ -94,7 +104,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
     };
     let content = match &*body {
-        Body::Ready(segments) => render_body(lesson, segments),
+        Body::Ready(segments) => render_body(segments),
         Body::Loading => html! { <p class="loading" role="status">{"Loading the lesson…"}</p> },
         Body::Failed(why) => html! {
             <div class="error" role="alert" data-testid="lesson-error">
@@ -108,10 +118,12 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     html! {
         <main id="main" class="page lesson" data-testid="lesson">
             <p class="crumbs"><a href="#/">{"Course"}</a>{format!(" › Lesson {:02}", lesson.number)}</p>
-            <aside class="objectives" aria-label="Objectives">
-                <h2>{"In this lesson you will"}</h2>
-                <ul>{ for lesson.objectives.iter().map(|o| html! { <li>{o.clone()}</li> }) }</ul>
-            </aside>
+            if let Body::Ready(b) = &*body {
+                <aside class="objectives" aria-label="Objectives">
+                    <h2>{"In this lesson you will"}</h2>
+                    <ul>{ for b.objectives.iter().map(|o| html! { <li>{o.clone()}</li> }) }</ul>
+                </aside>
+            }
             <article class="prose">{content}</article>
             <nav class="lesson-nav" aria-label="Lessons">
                 if let Some(p) = prev { <a href={Route::Lesson(p.slug.clone()).href()}>{format!("← {}", p.title)}</a> }
