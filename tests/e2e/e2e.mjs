@@ -124,6 +124,25 @@ try {
     await w.screenshot({ path: `${OUT}/raft-new-leader.png` });
   });
 
+  await check('Raft: "Time out now" breaks the aligned timers\' split votes, and a client request is committed', async () => {
+    await page.goto(`${base}#/lesson/raft-leader-election`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=aligned-timers]');
+    await w.waitFor();
+    await w.scrollIntoViewIfNeeded();
+    await w.locator('[data-testid=node-0]').click();
+    await w.locator('[data-testid=timeout-now]').click();
+    await w.locator('[data-testid=step]').click();
+    const log = await w.locator('[data-testid=event-log]').textContent();
+    expect(log.includes('n0 times out: stands for election in term 1'), `log: ${log.slice(0, 400)}`);
+    await w.locator('[data-testid=client-request]').click();
+    expect((await w.locator('[data-testid=event-log]').textContent()).includes('REQ   n5 y=10'), 'request logged');
+    await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await w.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-scenario=aligned-timers] [data-testid=log-grid] td.cell.committed')]
+      .some((td) => td.getAttribute('title').includes('y=10')), null, { timeout: 20000 });
+    await w.locator('[data-testid=play]').click();
+  });
+
   await check('Raft: a partition heals and every log converges', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     const w = page.locator('[data-testid=cluster-widget][data-scenario=minority-leader]');
