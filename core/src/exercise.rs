@@ -19,6 +19,9 @@ pub enum RuleSet {
     VectorClock,
     /// Hybrid logical clocks: `send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`.
     Hlc,
+    /// Raft's vote: `grant_vote(term, voted_for, last_index, last_term, candidate, cand_term,
+    /// cand_last_index, cand_last_term)`, returning `true` or `false` (`voted_for` is -1 for nobody).
+    RaftVote,
 }
 
 impl RuleSet {
@@ -35,6 +38,19 @@ impl RuleSet {
                 ("send", &["l", "c", "pt"]),
                 ("receive", &["l", "c", "ml", "mc", "pt"]),
             ],
+            RuleSet::RaftVote => &[(
+                "grant_vote",
+                &[
+                    "term",
+                    "voted_for",
+                    "last_index",
+                    "last_term",
+                    "candidate",
+                    "cand_term",
+                    "cand_last_index",
+                    "cand_last_term",
+                ],
+            )],
         }
     }
 }
@@ -46,6 +62,8 @@ impl RuleSet {
 pub enum Value {
     /// An integer.
     Int(i64),
+    /// A yes or no (a vote granted or refused).
+    Bool(bool),
     /// A string, for answers that read better as words (`"before"`, `"concurrent"`).
     Str(String),
     /// A list (a vector clock, an HLC pair).
@@ -56,6 +74,7 @@ impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Int(i) => write!(f, "{i}"),
+            Value::Bool(b) => write!(f, "{b}"),
             Value::Str(s) => write!(f, "{s:?}"),
             Value::List(v) => {
                 let parts: Vec<String> = v.iter().map(|x| x.to_string()).collect();

@@ -26,10 +26,13 @@ use crate::id::NodeId;
 use crate::net::NetConfig;
 use crate::protocols::hlc::{Hlc, HlcParams, HlcRules, HlcTime};
 use crate::protocols::lamport::{Lamport, LamportParams, LamportRules};
+use crate::protocols::raft::rules::{LogEdit, PaperRules, RaftRules, VoteQuery};
+use crate::protocols::raft::{Entry, Raft};
 use crate::protocols::vector_clock::{Order, VectorClock, VectorParams, VectorRules};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
 use crate::sim::{Sim, SimOptions};
+use crate::testkit::raft as raft_kit;
 use crate::time::SimTime;
 use crate::trace::Stamp;
 use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Scope, AST};
@@ -251,6 +254,7 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
 fn to_dynamic(v: &Value) -> Dynamic {
     match v {
         Value::Int(i) => Dynamic::from(*i),
+        Value::Bool(b) => Dynamic::from(*b),
         Value::Str(s) => Dynamic::from(s.clone()),
         Value::List(items) => Dynamic::from(items.iter().map(to_dynamic).collect::<Array>()),
     }
@@ -259,6 +263,9 @@ fn to_dynamic(v: &Value) -> Dynamic {
 fn from_dynamic(d: &Dynamic) -> Option<Value> {
     if let Ok(i) = d.as_int() {
         return Some(Value::Int(i));
+    }
+    if let Ok(b) = d.as_bool() {
+        return Some(Value::Bool(b));
     }
     if d.is_string() {
         return d.clone().into_string().ok().map(Value::Str);
@@ -403,6 +410,7 @@ impl Grader {
                 RuleSet::Lamport => self.lamport_schedule(ast, case, seed),
                 RuleSet::VectorClock => self.vector_schedule(ast, case, seed),
                 RuleSet::Hlc => self.hlc_schedule(ast, case, seed),
+                RuleSet::RaftVote => self.raft_schedule(ast, case, seed),
             };
             if let Err((message, counterexample)) = outcome {
                 let message = format!(
@@ -506,6 +514,35 @@ impl Grader {
         let clocks = physical_clocks(&scenario);
         check_hlc(&events, &clocks)
             .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
+    }
+}
+
+impl Grader {
+    /// Runs a Raft cluster of `case.nodes` servers with the learner's vote rule under a seeded
+    /// fault schedule (the property sweep's), with the five safety checkers after every step and
+    /// liveness once the faults stop.
+    fn raft_schedule(
+        &self,
+        ast: &Rc<AST>,
+        case: &SimulationCase,
+        seed: u64,
+    ) -> Result<(), (String, Box<Counterexample>)> {
+        let params = raft_kit::sweep_params();
+        let scenario = raft_kit::raft_schedule(seed, case.nodes, params.clone());
+        let rules = self.script(ast);
+        let protocol = Raft::with_rules(params, rules.clone());
+        let (sim, verdict, played) =
+            raft_kit::run_raft_schedule(&scenario, protocol, usize::MAX, None);
+        let at = |step: u64| counterexample(&sim, &played, step);
+        if let Some(e) = rules.failure.borrow_mut().take() {
+            return Err((e.to_string(), at(sim.steps())));
+        }
+        if let Some((step, v)) = verdict.violation {
+            return Err((format!("{} broken: {}", v.invariant, v.detail), at(step)));
+        }
+        verdict
+            .liveness
+            .map_err(|v| (format!("no progress: {}", v.detail), at(sim.steps())))
     }
 }
 
@@ -802,6 +839,55 @@ impl VectorRules for ScriptRules {
     fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64> {
         let args = vec![vector_arg(clock), vector_arg(msg), Dynamic::from(me as i64)];
         self.vector("receive", args, clock)
+    }
+}
+
+/// The learner writes the vote; the other two rules are the paper's.
+impl RaftRules for ScriptRules {
+    fn grant_vote(&self, q: &VoteQuery) -> bool {
+        let int = |v: u64| Dynamic::from(v as i64);
+        let args = vec![
+            int(q.term),
+            Dynamic::from(q.voted_for.map_or(-1, |n| i64::from(n.0))),
+            int(q.last_log_index),
+            int(q.last_log_term),
+            Dynamic::from(i64::from(q.candidate.0)),
+            int(q.candidate_term),
+            int(q.candidate_last_log_index),
+            int(q.candidate_last_log_term),
+        ];
+        let Some(v) = self.call("grant_vote", args) else {
+            return false;
+        };
+        match v.as_bool() {
+            Ok(b) => b,
+            Err(t) => {
+                self.fail(format!(
+                    "`grant_vote` must return true or false, but returned a {t}"
+                ));
+                false
+            }
+        }
+    }
+
+    fn append_entries(
+        &self,
+        log: &[Entry],
+        prev_log_index: u64,
+        prev_log_term: u64,
+        entries: &[Entry],
+    ) -> Option<LogEdit> {
+        PaperRules.append_entries(log, prev_log_index, prev_log_term, entries)
+    }
+
+    fn advance_commit(
+        &self,
+        commit_index: u64,
+        term: u64,
+        log: &[Entry],
+        match_index: &[u64],
+    ) -> u64 {
+        PaperRules.advance_commit(commit_index, term, log, match_index)
     }
 }
 

@@ -234,6 +234,8 @@ impl From<TomlScenario> for Scenario {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum TomlValue {
+    /// true or false.
+    Bool(bool),
     /// An integer.
     Int(i64),
     /// A word.
@@ -246,6 +248,7 @@ impl From<TomlValue> for Value {
     fn from(v: TomlValue) -> Self {
         match v {
             TomlValue::Int(i) => Value::Int(i),
+            TomlValue::Bool(b) => Value::Bool(b),
             TomlValue::Str(s) => Value::Str(s),
             TomlValue::List(l) => Value::List(l.into_iter().map(Value::from).collect()),
         }

@@ -289,6 +289,36 @@ try {
     expect(v.startsWith('// my work in progress'), v);
   });
 
+  await check('Raft vote exercise: the reference passes and granting without the log check is caught and replayed', async () => {
+    await page.goto(`${base}#/lesson/raft-safety`);
+    const rx = page.locator('[data-testid=exercise][data-exercise=raft-vote]');
+    await rx.waitFor({ timeout: 20000 });
+    await page.waitForFunction(() => document.querySelector('[data-exercise=raft-vote] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    async function gradeRaft(code) {
+      await rx.locator('[data-testid=editor]').fill(code);
+      const started = Date.now();
+      await rx.locator('[data-testid=run]').click();
+      await rx.locator('[data-testid=verdict]').waitFor({ timeout: 60000 });
+      await page.waitForFunction(() => !document.querySelector('[data-exercise=raft-vote] [data-testid=run]').textContent.includes('Running'), null, { timeout: 60000 });
+      return { verdict: await rx.locator('[data-testid=verdict]').textContent(), ms: Date.now() - started };
+    }
+    const dir = 'lessons/exercises/raft-vote';
+    const right = await gradeRaft(fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
+    expect(right.verdict.includes('All 8 cases pass'), right.verdict);
+    const worker = /Graded in (\d+) ms/.exec(right.verdict);
+    console.log(`bench grade wasm (headless Chromium, worker): raft-vote reference, 7 table cases + 200 Raft schedules: ${worker ? worker[1] : '?'} ms in the worker, ${right.ms} ms click to verdict`);
+    const wrong = await gradeRaft(fs.readFileSync(`${dir}/wrong/no-up-to-date-check.rhai`, 'utf8'));
+    expect(!wrong.verdict.includes('All'), wrong.verdict);
+    const results = await rx.locator('[data-testid=results]').textContent();
+    expect(results.includes('leader completeness'), results);
+    await rx.locator('[data-testid=replay]').first().click();
+    const cx = rx.locator('[data-testid=counterexample]');
+    await cx.waitFor();
+    for (let i = 0; i < 5; i++) await cx.locator('[data-testid=step]').click();
+    expect((await cx.locator('[data-testid=event-log]').textContent()).length > 0, 'the recording plays');
+    await rx.screenshot({ path: `${OUT}/raft-exercise.png` });
+  });
+
   await check('no errors in the browser console', async () => {
     expect(errors.length === 0, errors.join('\n'));
   });
