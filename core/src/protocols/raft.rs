@@ -208,6 +208,16 @@ impl Log {
     pub fn truncations(&self) -> u64 {
         self.truncations
     }
+
+    /// Index of the last entry (0 for an empty log).
+    pub fn last_index(&self) -> u64 {
+        self.entries.len() as u64
+    }
+
+    /// Term of the last entry (0 for an empty log).
+    pub fn last_term(&self) -> u64 {
+        self.entries.last().map_or(0, |e| e.term)
+    }
 }
 
 impl std::ops::Deref for Log {
@@ -584,8 +594,8 @@ impl Raft {
         self.reset_election_timer(v, ctx);
         let msg = Msg::RequestVote {
             term: d.term,
-            last_log_index: d.log.len() as u64,
-            last_log_term: term_at(&d.log, d.log.len() as u64),
+            last_log_index: d.log.last_index(),
+            last_log_term: d.log.last_term(),
         };
         for peer in self.server_peers(ctx) {
             ctx.send(peer, msg.clone());
@@ -609,7 +619,7 @@ impl Raft {
             ctx.cancel_timer(t);
         }
         let servers = self.servers(ctx.cluster_size()) as usize;
-        v.next_index = vec![d.log.len() as u64 + 1; servers];
+        v.next_index = vec![d.log.last_index() + 1; servers];
         v.match_index = vec![0; servers];
         if self.params.noop_on_election {
             d.log.push(Entry {
@@ -634,7 +644,7 @@ impl Raft {
     /// arrive: the next send continues after them. A loss shows up as a failed consistency
     /// check, which moves the next index back.
     fn send_append(&self, d: &Durable, v: &mut Volatile, to: NodeId, ctx: &mut Ctx<'_, Self>) {
-        let len = d.log.len() as u64;
+        let len = d.log.last_index();
         let next = v.next_index[to.index()].clamp(1, len + 1);
         let prev = next - 1;
         let end = (prev + u64::from(self.params.max_entries_per_append)).min(len);
@@ -654,11 +664,11 @@ impl Raft {
     fn advance_commit(&self, d: &Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
         let me = ctx.id().index();
         let mut matched = v.match_index.clone();
-        matched[me] = d.log.len() as u64;
+        matched[me] = d.log.last_index();
         let new = self
             .rules
             .advance_commit(v.commit_index, d.term, &d.log, &matched)
-            .min(d.log.len() as u64);
+            .min(d.log.last_index());
         if new > v.commit_index {
             v.commit_index = new;
             ctx.note(format!("commits up to index {new}"));
@@ -668,7 +678,7 @@ impl Raft {
 
     /// Applies committed entries in order; a leader answers the clients waiting on them.
     fn apply(&self, d: &Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
-        let end = v.commit_index.min(d.log.len() as u64);
+        let end = v.commit_index.min(d.log.last_index());
         while v.last_applied < end {
             v.last_applied += 1;
             let index = v.last_applied;
@@ -715,8 +725,8 @@ impl Raft {
         let query = VoteQuery {
             term: d.term,
             voted_for: d.voted_for,
-            last_log_index: d.log.len() as u64,
-            last_log_term: term_at(&d.log, d.log.len() as u64),
+            last_log_index: d.log.last_index(),
+            last_log_term: d.log.last_term(),
             candidate: from,
             candidate_term: term,
             candidate_last_log_index: last_log_index,
@@ -775,7 +785,7 @@ impl Raft {
             let reply = Msg::AppendReply {
                 term: d.term,
                 success: false,
-                match_index: d.log.len() as u64,
+                match_index: d.log.last_index(),
             };
             ctx.send(from, reply);
             return;
@@ -792,13 +802,13 @@ impl Raft {
             let reply = Msg::AppendReply {
                 term: d.term,
                 success: false,
-                match_index: (d.log.len() as u64).min(prev_log_index.saturating_sub(1)),
+                match_index: d.log.last_index().min(prev_log_index.saturating_sub(1)),
             };
             ctx.send(from, reply);
             return;
         };
-        let keep = keep.min(d.log.len() as u64);
-        if keep < d.log.len() as u64 {
+        let keep = keep.min(d.log.last_index());
+        if keep < d.log.last_index() {
             ctx.note(format!(
                 "removes entries {}..={} (they conflict with the leader's)",
                 keep + 1,
@@ -843,7 +853,7 @@ impl Raft {
             v.next_index[i] = v.next_index[i].max(match_index + 1);
             self.advance_commit(d, v, ctx);
             // A follower still behind gets its next entries now, not at the next heartbeat.
-            if v.role == Role::Leader && v.next_index[i] <= d.log.len() as u64 {
+            if v.role == Role::Leader && v.next_index[i] <= d.log.last_index() {
                 self.send_append(d, v, from, ctx);
             }
         } else {
@@ -893,7 +903,7 @@ impl Raft {
                 seq,
             },
         });
-        v.waiting.push((d.log.len() as u64, (from, seq)));
+        v.waiting.push((d.log.last_index(), (from, seq)));
         for peer in self.server_peers(ctx) {
             self.send_append(d, v, peer, ctx);
         }

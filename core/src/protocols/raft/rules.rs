@@ -85,6 +85,11 @@ pub(crate) fn term_at(log: &[Entry], index: u64) -> u64 {
     }
 }
 
+/// True if a majority of the servers (`match_index` has one entry each) store index `n`.
+fn on_majority(match_index: &[u64], n: u64) -> bool {
+    match_index.iter().filter(|m| **m >= n).count() > match_index.len() / 2
+}
+
 /// Raft §5.4.1: compare last terms first, then lengths.
 pub fn log_up_to_date(q: &VoteQuery) -> bool {
     (q.candidate_last_log_term, q.candidate_last_log_index) >= (q.last_log_term, q.last_log_index)
@@ -131,11 +136,10 @@ impl RaftRules for PaperRules {
         log: &[Entry],
         match_index: &[u64],
     ) -> u64 {
-        let majority = match_index.len() / 2 + 1;
         let mut n = log.len() as u64;
         // Terms never decrease along a log, so once an older term shows up, none further back is ours.
         while n > commit_index && term_at(log, n) == term {
-            if match_index.iter().filter(|m| **m >= n).count() >= majority {
+            if on_majority(match_index, n) {
                 return n;
             }
             n -= 1;
@@ -197,10 +201,9 @@ impl RaftRules for FlawedRules {
         if self.0 != Flaw::CommitOldTerms {
             return PaperRules.advance_commit(commit_index, term, log, match_index);
         }
-        let majority = match_index.len() / 2 + 1;
         (commit_index + 1..=log.len() as u64)
             .rev()
-            .find(|n| match_index.iter().filter(|m| **m >= *n).count() >= majority)
+            .find(|n| on_majority(match_index, *n))
             .unwrap_or(commit_index)
     }
 }
