@@ -246,6 +246,46 @@ impl BenchWorkload {
 /// A way to run a benchmark workload: [`run_bench`] or [`run_bench_in_page`].
 pub type BenchRun = fn(BenchWorkload, u64) -> (u64, u64, String);
 
+/// What a timed benchmark measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchFigures {
+    /// Events run.
+    pub steps: u64,
+    /// Trace records made.
+    pub records: u64,
+    /// The trace digest.
+    pub digest: String,
+    /// The best of three runs, in seconds.
+    pub seconds: f64,
+}
+
+/// Times `run` on `steps` events: a warm-up of a tenth, then the best of three runs.
+///
+/// Core never reads a clock, so the caller hands in its own (`Instant` natively,
+/// `performance.now()` in the browser), in seconds.
+pub fn time_bench(
+    workload: BenchWorkload,
+    steps: u64,
+    run: BenchRun,
+    now_s: &mut dyn FnMut() -> f64,
+) -> BenchFigures {
+    run(workload, steps / 10);
+    let mut seconds = f64::MAX;
+    let mut out = (0, 0, String::new());
+    for _ in 0..3 {
+        let start = now_s();
+        out = run(workload, steps);
+        seconds = seconds.min(now_s() - start);
+    }
+    let (steps, records, digest) = out;
+    BenchFigures {
+        steps,
+        records,
+        digest,
+        seconds,
+    }
+}
+
 /// Runs a benchmark workload on the simulator built for its protocol (`Sim<Heartbeat>`,
 /// `Sim<Raft>`); returns (steps, trace events recorded, digest). Timing is the caller's: core
 /// never reads a clock.

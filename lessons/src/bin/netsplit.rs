@@ -9,7 +9,7 @@
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the fault plan as TOML
 //! ```
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchRun, BenchWorkload};
+use netsplit_core::testkit::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
@@ -108,22 +108,17 @@ fn bench(args: &[String]) -> Result<(), String> {
     for workload in BenchWorkload::ALL {
         let steps = steps.unwrap_or(workload.default_steps());
         for (path, run) in paths {
-            run(workload, steps / 10); // warm up
-            let mut best = f64::MAX;
-            let mut result = (0, 0, String::new());
-            for _ in 0..3 {
-                #[allow(clippy::disallowed_types)]
-                let start = Instant::now();
-                result = run(workload, steps);
-                best = best.min(start.elapsed().as_secs_f64());
-            }
-            let (done, records, digest) = result;
+            #[allow(clippy::disallowed_types)]
+            let t0 = Instant::now();
+            let f = time_bench(workload, steps, run, &mut || t0.elapsed().as_secs_f64());
             println!(
-                "bench native: {} [{path}], {done} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {digest}",
+                "bench native: {} [{path}], {} events in {:.3}s (best of 3) = {:.2} M events/s ({:.2} M trace records/s), digest {}",
                 workload.name(),
-                best,
-                done as f64 / best / 1e6,
-                records as f64 / best / 1e6
+                f.steps,
+                f.seconds,
+                f.steps as f64 / f.seconds / 1e6,
+                f.records as f64 / f.seconds / 1e6,
+                f.digest
             );
         }
     }

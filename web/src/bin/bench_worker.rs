@@ -3,7 +3,7 @@
 //! back as JSON. A separate binary, so the page's own bundle carries no benchmark (and no
 //! per-protocol simulator copies); it loads only on the benchmark page.
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchRun, BenchWorkload};
+use netsplit_core::testkit::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -11,29 +11,24 @@ fn now_ms(scope: &DedicatedWorkerGlobalScope) -> f64 {
     scope.performance().map_or(0.0, |p| p.now())
 }
 
-/// Times `run` (best of 3 after a warm-up) and returns the figures as a JSON object.
+/// Times `run` ([`time_bench`]) and returns the figures as a JSON object.
 fn measure(
     scope: &DedicatedWorkerGlobalScope,
     workload: BenchWorkload,
     path: &str,
     run: BenchRun,
 ) -> String {
-    let steps = workload.default_steps();
-    run(workload, steps / 10); // warm up
-    let mut best = f64::MAX;
-    let mut out = (0, 0, String::new());
-    for _ in 0..3 {
-        let start = now_ms(scope);
-        out = run(workload, steps);
-        best = best.min((now_ms(scope) - start) / 1000.0);
-    }
-    let (steps, records, digest) = out;
+    let f = time_bench(workload, workload.default_steps(), run, &mut || {
+        now_ms(scope) / 1000.0
+    });
     format!(
-        "{{\"workload\":\"{}\",\"path\":\"{path}\",\"events\":{steps},\"seconds\":{:.3},\"events_per_s\":{:.0},\"records_per_s\":{:.0},\"digest\":\"{digest}\"}}",
+        "{{\"workload\":\"{}\",\"path\":\"{path}\",\"events\":{},\"seconds\":{:.3},\"events_per_s\":{:.0},\"records_per_s\":{:.0},\"digest\":\"{}\"}}",
         workload.name(),
-        best,
-        steps as f64 / best,
-        records as f64 / best
+        f.steps,
+        f.seconds,
+        f.steps as f64 / f.seconds,
+        f.records as f64 / f.seconds,
+        f.digest
     )
 }
 
