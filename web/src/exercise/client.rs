@@ -56,6 +56,10 @@ impl GraderClient {
 
 impl Drop for GraderClient {
     fn drop(&mut self) {
+        // Unhook first: a reply already queued must not reach the closures dropped with us
+        // ("closure invoked after being dropped" when a page with an exercise is left mid-grade).
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }

@@ -34,6 +34,7 @@ pub fn bench_page() -> Html {
             w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             running.set(true);
             if let Some((old, _)) = worker.borrow_mut().replace((w, on_message)) {
+                old.set_onmessage(None);
                 old.terminate();
             }
         })
