@@ -17,7 +17,7 @@ use core::fmt::Debug;
 use core::hash::Hash;
 
 /// One named value shown in the node inspector.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     /// What the value is, e.g. `"term"`.
     pub name: String,
@@ -36,7 +36,7 @@ impl Field {
 }
 
 /// A node's replicated log as the UI draws it: one cell per entry, coloured by term.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogView {
     /// The entries, index 1 first.
     pub entries: Vec<LogCell>,
@@ -45,7 +45,7 @@ pub struct LogView {
 }
 
 /// One log entry for drawing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogCell {
     /// The term it was created in.
     pub term: u64,

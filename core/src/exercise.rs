@@ -2,6 +2,7 @@
 //! and the report a grade produces. No interpreter here, so the app can show an
 //! exercise without loading the grader; grading lives in `grade` (feature `grader`).
 
+use crate::replay::RecordedView;
 use crate::scenario::Scenario;
 use crate::trace::TraceEvent;
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,14 @@ pub enum RuleSet {
     /// Raft's vote: `grant_vote(term, voted_for, last_index, last_term, candidate, cand_term,
     /// cand_last_index, cand_last_term)`, returning `true` or `false` (`voted_for` is -1 for nobody).
     RaftVote,
+    /// Raft's `AppendEntries` on the follower: `append_entries(log, prev_index, prev_term,
+    /// entries)`, where `log` and `entries` are lists of terms; returns `false` to reject or the
+    /// new log as a list of terms.
+    RaftAppend,
+    /// Raft's commit rule on the leader: `advance_commit(commit_index, term, log, match_index)`,
+    /// where `log` is a list of terms and `match_index` has one entry per server; returns the new
+    /// commit index.
+    RaftCommit,
 }
 
 impl RuleSet {
@@ -51,8 +60,35 @@ impl RuleSet {
                     "cand_last_term",
                 ],
             )],
+            RuleSet::RaftAppend => &[(
+                "append_entries",
+                &["log", "prev_index", "prev_term", "entries"],
+            )],
+            RuleSet::RaftCommit => &[(
+                "advance_commit",
+                &["commit_index", "term", "log", "match_index"],
+            )],
         }
     }
+
+    /// True for the rule sets that run in the reference Raft cluster.
+    pub fn is_raft(self) -> bool {
+        matches!(
+            self,
+            RuleSet::RaftVote | RuleSet::RaftAppend | RuleSet::RaftCommit
+        )
+    }
+}
+
+/// A scripted opponent that watches a simulation and strikes at chosen moments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Adversary {
+    /// Plays the crashes of the Raft paper's Figure 8 on five servers with two clients, one entry
+    /// per `AppendEntries` and no election no-op (`testkit::raft::Figure8`): the run that commits
+    /// an old-term entry by counting replicas and then loses it.
+    #[serde(rename = "figure-8")]
+    Figure8,
 }
 
 /// A value passed to or returned by a learner's function: an integer, a short word or a list.
@@ -115,6 +151,13 @@ pub struct SimulationCase {
     /// Crash, restart and partition nodes as well as losing, duplicating and delaying messages.
     #[serde(default)]
     pub faults: bool,
+    /// Raft only: the most entries one `AppendEntries` carries (the reference's default when
+    /// absent). One entry per message makes stale, reordered messages far more common.
+    #[serde(default)]
+    pub entries_per_append: Option<u32>,
+    /// Raft only: an adversary that plays its faults instead of a random schedule.
+    #[serde(default)]
+    pub adversary: Option<Adversary>,
 }
 
 /// A solution that must fail, and the message it must fail with.
@@ -186,6 +229,8 @@ pub struct Counterexample {
     pub events: Vec<TraceEvent>,
     /// The step at which the rules went wrong.
     pub failed_at_step: u64,
+    /// What each node showed as the run went (Raft: role, term, log), when recorded.
+    pub views: Vec<RecordedView>,
 }
 
 /// How one case went.

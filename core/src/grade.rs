@@ -18,16 +18,16 @@ use crate::actor::Protocol;
 use crate::causality::{causal_events, CausalEvent};
 use crate::clock::{Clock, ClockSetting};
 use crate::exercise::{
-    CaseReport, CodeError, Counterexample, ExerciseSpec, Report, RuleSet, SimulationCase,
-    TableCase, Value,
+    Adversary, CaseReport, CodeError, Counterexample, ExerciseSpec, Report, RuleSet,
+    SimulationCase, TableCase, Value,
 };
 use crate::fault::{random_plan, NemesisConfig};
 use crate::id::NodeId;
 use crate::net::NetConfig;
 use crate::protocols::hlc::{Hlc, HlcParams, HlcRules, HlcTime};
 use crate::protocols::lamport::{Lamport, LamportParams, LamportRules};
-use crate::protocols::raft::rules::{LogEdit, PaperRules, RaftRules, VoteQuery};
-use crate::protocols::raft::{Entry, Raft};
+use crate::protocols::raft::rules::{edit_from_terms, LogEdit, PaperRules, RaftRules, VoteQuery};
+use crate::protocols::raft::{Entry, Raft, RaftParams};
 use crate::protocols::vector_clock::{Order, VectorClock, VectorParams, VectorRules};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
@@ -55,6 +55,11 @@ pub const MAX_ARRAY_LEN: usize = 1_024;
 pub const MAX_MAP_LEN: usize = 256;
 /// Lines of `print` output kept for the learner.
 pub const MAX_OUTPUT_LINES: usize = 50;
+/// Commands each client sends in a graded Figure 8 schedule (the lesson's runs send 40). The
+/// adversary plays within the first second, and the shorter logs that follow make the leader's
+/// calls to the learner's `advance_commit` about twice as cheap; the adversary finishes about as
+/// often (95 of 200 schedules with 16, 87 with 40).
+const FIGURE8_GRADING_COMMANDS: u32 = 16;
 /// Simulated time one schedule may cover.
 const SCHEDULE_DURATION_US: u64 = 3_000_000;
 /// Steps one schedule may take.
@@ -410,7 +415,9 @@ impl Grader {
                 RuleSet::Lamport => self.lamport_schedule(ast, case, seed),
                 RuleSet::VectorClock => self.vector_schedule(ast, case, seed),
                 RuleSet::Hlc => self.hlc_schedule(ast, case, seed),
-                RuleSet::RaftVote => self.raft_schedule(ast, case, seed),
+                RuleSet::RaftVote | RuleSet::RaftAppend | RuleSet::RaftCommit => {
+                    self.raft_schedule(rules, ast, case, seed)
+                }
             };
             if let Err((message, counterexample)) = outcome {
                 let message = format!(
@@ -436,10 +443,17 @@ impl Grader {
     }
 
     fn script(&self, ast: &Rc<AST>) -> Rc<ScriptRules> {
+        self.script_for(RuleSet::Lamport, ast)
+    }
+
+    /// The learner's rules for `rules` (Raft needs to know which of its three rules is the learner's).
+    fn script_for(&self, rules: RuleSet, ast: &Rc<AST>) -> Rc<ScriptRules> {
         Rc::new(ScriptRules {
+            rules,
             sandbox: self.sandbox.clone(),
             ast: ast.clone(),
             failure: RefCell::default(),
+            last_call: RefCell::default(),
         })
     }
 
@@ -518,22 +532,56 @@ impl Grader {
 }
 
 impl Grader {
-    /// Runs a Raft cluster of `case.nodes` servers with the learner's vote rule under a seeded
-    /// fault schedule (the property sweep's), with the five safety checkers after every step and
-    /// liveness once the faults stop.
+    /// Runs a Raft cluster of `case.nodes` servers with the learner's rule (the paper's for the
+    /// other two) under a seeded fault schedule, with the five safety checkers after every step
+    /// and liveness once the faults stop.
+    ///
+    /// The schedule is the property sweep's, or, with the Figure 8 adversary, the figure's
+    /// setting with the adversary's faults (recorded into the counterexample, so it replays).
     fn raft_schedule(
         &self,
+        rule_set: RuleSet,
         ast: &Rc<AST>,
         case: &SimulationCase,
         seed: u64,
     ) -> Result<(), (String, Box<Counterexample>)> {
-        let params = raft_kit::sweep_params();
-        let scenario = raft_kit::raft_schedule(seed, case.nodes, params.clone());
-        let rules = self.script(ast);
-        let protocol = Raft::with_rules(params, rules.clone());
+        let (scenario, mut adversary) = match case.adversary {
+            Some(Adversary::Figure8) => {
+                let params = RaftParams {
+                    commands: FIGURE8_GRADING_COMMANDS,
+                    ..raft_kit::figure8_params()
+                };
+                (
+                    raft_kit::figure8_schedule(seed, params),
+                    Some(raft_kit::Figure8::default()),
+                )
+            }
+            None => {
+                let mut params = raft_kit::sweep_params();
+                if let Some(n) = case.entries_per_append {
+                    params.max_entries_per_append = n;
+                }
+                (raft_kit::raft_schedule(seed, case.nodes, params), None)
+            }
+        };
+        let ProtocolSpec::Raft(params) = &scenario.protocol else {
+            unreachable!("Raft schedules are Raft scenarios")
+        };
+        let rules = self.script_for(rule_set, ast);
+        let protocol = Raft::with_rules(params.clone(), rules.clone());
         let (sim, verdict, played) =
-            raft_kit::run_raft_schedule(&scenario, protocol, usize::MAX, None);
-        let at = |step: u64| counterexample(&sim, &played, step);
+            raft_kit::run_raft_schedule(&scenario, protocol, usize::MAX, adversary.as_mut());
+        // A failing run is played again with the same rules to record what each server held,
+        // so the replay shows roles and logs too; what the script prints then is not kept twice.
+        let at = |step: u64| {
+            let mut cx = counterexample(&sim, &played, step);
+            let output = self.sandbox.take_output();
+            let again = Raft::with_rules(params.clone(), self.script_for(rule_set, ast));
+            cx.views = raft_kit::raft_views(&played, again, step);
+            self.sandbox.take_output();
+            self.sandbox.output.borrow_mut().extend(output);
+            cx
+        };
         if let Some(e) = rules.failure.borrow_mut().take() {
             return Err((e.to_string(), at(sim.steps())));
         }
@@ -556,6 +604,7 @@ fn counterexample<P: Protocol>(
         scenario: scenario.clone(),
         events: sim.trace().events().to_vec(),
         failed_at_step: step,
+        views: Vec::new(),
     })
 }
 
@@ -664,9 +713,16 @@ fn schedule_scenario(protocol: ProtocolSpec, case: &SimulationCase, seed: u64) -
 /// After an error every call returns a harmless fallback (the clock unchanged), since a
 /// protocol handler cannot fail; the grader then reports the error and stops the schedule.
 struct ScriptRules {
+    /// Which rules are the learner's (for Raft, the other rules are the paper's).
+    rules: RuleSet,
     sandbox: Rc<Sandbox>,
     ast: Rc<AST>,
     failure: RefCell<Option<CodeError>>,
+    /// The last Raft call's arguments (flattened) and result. A leader asks about its commit
+    /// index after every reply and followers see the same heartbeat again and again, with
+    /// arguments that did not change; the learner's function is pure (a script has no state, no
+    /// clock and no randomness), so the same arguments get the same answer without running it.
+    last_call: RefCell<Option<(Vec<u64>, Dynamic)>>,
 }
 
 impl ScriptRules {
@@ -682,6 +738,24 @@ impl ScriptRules {
                 None
             }
         }
+    }
+
+    /// Like [`ScriptRules::call`], but answers from the last call when `key` (the arguments,
+    /// flattened with lengths so that different argument lists never share a key) is the same.
+    fn call_pure(
+        &self,
+        name: &str,
+        key: Vec<u64>,
+        args: impl FnOnce() -> Vec<Dynamic>,
+    ) -> Option<Dynamic> {
+        if let Some((k, v)) = &*self.last_call.borrow() {
+            if *k == key && self.failure.borrow().is_none() {
+                return Some(v.clone());
+            }
+        }
+        let v = self.call(name, args())?;
+        *self.last_call.borrow_mut() = Some((key, v.clone()));
+        Some(v)
     }
 
     /// Records a wrong kind of result as the schedule's failure.
@@ -842,9 +916,13 @@ impl VectorRules for ScriptRules {
     }
 }
 
-/// The learner writes the vote; the other two rules are the paper's.
+/// The learner writes one of the three rules (whichever the exercise names); the other two are
+/// the paper's.
 impl RaftRules for ScriptRules {
     fn grant_vote(&self, q: &VoteQuery) -> bool {
+        if self.rules != RuleSet::RaftVote {
+            return PaperRules.grant_vote(q);
+        }
         let int = |v: u64| Dynamic::from(v as i64);
         let args = vec![
             int(q.term),
@@ -870,6 +948,9 @@ impl RaftRules for ScriptRules {
         }
     }
 
+    /// The learner returns `false` or the new log as terms; [`edit_from_terms`] reads that back
+    /// into an edit, and anything else stops the schedule with a message. After a failure the
+    /// message is rejected, which changes nothing.
     fn append_entries(
         &self,
         log: &[Entry],
@@ -877,9 +958,44 @@ impl RaftRules for ScriptRules {
         prev_log_term: u64,
         entries: &[Entry],
     ) -> Option<LogEdit> {
-        PaperRules.append_entries(log, prev_log_index, prev_log_term, entries)
+        if self.rules != RuleSet::RaftAppend {
+            return PaperRules.append_entries(log, prev_log_index, prev_log_term, entries);
+        }
+        let old = terms(log);
+        let sent = terms(entries);
+        let mut key = vec![old.len() as u64, prev_log_index, prev_log_term];
+        key.extend(&old);
+        key.extend(&sent);
+        let v = self.call_pure("append_entries", key, || {
+            vec![
+                terms_arg(&old),
+                Dynamic::from(prev_log_index as i64),
+                Dynamic::from(prev_log_term as i64),
+                terms_arg(&sent),
+            ]
+        })?;
+        if v.as_bool() == Ok(false) {
+            return None;
+        }
+        let shown = format!("append_entries({old:?}, {prev_log_index}, {prev_log_term}, {sent:?})");
+        let Some(new) = parse_terms(&v) else {
+            self.fail(format!(
+                "{shown} returned a {}: return false to reject, or the new log as a list of terms",
+                v.type_name()
+            ));
+            return None;
+        };
+        match edit_from_terms(&old, prev_log_index, &sent, &new) {
+            Ok(edit) => Some(edit),
+            Err(e) => {
+                self.fail(format!("{shown}: {e}"));
+                None
+            }
+        }
     }
 
+    /// The learner returns the new commit index; one that goes back or past the log stops the
+    /// schedule with a message.
     fn advance_commit(
         &self,
         commit_index: u64,
@@ -887,8 +1003,62 @@ impl RaftRules for ScriptRules {
         log: &[Entry],
         match_index: &[u64],
     ) -> u64 {
-        PaperRules.advance_commit(commit_index, term, log, match_index)
+        if self.rules != RuleSet::RaftCommit {
+            return PaperRules.advance_commit(commit_index, term, log, match_index);
+        }
+        let log_terms = terms(log);
+        let mut key = vec![commit_index, term, log_terms.len() as u64];
+        key.extend(&log_terms);
+        key.extend(match_index);
+        let v = self.call_pure("advance_commit", key, || {
+            vec![
+                Dynamic::from(commit_index as i64),
+                Dynamic::from(term as i64),
+                terms_arg(&log_terms),
+                terms_arg(match_index),
+            ]
+        });
+        let Some(v) = v else {
+            return commit_index;
+        };
+        let shown =
+            format!("advance_commit({commit_index}, {term}, {log_terms:?}, {match_index:?})");
+        match v.as_int() {
+            Err(t) => self.fail(format!("{shown} returned a {t}, not an index")),
+            Ok(n) if n < commit_index as i64 => self.fail(format!(
+                "{shown} returned {n}, below the commit index {commit_index}: a committed entry stays committed"
+            )),
+            Ok(n) if n > log.len() as i64 => self.fail(format!(
+                "{shown} returned {n}, past the end of the leader's log (index {})",
+                log.len()
+            )),
+            Ok(n) => return n as u64,
+        }
+        commit_index
     }
+}
+
+/// A log (or a message's entries) as the list of terms the Raft exercises see.
+fn terms(entries: &[Entry]) -> Vec<u64> {
+    entries.iter().map(|e| e.term).collect()
+}
+
+fn terms_arg(values: &[u64]) -> Dynamic {
+    Dynamic::from(
+        values
+            .iter()
+            .map(|t| Dynamic::from(*t as i64))
+            .collect::<Array>(),
+    )
+}
+
+/// A list of non-negative integers, or `None`.
+fn parse_terms(v: &Dynamic) -> Option<Vec<u64>> {
+    let array = v.read_lock::<Array>()?;
+    array
+        .iter()
+        .map(|t| t.as_int().ok().and_then(|t| u64::try_from(t).ok()))
+        .collect()
 }
 
 impl HlcRules for ScriptRules {
@@ -1157,6 +1327,8 @@ mod tests {
                 nodes: 3,
                 seed: 1,
                 faults: true,
+                entries_per_append: None,
+                adversary: None,
             }],
             wrong: vec![],
         }
@@ -1312,6 +1484,8 @@ mod tests {
                 nodes: 3,
                 seed: 1,
                 faults: true,
+                entries_per_append: None,
+                adversary: None,
             }],
             ..spec()
         }
@@ -1377,6 +1551,8 @@ fn compare(a, b) {
             nodes: 4,
             seed,
             faults: true,
+            entries_per_append: None,
+            adversary: None,
         };
         let mut scenario = schedule_scenario(ProtocolSpec::Hlc(HlcParams::default()), &case, seed);
         scenario.clocks = random_clocks(seed, case.nodes);
@@ -1471,5 +1647,107 @@ fn compare(a, b) {
             .iter()
             .all(|c| c.skew_us.abs() <= HLC_MAX_SKEW_US && c.drift_ppm.abs() <= HLC_MAX_DRIFT_PPM));
         assert!(clocks.iter().any(|c| c.skew_us < 0) && clocks.iter().any(|c| c.skew_us > 0));
+    }
+}
+
+#[cfg(test)]
+mod raft_tests {
+    use super::*;
+    use crate::replay::TraceReplay;
+    use crate::scenario::Runner;
+    use crate::sim::NodeView;
+
+    const TRUNCATE_ON_MATCH: &str = "fn append_entries(log, prev_index, prev_term, entries) {
+        if prev_index > log.len() || (prev_index > 0 && log[prev_index - 1] != prev_term) { return false; }
+        log.truncate(prev_index);
+        log + entries
+    }";
+
+    fn append_spec() -> ExerciseSpec {
+        ExerciseSpec {
+            format_version: 1,
+            title: "append".into(),
+            prompt: String::new(),
+            rules: RuleSet::RaftAppend,
+            hints: vec![],
+            table: vec![],
+            simulation: vec![SimulationCase {
+                name: "raft".into(),
+                schedules: 5,
+                nodes: 5,
+                seed: 1,
+                faults: true,
+                entries_per_append: Some(1),
+                adversary: None,
+            }],
+            wrong: vec![],
+        }
+    }
+
+    /// The replayed counterexample shows what the servers held: at the failing step, its log
+    /// grid is the one a direct run of the learner's rules has when the checkers stop it.
+    #[test]
+    fn a_replayed_raft_counterexample_shows_every_servers_log() {
+        let grader = Grader::new();
+        let r = grader.grade(&append_spec(), TRUNCATE_ON_MATCH, &mut |_| {});
+        let cx = r.cases[0].counterexample.as_ref().expect("caught");
+        assert!(!cx.views.is_empty());
+        let mut replay =
+            TraceReplay::new(cx.events.clone(), cx.scenario.nodes).with_views(&cx.views);
+        while replay.steps() < cx.failed_at_step && replay.step() {}
+
+        let ProtocolSpec::Raft(params) = &cx.scenario.protocol else {
+            panic!("a Raft run")
+        };
+        let functions = RuleSet::RaftAppend.functions();
+        let ast = Rc::new(
+            grader
+                .sandbox
+                .compile(TRUNCATE_ON_MATCH, functions)
+                .unwrap(),
+        );
+        let rules = grader.script_for(RuleSet::RaftAppend, &ast);
+        let raft = Raft::with_rules(params.clone(), rules);
+        let (direct, verdict, _) =
+            raft_kit::run_raft_schedule(&cx.scenario, raft, usize::MAX, None);
+        assert!(direct.trace().events() == &cx.events[..], "the same run");
+        assert_eq!(verdict.violation.map(|v| v.0), Some(cx.failed_at_step));
+        let logs = |views: Vec<NodeView>| views.into_iter().map(|v| v.log).collect::<Vec<_>>();
+        let shown = logs(replay.node_views());
+        assert!(shown.iter().flatten().any(|l| !l.entries.is_empty()));
+        assert_eq!(shown, logs(direct.node_views()));
+    }
+
+    #[test]
+    fn a_commit_index_that_goes_back_is_explained() {
+        let spec = ExerciseSpec {
+            rules: RuleSet::RaftCommit,
+            ..append_spec()
+        };
+        let r = Grader::new().grade(
+            &spec,
+            "fn advance_commit(commit_index, term, log, match_index) { if commit_index > 0 { 0 } else { log.len() } }",
+            &mut |_| {},
+        );
+        assert!(!r.passed());
+        let text = r.to_text();
+        assert!(
+            text.contains("a committed entry stays committed") || text.contains("broken"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_append_that_returns_a_misplaced_log_is_explained() {
+        let r = Grader::new().grade(
+            &append_spec(),
+            "fn append_entries(log, prev_index, prev_term, entries) { [99] }",
+            &mut |_| {},
+        );
+        let text = r.to_text();
+        assert!(
+            text.contains("is not the start of the follower's log"),
+            "{text}"
+        );
     }
 }

@@ -1,20 +1,85 @@
 //! Replaying a recorded trace as a [`Runner`], so a run that cannot be re-simulated
 //! here (one driven by a learner's code, graded in a worker) can still be stepped,
 //! scrubbed and drawn like a live one. Faults cannot be added to a recording.
+//!
+//! A trace holds what happened between nodes, not what they held; a recording may carry
+//! [`RecordedView`]s as well (roles, terms, logs), taken from a re-run of the same scenario with
+//! the same rules, so a replayed Raft run shows its log grid and inspector like a live one.
 
-use crate::actor::{Field, Violation};
+use crate::actor::{Field, LogView, Protocol, Violation};
 use crate::fault::PlannedFault;
 use crate::id::{MsgId, NodeId};
 use crate::net::{NetConfig, Network};
 use crate::scenario::Runner;
-use crate::sim::{InFlight, NodeView};
+use crate::sim::{InFlight, NodeView, Sim};
 use crate::time::{LocalTime, SimTime};
 use crate::trace::{EventKind, Trace, TraceEvent};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// What one node showed after a step: kept only when it changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedView {
+    /// The step after which the node showed this (0: after boot).
+    pub step: u64,
+    /// Which node.
+    pub node: NodeId,
+    /// Its badge (role, name).
+    pub badge: String,
+    /// Its inspector fields.
+    pub fields: Vec<Field>,
+    /// Its log, if the protocol keeps one.
+    pub log: Option<LogView>,
+}
+
+/// Steps `sim` until `until_step` (or its queue runs dry), keeping each node's view whenever it
+/// changes. `sim` must be a fresh run of the recording's scenario with the same rules, so its
+/// steps are the recording's.
+pub fn record_views<P: Protocol>(sim: &mut Sim<P>, until_step: u64) -> Vec<RecordedView> {
+    let mut out: Vec<RecordedView> = Vec::new();
+    let mut last: Vec<Option<usize>> = vec![None; sim.size() as usize];
+    loop {
+        let step = sim.steps();
+        for v in sim.node_views() {
+            let i = v.id.index();
+            let same = last[i].is_some_and(|k| {
+                let r = &out[k];
+                r.badge == v.badge && r.fields == v.fields && r.log == v.log
+            });
+            if !same {
+                last[i] = Some(out.len());
+                out.push(RecordedView {
+                    step,
+                    node: v.id,
+                    badge: v.badge,
+                    fields: v.fields,
+                    log: v.log,
+                });
+            }
+        }
+        if step >= until_step || !sim.step() {
+            return out;
+        }
+    }
+}
+
+/// A run recorded elsewhere (a graded counterexample): its events and, if recorded, what each
+/// node showed as it went.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recording {
+    /// Every event, oldest first (shared: the page draws them in its diagram as well).
+    pub events: std::rc::Rc<Vec<TraceEvent>>,
+    /// Node views from [`record_views`] (empty if none were recorded).
+    pub views: Vec<RecordedView>,
+}
 
 /// A recorded run played back step by step.
 pub struct TraceReplay {
     events: Vec<TraceEvent>,
+    /// Each node's recorded views, oldest first (empty when none were recorded).
+    views: Vec<Vec<RecordedView>>,
+    /// The step of the last event consumed.
+    at_step: u64,
     next: usize,
     steps: u64,
     now: SimTime,
@@ -37,6 +102,8 @@ impl TraceReplay {
     pub fn new(events: Vec<TraceEvent>, nodes: u32) -> Self {
         let mut r = TraceReplay {
             events,
+            views: vec![Vec::new(); nodes as usize],
+            at_step: 0,
             next: 0,
             steps: 0,
             now: SimTime::ZERO,
@@ -53,9 +120,27 @@ impl TraceReplay {
         r
     }
 
+    /// The same replay, showing `views` (from [`record_views`]) for each node as it goes.
+    pub fn with_views(mut self, views: &[RecordedView]) -> Self {
+        for v in views {
+            if let Some(node) = self.views.get_mut(v.node.index()) {
+                node.push(v.clone());
+            }
+        }
+        self
+    }
+
+    /// The view recorded for node `i` at or before the current step.
+    fn recorded(&self, i: usize) -> Option<&RecordedView> {
+        let views = self.views.get(i)?;
+        let k = views.partition_point(|v| v.step <= self.at_step);
+        k.checked_sub(1).map(|k| &views[k])
+    }
+
     fn consume(&mut self) {
         let e = self.events[self.next].clone();
         self.next += 1;
+        self.at_step = e.step;
         self.now = self.now.max(e.at);
         let node = |n: &NodeId| n.index();
         match &e.kind {
@@ -168,16 +253,26 @@ impl Runner for TraceReplay {
                 local_time: LocalTime(self.now.0 as i64),
                 skew_us: 0,
                 drift_ppm: 0,
-                badge: n.stamp.clone().unwrap_or_default(),
-                log: None,
-                fields: vec![
-                    Field::new(
-                        "latest stamp",
-                        n.stamp.clone().unwrap_or_else(|| "none yet".into()),
-                    ),
-                    Field::new("events handled", n.handled),
-                    Field::new("note", "recorded run: clocks show true time"),
-                ],
+                badge: match self.recorded(i) {
+                    Some(v) => v.badge.clone(),
+                    None => n.stamp.clone().unwrap_or_default(),
+                },
+                log: self.recorded(i).and_then(|v| v.log.clone()),
+                fields: match self.recorded(i) {
+                    Some(v) => {
+                        let mut fields = v.fields.clone();
+                        fields.push(Field::new("note", "recorded run: clocks show true time"));
+                        fields
+                    }
+                    None => vec![
+                        Field::new(
+                            "latest stamp",
+                            n.stamp.clone().unwrap_or_else(|| "none yet".into()),
+                        ),
+                        Field::new("events handled", n.handled),
+                        Field::new("note", "recorded run: clocks show true time"),
+                    ],
+                },
             })
             .collect()
     }

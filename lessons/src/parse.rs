@@ -4,6 +4,7 @@
 
 use crate::formats::{TomlExercise, TomlScenario};
 use crate::model::*;
+use netsplit_core::exercise::Adversary;
 use netsplit_core::Scenario;
 use serde::Deserialize;
 use toml::Spanned;
@@ -296,6 +297,34 @@ pub fn parse_exercise(
                 format!(
                     "simulation case `{}` needs 1..=16 nodes and 1..=5000 schedules",
                     case.name
+                ),
+            ));
+        }
+        let raft_only = case.entries_per_append.is_some() || case.adversary.is_some();
+        if raft_only && !spec.rules.is_raft() {
+            errors.push(at(
+                line,
+                format!(
+                    "simulation case `{}`: `entries_per_append` and `adversary` are for Raft rules only",
+                    case.name
+                ),
+            ));
+        }
+        if case.entries_per_append == Some(0) {
+            errors.push(at(
+                line,
+                format!(
+                    "simulation case `{}`: `entries_per_append` must be at least 1",
+                    case.name
+                ),
+            ));
+        }
+        if case.adversary == Some(Adversary::Figure8) && case.nodes != 5 {
+            errors.push(at(
+                line,
+                format!(
+                    "simulation case `{}`: the figure-8 adversary plays on 5 servers, not {}",
+                    case.name, case.nodes
                 ),
             ));
         }

@@ -6,6 +6,7 @@ use crate::fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 use crate::id::NodeId;
 use crate::net::NetConfig;
 use crate::protocols::raft::{check_liveness, Entry, Raft, RaftParams, Role};
+use crate::replay::{record_views, RecordedView};
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
 use crate::sim::{Sim, SimOptions};
@@ -86,19 +87,7 @@ pub fn run_raft_schedule(
     trace_cap: usize,
     mut adversary: Option<&mut Figure8>,
 ) -> (Sim<Raft>, RaftVerdict, Scenario) {
-    let opts = SimOptions {
-        trace_cap,
-        check_invariants: true,
-    };
-    let mut sim = Sim::with_clocks(
-        raft,
-        scenario.nodes,
-        scenario.seed,
-        scenario.network,
-        &scenario.clocks,
-        opts,
-    );
-    sim.schedule(&scenario.faults);
+    let mut sim = raft_sim(scenario, raft, trace_cap);
     let mut played = scenario.clone();
     let quiet_at = SimTime(scenario.faults.iter().map(|f| f.at_us).max().unwrap_or(0));
     let end = SimTime(scenario.duration_us);
@@ -161,6 +150,31 @@ pub fn run_raft_schedule(
     }
     verdict.steps = sim.steps();
     (sim, verdict, played)
+}
+
+/// A fresh run of `scenario` with its planned faults and the safety checkers on.
+fn raft_sim(scenario: &Scenario, raft: Raft, trace_cap: usize) -> Sim<Raft> {
+    let opts = SimOptions {
+        trace_cap,
+        check_invariants: true,
+    };
+    let mut sim = Sim::with_clocks(
+        raft,
+        scenario.nodes,
+        scenario.seed,
+        scenario.network,
+        &scenario.clocks,
+        opts,
+    );
+    sim.schedule(&scenario.faults);
+    sim
+}
+
+/// Every node's view (role, term, log) up to `until_step` of a run of `played` (a scenario
+/// [`run_raft_schedule`] returned, adversary faults included) with the same `raft`: what a
+/// replayed counterexample shows in its log grid and inspector.
+pub fn raft_views(played: &Scenario, raft: Raft, until_step: u64) -> Vec<RecordedView> {
+    record_views(&mut raft_sim(played, raft, 0), until_step)
 }
 
 /// When the Figure 8 adversary stops trying and the cluster is healed and restarted.

@@ -6,9 +6,9 @@
 //! (replay from the seed to step N), and acting after scrubbing back forks the
 //! timeline: later live faults are forgotten.
 
-use netsplit_core::replay::TraceReplay;
+use netsplit_core::replay::{Recording, TraceReplay};
 use netsplit_core::{
-    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime, TraceEvent,
+    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -38,7 +38,7 @@ pub struct ClusterState {
     /// The running simulation.
     pub sim: Rc<RefCell<Box<dyn Runner>>>,
     /// A recorded run to play back instead of simulating (a graded counterexample).
-    pub recording: Option<Rc<Vec<TraceEvent>>>,
+    pub recording: Option<Rc<Recording>>,
     /// The instant drawn: at or after the latest step, so messages can be drawn mid-flight.
     pub view_time: SimTime,
     /// True while playing.
@@ -109,11 +109,7 @@ fn options() -> SimOptions {
 
 impl ClusterState {
     /// A fresh run of `scenario`, or a playback of `recording` if given.
-    pub fn new(
-        scenario: Scenario,
-        reduced_motion: bool,
-        recording: Option<Rc<Vec<TraceEvent>>>,
-    ) -> Self {
+    pub fn new(scenario: Scenario, reduced_motion: bool, recording: Option<Rc<Recording>>) -> Self {
         let (sim, error) = build(&scenario, &[], recording.as_deref());
         let nodes = sim.size() as usize;
         ClusterState {
@@ -222,13 +218,11 @@ impl ClusterState {
 fn build(
     scenario: &Scenario,
     live: &[PlannedFault],
-    recording: Option<&Vec<TraceEvent>>,
+    recording: Option<&Recording>,
 ) -> (Box<dyn Runner>, Option<String>) {
-    if let Some(events) = recording {
-        return (
-            Box::new(TraceReplay::new(events.clone(), scenario.nodes)),
-            None,
-        );
+    if let Some(r) = recording {
+        let replay = TraceReplay::new(r.events.to_vec(), scenario.nodes).with_views(&r.views);
+        return (Box::new(replay), None);
     }
     let mut s = scenario.clone();
     s.faults.extend_from_slice(live);

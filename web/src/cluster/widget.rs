@@ -11,7 +11,8 @@ use super::state::{Action, ClusterState};
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use netsplit_core::protocols::raft::RaftParams;
-use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario, TraceEvent};
+use netsplit_core::replay::Recording;
+use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -37,7 +38,7 @@ pub struct ClusterWidgetProps {
     pub description: AttrValue,
     /// Play back this recorded run instead of simulating (faults cannot be added).
     #[prop_or_default]
-    pub recording: Option<Rc<Vec<TraceEvent>>>,
+    pub recording: Option<Rc<Recording>>,
     /// Ring the events of this step in the space-time diagram (a counterexample's failure).
     #[prop_or_default]
     pub marked_step: Option<u64>,
@@ -272,7 +273,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     // A recording's diagram shows the whole run (its failure marked); a live one shows what
     // has happened so far: the most recent records, cut at a step boundary.
     let diagram_events = show_diagram.then(|| match &props.recording {
-        Some(all) => all.clone(),
+        Some(all) => all.events.clone(),
         None => {
             let mut start = events.len().saturating_sub(MAX_RECORDS);
             while start > 0 && start < events.len() && events[start].step == events[start - 1].step

@@ -10,6 +10,7 @@ use crate::grading::{GradeRequest, WorkerReply};
 use crate::storage;
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
+use netsplit_core::replay::Recording;
 use netsplit_lessons::Exercise;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -252,7 +253,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
                 <h4>{format!("Counterexample: seed {}, {} nodes", cx.scenario.seed, cx.scenario.nodes)}</h4>
                 <p>{case.message.clone()}</p>
                 <p class="hint">{format!("The failing event is ringed in red in the space-time diagram (step {}). Step through the run to see how it got there.", cx.failed_at_step)}</p>
-                <ClusterWidget scenario={cx.scenario.clone()} recording={Some(Rc::new(cx.events.clone()))}
+                <ClusterWidget scenario={cx.scenario.clone()} recording={Some(Rc::new(Recording { events: Rc::new(cx.events.clone()), views: cx.views.clone() }))}
                     marked_step={Some(cx.failed_at_step)} id="counterexample" title="Your rules, replayed" />
             </div>
         })
