@@ -618,15 +618,7 @@ fn run_schedule<P: Protocol>(
         trace_cap: usize::MAX,
         check_invariants: false,
     };
-    let mut sim = Sim::with_clocks(
-        protocol,
-        scenario.nodes,
-        scenario.seed,
-        scenario.network,
-        &scenario.clocks,
-        opts,
-    );
-    sim.schedule(&scenario.faults);
+    let mut sim = scenario.sim(protocol, opts);
     if let Some(e) = rules.failure.borrow_mut().take() {
         return Err((e.to_string(), counterexample(&sim, scenario, 0)));
     }
@@ -1556,15 +1548,8 @@ fn compare(a, b) {
         };
         let mut scenario = schedule_scenario(ProtocolSpec::Hlc(HlcParams::default()), &case, seed);
         scenario.clocks = random_clocks(seed, case.nodes);
-        let mut sim = Sim::with_clocks(
-            Hlc::with_rules(HlcParams::default(), rules),
-            scenario.nodes,
-            seed,
-            scenario.network,
-            &scenario.clocks,
-            SimOptions::default(),
-        );
-        sim.schedule(&scenario.faults);
+        let protocol = Hlc::with_rules(HlcParams::default(), rules);
+        let mut sim = scenario.sim(protocol, SimOptions::default());
         sim.run_until(SimTime(SCHEDULE_DURATION_US), SCHEDULE_MAX_STEPS);
         let events = causal_events(sim.trace().events(), scenario.nodes);
         (events, physical_clocks(&scenario), scenario)

@@ -197,7 +197,13 @@ impl Scenario {
     /// A simulator for this scenario with its fault plan scheduled, ready to step.
     pub fn runner(&self, opts: SimOptions) -> Result<Box<dyn Runner>, String> {
         self.validate()?;
-        let protocol = self.protocol.instantiate();
+        Ok(Box::new(self.sim(self.protocol.instantiate(), opts)))
+    }
+
+    /// A simulator running `protocol` (which may carry a learner's or a flawed rule set, so it
+    /// need not be [`Scenario::protocol`]'s) on this scenario's cluster, seed, network, clocks and
+    /// fault plan. Not validated: callers build their scenarios.
+    pub fn sim<P: Protocol>(&self, protocol: P, opts: SimOptions) -> Sim<P> {
         let mut sim = Sim::with_clocks(
             protocol,
             self.nodes,
@@ -207,7 +213,7 @@ impl Scenario {
             opts,
         );
         sim.schedule(&self.faults);
-        Ok(Box::new(sim))
+        sim
     }
 
     /// Runs the whole scenario (to `duration_us` or the event budget).

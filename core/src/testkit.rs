@@ -316,9 +316,7 @@ fn bench_typed<P: crate::Protocol>(protocol: P, s: &Scenario) -> (u64, u64, Stri
         trace_cap: 0,
         check_invariants: true,
     };
-    let mut sim =
-        crate::sim::Sim::with_clocks(protocol, s.nodes, s.seed, s.network, &s.clocks, opts);
-    sim.schedule(&s.faults);
+    let mut sim = s.sim(protocol, opts);
     sim.run_until(crate::time::SimTime(s.duration_us), s.max_steps);
     (sim.steps(), sim.trace().recorded(), sim.trace().digest())
 }

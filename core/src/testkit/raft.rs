@@ -158,16 +158,7 @@ fn raft_sim(scenario: &Scenario, raft: Raft, trace_cap: usize) -> Sim<Raft> {
         trace_cap,
         check_invariants: true,
     };
-    let mut sim = Sim::with_clocks(
-        raft,
-        scenario.nodes,
-        scenario.seed,
-        scenario.network,
-        &scenario.clocks,
-        opts,
-    );
-    sim.schedule(&scenario.faults);
-    sim
+    scenario.sim(raft, opts)
 }
 
 /// Every node's view (role, term, log) up to `until_step` of a run of `played` (a scenario
