@@ -13,6 +13,9 @@ mod formats;
 #[path = "src/model.rs"]
 #[allow(dead_code)]
 mod model;
+#[path = "src/quiz.rs"]
+#[allow(dead_code)]
+mod quiz;
 #[path = "src/parse.rs"]
 #[allow(dead_code)]
 mod parse;
@@ -175,6 +178,7 @@ fn main() {
             objectives: l.objectives.clone(),
             segments: l.body.clone(),
             scenarios: l.scenarios.clone(),
+            quiz: l.quiz.clone(),
             exercises: exercises
                 .iter()
                 .filter(|e| {
@@ -219,6 +223,7 @@ fn main() {
             l.body.clear();
             l.scenarios.clear();
             l.objectives.clear();
+            l.quiz.clear();
         }
         // The page finds each exercise in the fetched body of its lesson, and sends it to the
         // grading worker with the code.

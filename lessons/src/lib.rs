@@ -13,6 +13,7 @@
 #[cfg(feature = "authoring")]
 pub mod formats;
 mod model;
+pub mod quiz;
 #[cfg(feature = "authoring")]
 mod parse;
 

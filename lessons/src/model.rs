@@ -4,6 +4,7 @@
 //! `parse.rs`), then embeds each lesson and exercise in postcard; the app only decodes
 //! that, so it ships neither a TOML parser, nor a Markdown one, nor JSON.
 
+use crate::quiz::QuizItem;
 use netsplit_core::{Scenario, SimOptions};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -94,6 +95,8 @@ pub struct LessonBody {
     pub scenarios: Vec<LessonScenario>,
     /// Every exercise an `exercise` widget of the body names (without known-wrong solutions).
     pub exercises: Vec<Exercise>,
+    /// The lesson's quiz, shown after the body.
+    pub quiz: Vec<QuizItem>,
 }
 
 impl LessonBody {
@@ -128,6 +131,8 @@ pub struct Lesson {
     /// Its live scenarios (in the app's build, empty here: they come with the fetched body,
     /// like `objectives`).
     pub scenarios: Vec<LessonScenario>,
+    /// Its quiz (in the app's build, empty here: it comes with the fetched body).
+    pub quiz: Vec<QuizItem>,
     /// The rendered body with widgets in place. Empty in the app's build, which fetches it
     /// from `course/<body_file>` when the lesson opens (see [`crate::decode_body`]).
     pub body: Vec<Segment>,

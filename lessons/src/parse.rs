@@ -4,6 +4,7 @@
 
 use crate::formats::{TomlExercise, TomlScenario};
 use crate::model::*;
+use crate::quiz::{Choice, NumericMistake, QuizItem, QuizKind};
 use netsplit_core::exercise::Adversary;
 use netsplit_core::Scenario;
 use serde::Deserialize;
@@ -37,6 +38,170 @@ struct RawLesson {
     concepts: Vec<String>,
     #[serde(default)]
     scenarios: Vec<Spanned<RawScenario>>,
+    #[serde(default)]
+    quiz: Vec<Spanned<RawQuizItem>>,
+}
+
+/// A quiz item as written: one flat table whose `kind` says which other fields it needs, so a
+/// mistake is reported at the item's line (spans do not survive serde's tagged enums).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuizItem {
+    id: String,
+    kind: String,
+    prompt: String,
+    explanation: String,
+    choices: Option<Vec<RawChoice>>,
+    steps: Option<Vec<String>>,
+    answer: Option<i64>,
+    tolerance: Option<i64>,
+    unit: Option<String>,
+    mistakes: Option<Vec<NumericMistake>>,
+    scenario: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    text: String,
+    #[serde(default)]
+    correct: bool,
+    why: String,
+}
+
+/// The quiz item kinds a lesson may use.
+pub const QUIZ_KINDS: &[&str] = &["single", "multiple", "order", "numeric", "predict"];
+
+/// Validates one quiz item; `scenarios` are the lesson's scenario ids.
+fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, Vec<String>> {
+    let mut errors = Vec::new();
+    let id = &raw.id;
+    if raw.prompt.trim().is_empty() || raw.explanation.trim().is_empty() {
+        errors.push(format!("quiz item `{id}` needs a `prompt` and an `explanation`"));
+    }
+    let uses: &[&str] = match raw.kind.as_str() {
+        "single" | "multiple" => &["choices"],
+        "order" => &["steps"],
+        "numeric" => &["answer", "tolerance", "unit", "mistakes"],
+        "predict" => &["choices", "scenario"],
+        other => {
+            return Err(vec![format!(
+                "quiz item `{id}` has kind `{other}` (known: {})",
+                QUIZ_KINDS.join(", ")
+            )])
+        }
+    };
+    for (field, present) in [
+        ("choices", raw.choices.is_some()),
+        ("steps", raw.steps.is_some()),
+        ("answer", raw.answer.is_some()),
+        ("tolerance", raw.tolerance.is_some()),
+        ("unit", raw.unit.is_some()),
+        ("mistakes", raw.mistakes.is_some()),
+        ("scenario", raw.scenario.is_some()),
+    ] {
+        if present && !uses.contains(&field) {
+            errors.push(format!(
+                "quiz item `{id}` ({} item) does not use `{field}`",
+                raw.kind
+            ));
+        }
+    }
+    let choices: Vec<Choice> = raw
+        .choices
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| Choice {
+            text: c.text,
+            correct: c.correct,
+            why: c.why,
+        })
+        .collect();
+    if uses.contains(&"choices") {
+        let right = choices.iter().filter(|c| c.correct).count();
+        if choices.len() < 2 {
+            errors.push(format!("quiz item `{id}` needs at least two `choices`"));
+        }
+        match raw.kind.as_str() {
+            "multiple" if right == 0 => {
+                errors.push(format!("quiz item `{id}`: no choice is marked `correct = true`"))
+            }
+            "single" | "predict" if right != 1 => errors.push(format!(
+                "quiz item `{id}`: exactly one choice must be `correct = true` (found {right})"
+            )),
+            _ => {}
+        }
+        for (k, c) in choices.iter().enumerate() {
+            if c.text.trim().is_empty() || c.why.trim().is_empty() {
+                errors.push(format!(
+                    "quiz item `{id}`: choice {} needs its `text` and a `why` (why it is right or wrong)",
+                    k + 1
+                ));
+            }
+            if choices[..k].iter().any(|o| o.text == c.text) {
+                errors.push(format!("quiz item `{id}`: choice {:?} appears twice", c.text));
+            }
+        }
+    }
+    let kind = match raw.kind.as_str() {
+        "single" => QuizKind::Single { choices },
+        "multiple" => QuizKind::Multiple { choices },
+        "predict" => {
+            let scenario = raw.scenario.unwrap_or_default();
+            if !scenarios.contains(&scenario) {
+                errors.push(format!(
+                    "quiz item `{id}` predicts scenario `{scenario}`, which lesson.toml does not define (defined: {})",
+                    scenarios.join(", ")
+                ));
+            }
+            QuizKind::Predict { scenario, choices }
+        }
+        "order" => {
+            let steps = raw.steps.unwrap_or_default();
+            if steps.len() < 3 {
+                errors.push(format!("quiz item `{id}` needs at least three `steps`"));
+            }
+            for (k, s) in steps.iter().enumerate() {
+                if s.trim().is_empty() || steps[..k].contains(s) {
+                    errors.push(format!("quiz item `{id}`: step {} is empty or repeated", k + 1));
+                }
+            }
+            QuizKind::Order { steps }
+        }
+        _ => {
+            let Some(answer) = raw.answer else {
+                errors.push(format!("quiz item `{id}` (numeric) needs an `answer`"));
+                return Err(errors);
+            };
+            let tolerance = raw.tolerance.unwrap_or(0);
+            if tolerance < 0 {
+                errors.push(format!("quiz item `{id}`: `tolerance` must not be negative"));
+            }
+            let mistakes = raw.mistakes.unwrap_or_default();
+            for m in &mistakes {
+                if m.value.abs_diff(answer) <= tolerance.unsigned_abs() {
+                    errors.push(format!(
+                        "quiz item `{id}`: mistake {} would count as right (answer {answer}, tolerance {tolerance})",
+                        m.value
+                    ));
+                }
+                if m.why.trim().is_empty() {
+                    errors.push(format!("quiz item `{id}`: mistake {} needs a `why`", m.value));
+                }
+            }
+            QuizKind::Numeric {
+                answer,
+                tolerance,
+                unit: raw.unit.unwrap_or_default(),
+                mistakes,
+            }
+        }
+    };
+    if errors.is_empty() {
+        Ok(kind)
+    } else {
+        Err(errors)
+    }
 }
 
 pub(crate) fn is_kebab(s: &str) -> bool {
@@ -149,6 +314,35 @@ pub fn parse_lesson(
         });
     }
 
+    let scenario_ids: Vec<String> = scenarios.iter().map(|s| s.id.clone()).collect();
+    let mut quiz: Vec<QuizItem> = Vec::new();
+    for spanned in raw.quiz {
+        let pos = line_col(toml_text, spanned.span().start);
+        let raw_item = spanned.into_inner();
+        let id = raw_item.id.clone();
+        if !is_kebab(&id) {
+            errors.push(at(&toml_file, pos, format!("quiz id `{id}` must be kebab-case")));
+        }
+        if let Some(first) = quiz.iter().find(|q| q.id == id) {
+            errors.push(at(
+                &toml_file,
+                pos,
+                format!("duplicate quiz id `{id}` (first defined at line {})", first.line),
+            ));
+        }
+        let (prompt, explanation) = (raw_item.prompt.clone(), raw_item.explanation.clone());
+        match parse_quiz_item(raw_item, &scenario_ids) {
+            Ok(kind) => quiz.push(QuizItem {
+                id,
+                prompt,
+                explanation,
+                kind,
+                line: pos.0,
+            }),
+            Err(es) => errors.extend(es.into_iter().map(|e| at(&toml_file, pos, e))),
+        }
+    }
+
     for seg in &body {
         if let Segment::Widget { kind, id, line } = seg {
             if kind == "exercise" {
@@ -175,7 +369,10 @@ pub fn parse_lesson(
         }
     }
     for s in &scenarios {
-        let shown = body
+        let predicted = quiz
+            .iter()
+            .any(|q| matches!(&q.kind, QuizKind::Predict { scenario, .. } if *scenario == s.id));
+        let shown = predicted || body
             .iter()
             .any(|seg| matches!(seg, Segment::Widget { kind, id, .. } if kind == "cluster" && *id == s.id));
         if !shown {
@@ -202,6 +399,7 @@ pub fn parse_lesson(
         objectives: raw.objectives,
         concepts: raw.concepts,
         scenarios,
+        quiz,
         body,
         body_file: String::new(),
     })

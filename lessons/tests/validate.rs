@@ -152,3 +152,119 @@ fn a_badly_named_folder_is_reported() {
     let e = parse_lesson(&[], "intro", GOOD, vec![]).unwrap_err()[0].to_string();
     assert!(e.contains("NN-kebab-slug"), "{e}");
 }
+
+/// Every lesson has a quiz of at least six items (the validation above checked each item).
+#[test]
+fn every_lesson_has_a_quiz_of_at_least_six_items() {
+    for l in course().expect("valid") {
+        assert!(
+            l.quiz.len() >= 6,
+            "lessons/{}/lesson.toml has {} quiz items; every lesson needs at least 6",
+            l.dir,
+            l.quiz.len()
+        );
+    }
+}
+
+const QUIZ: &str = r#"
+[[quiz]]
+id = "q1"
+kind = "single"
+prompt = "Which?"
+explanation = "Because."
+choices = [
+  { text = "right", correct = true, why = "It is." },
+  { text = "wrong", why = "It is not." },
+]
+"#;
+
+fn quiz_error(quiz: &str) -> String {
+    first_error(&(GOOD.to_string() + quiz), vec![widget("a", 3)])
+}
+
+#[test]
+fn a_well_formed_quiz_parses_with_every_kind() {
+    let more = r#"
+[[quiz]]
+id = "q2"
+kind = "multiple"
+prompt = "Which ones?"
+explanation = "Both."
+choices = [
+  { text = "x", correct = true, why = "Yes." },
+  { text = "y", correct = true, why = "Yes." },
+  { text = "z", why = "No." },
+]
+
+[[quiz]]
+id = "q3"
+kind = "order"
+prompt = "Order them."
+explanation = "That order."
+steps = ["one", "two", "three"]
+
+[[quiz]]
+id = "q4"
+kind = "numeric"
+prompt = "Smallest W for N = 5, R = 2?"
+explanation = "W + R > N."
+answer = 4
+mistakes = [{ value = 3, why = "3 + 2 = 5 is not more than 5." }]
+
+[[quiz]]
+id = "q5"
+kind = "predict"
+prompt = "What happens?"
+explanation = "This."
+scenario = "a"
+choices = [
+  { text = "p", correct = true, why = "Yes." },
+  { text = "q", why = "No." },
+]
+"#;
+    let l = parse_lesson(&[], "07-test", &(GOOD.to_string() + QUIZ + more), vec![widget("a", 3)])
+        .expect("valid");
+    assert_eq!(l.quiz.len(), 5);
+    assert_eq!(l.quiz[0].line, 17);
+}
+
+#[test]
+fn a_duplicate_quiz_id_is_reported_at_its_line() {
+    let e = quiz_error(&(QUIZ.to_string() + QUIZ));
+    assert!(e.contains("lesson.toml:27:") && e.contains("duplicate quiz id `q1`"), "{e}");
+}
+
+#[test]
+fn a_choice_without_its_explanation_is_reported() {
+    let e = quiz_error(&QUIZ.replace(", why = \"It is not.\"", ", why = \"\""));
+    assert!(e.contains("lesson.toml:17:") && e.contains("needs its `text` and a `why`"), "{e}");
+}
+
+#[test]
+fn a_single_choice_item_needs_exactly_one_right_answer() {
+    let e = quiz_error(&QUIZ.replace("{ text = \"wrong\",", "{ text = \"wrong\", correct = true,"));
+    assert!(e.contains("exactly one choice"), "{e}");
+}
+
+#[test]
+fn a_prediction_of_an_unknown_scenario_is_reported() {
+    let q = QUIZ.replace("kind = \"single\"", "kind = \"predict\"\nscenario = \"nope\"");
+    let e = quiz_error(&q);
+    assert!(e.contains("predicts scenario `nope`"), "{e}");
+}
+
+#[test]
+fn a_field_the_kind_does_not_use_and_an_unknown_kind_are_reported() {
+    let e = quiz_error(&QUIZ.replace("prompt = \"Which?\"", "prompt = \"Which?\"\nanswer = 3"));
+    assert!(e.contains("does not use `answer`"), "{e}");
+    let e = quiz_error(&QUIZ.replace("\"single\"", "\"essay\""));
+    assert!(e.contains("kind `essay`"), "{e}");
+    let e = quiz_error(&QUIZ.replace("prompt = \"Which?\"", "promt = \"Which?\""));
+    assert!(e.contains("lesson.toml:20:") && e.contains("promt"), "{e}");
+}
+
+#[test]
+fn a_numeric_mistake_that_would_count_as_right_is_reported() {
+    let q = "\n[[quiz]]\nid = \"n\"\nkind = \"numeric\"\nprompt = \"p\"\nexplanation = \"e\"\nanswer = 4\ntolerance = 1\nmistakes = [{ value = 3, why = \"w\" }]\n";
+    assert!(quiz_error(q).contains("would count as right"));
+}
