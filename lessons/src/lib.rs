@@ -13,16 +13,18 @@
 #[cfg(feature = "authoring")]
 pub mod formats;
 mod model;
-pub mod quiz;
 #[cfg(feature = "authoring")]
 mod parse;
+pub mod quiz;
 
 pub use model::{
     run_scenarios, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario, Segment,
     FORMAT_VERSION, WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]
-pub use parse::{line_col, parse_dir_name, parse_exercise, parse_lesson, parse_scenario};
+pub use parse::{
+    line_col, parse_assessment, parse_dir_name, parse_exercise, parse_lesson, parse_scenario,
+};
 use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
 
@@ -69,6 +71,20 @@ pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
 /// Decodes a lesson body fetched from `course/<body_file>`.
 pub fn decode_body(bytes: &[u8]) -> Result<LessonBody, String> {
     postcard::from_bytes(bytes).map_err(|e| format!("the lesson file is damaged ({e})"))
+}
+
+/// The final self-assessment, if the course has one. In the app's build its topics and items
+/// are fetched from `course/<body_file>` (see [`decode_assessment`]).
+pub fn assessment() -> Option<&'static quiz::Assessment> {
+    static ASSESSMENT: OnceLock<Option<quiz::Assessment>> = OnceLock::new();
+    ASSESSMENT
+        .get_or_init(|| ASSESSMENT_BYTES.and_then(|b| postcard::from_bytes(b).ok()))
+        .as_ref()
+}
+
+/// Decodes the assessment fetched from `course/<body_file>`.
+pub fn decode_assessment(bytes: &[u8]) -> Result<quiz::Assessment, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("the assessment file is damaged ({e})"))
 }
 
 /// The lesson with this slug.

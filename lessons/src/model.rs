@@ -133,6 +133,8 @@ pub struct Lesson {
     pub scenarios: Vec<LessonScenario>,
     /// Its quiz (in the app's build, empty here: it comes with the fetched body).
     pub quiz: Vec<QuizItem>,
+    /// How many quiz items it has (kept in the app's build, for the course map).
+    pub quiz_count: u32,
     /// The rendered body with widgets in place. Empty in the app's build, which fetches it
     /// from `course/<body_file>` when the lesson opens (see [`crate::decode_body`]).
     pub body: Vec<Segment>,

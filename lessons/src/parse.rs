@@ -4,7 +4,7 @@
 
 use crate::formats::{TomlExercise, TomlScenario};
 use crate::model::*;
-use crate::quiz::{Choice, NumericMistake, QuizItem, QuizKind};
+use crate::quiz::{Assessment, Choice, NumericMistake, QuizItem, QuizKind, Topic};
 use netsplit_core::exercise::Adversary;
 use netsplit_core::Scenario;
 use serde::Deserialize;
@@ -58,6 +58,8 @@ struct RawQuizItem {
     unit: Option<String>,
     mistakes: Option<Vec<NumericMistake>>,
     scenario: Option<String>,
+    /// The final self-assessment only: which of its topics the item covers.
+    topic: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +71,121 @@ struct RawChoice {
     why: String,
 }
 
+/// Validates one quiz item into its model value (at `line`).
+fn quiz_item(raw: RawQuizItem, scenarios: &[String], line: u32) -> Result<QuizItem, Vec<String>> {
+    let (id, prompt, explanation, topic) = (
+        raw.id.clone(),
+        raw.prompt.clone(),
+        raw.explanation.clone(),
+        raw.topic.clone(),
+    );
+    let kind = parse_quiz_item(raw, scenarios)?;
+    Ok(QuizItem {
+        id,
+        prompt,
+        explanation,
+        kind,
+        topic,
+        line,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessment {
+    format_version: u32,
+    title: String,
+    summary: String,
+    topics: Vec<Spanned<Topic>>,
+    quiz: Vec<Spanned<RawQuizItem>>,
+}
+
+/// Parses and validates the final self-assessment (`lessons/assessment.toml`): every item names
+/// one of its topics, and every topic has at least one item.
+pub fn parse_assessment(toml_text: &str) -> Result<Assessment, Vec<LessonError>> {
+    const FILE: &str = "lessons/assessment.toml";
+    let at = |(line, col): (u32, u32), message: String| LessonError {
+        file: FILE.to_string(),
+        line,
+        col,
+        message,
+    };
+    let raw: RawAssessment = toml::from_str(toml_text).map_err(|e| {
+        let pos = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
+        vec![at(pos, e.message().to_string())]
+    })?;
+    let mut errors = Vec::new();
+    if raw.format_version != FORMAT_VERSION {
+        errors.push(at(
+            (1, 1),
+            format!(
+                "format_version is {}, this build reads {FORMAT_VERSION}",
+                raw.format_version
+            ),
+        ));
+    }
+    let mut topics: Vec<Topic> = Vec::new();
+    for t in raw.topics {
+        let pos = line_col(toml_text, t.span().start);
+        let t = t.into_inner();
+        if !is_kebab(&t.id) || topics.iter().any(|o| o.id == t.id) {
+            errors.push(at(
+                pos,
+                format!("topic id `{}` must be kebab-case and unique", t.id),
+            ));
+        }
+        topics.push(t);
+    }
+    let mut quiz: Vec<QuizItem> = Vec::new();
+    for spanned in raw.quiz {
+        let pos = line_col(toml_text, spanned.span().start);
+        let raw_item = spanned.into_inner();
+        let id = raw_item.id.clone();
+        if !is_kebab(&id) || quiz.iter().any(|q| q.id == id) {
+            errors.push(at(
+                pos,
+                format!("quiz id `{id}` must be kebab-case and unique"),
+            ));
+        }
+        match raw_item.topic.as_deref() {
+            None => errors.push(at(pos, format!("quiz item `{id}` needs a `topic`"))),
+            Some(t) if !topics.iter().any(|o| o.id == t) => errors.push(at(
+                pos,
+                format!("quiz item `{id}` names topic `{t}`, which `[[topics]]` does not list"),
+            )),
+            Some(_) => {}
+        }
+        match quiz_item(raw_item, &[], pos.0) {
+            Ok(item) => quiz.push(item),
+            Err(es) => errors.extend(es.into_iter().map(|e| at(pos, e))),
+        }
+    }
+    for t in &topics {
+        if !quiz
+            .iter()
+            .any(|q| q.topic.as_deref() == Some(t.id.as_str()))
+        {
+            let line = line_of_text(toml_text, &format!("id = {:?}", t.id));
+            errors.push(at((line, 1), format!("topic `{}` has no quiz item", t.id)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Assessment {
+        title: raw.title,
+        summary: raw.summary,
+        topics,
+        quiz,
+        body_file: String::new(),
+    })
+}
+
+/// The line of the first occurrence of `needle` in `text` (0 if absent).
+fn line_of_text(text: &str, needle: &str) -> u32 {
+    text.find(needle).map_or(0, |o| line_col(text, o).0)
+}
+
 /// The quiz item kinds a lesson may use.
 pub const QUIZ_KINDS: &[&str] = &["single", "multiple", "order", "numeric", "predict"];
 
@@ -77,7 +194,9 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
     let mut errors = Vec::new();
     let id = &raw.id;
     if raw.prompt.trim().is_empty() || raw.explanation.trim().is_empty() {
-        errors.push(format!("quiz item `{id}` needs a `prompt` and an `explanation`"));
+        errors.push(format!(
+            "quiz item `{id}` needs a `prompt` and an `explanation`"
+        ));
     }
     let uses: &[&str] = match raw.kind.as_str() {
         "single" | "multiple" => &["choices"],
@@ -123,9 +242,9 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
             errors.push(format!("quiz item `{id}` needs at least two `choices`"));
         }
         match raw.kind.as_str() {
-            "multiple" if right == 0 => {
-                errors.push(format!("quiz item `{id}`: no choice is marked `correct = true`"))
-            }
+            "multiple" if right == 0 => errors.push(format!(
+                "quiz item `{id}`: no choice is marked `correct = true`"
+            )),
             "single" | "predict" if right != 1 => errors.push(format!(
                 "quiz item `{id}`: exactly one choice must be `correct = true` (found {right})"
             )),
@@ -139,7 +258,10 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
                 ));
             }
             if choices[..k].iter().any(|o| o.text == c.text) {
-                errors.push(format!("quiz item `{id}`: choice {:?} appears twice", c.text));
+                errors.push(format!(
+                    "quiz item `{id}`: choice {:?} appears twice",
+                    c.text
+                ));
             }
         }
     }
@@ -163,7 +285,10 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
             }
             for (k, s) in steps.iter().enumerate() {
                 if s.trim().is_empty() || steps[..k].contains(s) {
-                    errors.push(format!("quiz item `{id}`: step {} is empty or repeated", k + 1));
+                    errors.push(format!(
+                        "quiz item `{id}`: step {} is empty or repeated",
+                        k + 1
+                    ));
                 }
             }
             QuizKind::Order { steps }
@@ -175,7 +300,9 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
             };
             let tolerance = raw.tolerance.unwrap_or(0);
             if tolerance < 0 {
-                errors.push(format!("quiz item `{id}`: `tolerance` must not be negative"));
+                errors.push(format!(
+                    "quiz item `{id}`: `tolerance` must not be negative"
+                ));
             }
             let mistakes = raw.mistakes.unwrap_or_default();
             for m in &mistakes {
@@ -186,7 +313,10 @@ fn parse_quiz_item(raw: RawQuizItem, scenarios: &[String]) -> Result<QuizKind, V
                     ));
                 }
                 if m.why.trim().is_empty() {
-                    errors.push(format!("quiz item `{id}`: mistake {} needs a `why`", m.value));
+                    errors.push(format!(
+                        "quiz item `{id}`: mistake {} needs a `why`",
+                        m.value
+                    ));
                 }
             }
             QuizKind::Numeric {
@@ -321,24 +451,31 @@ pub fn parse_lesson(
         let raw_item = spanned.into_inner();
         let id = raw_item.id.clone();
         if !is_kebab(&id) {
-            errors.push(at(&toml_file, pos, format!("quiz id `{id}` must be kebab-case")));
+            errors.push(at(
+                &toml_file,
+                pos,
+                format!("quiz id `{id}` must be kebab-case"),
+            ));
         }
         if let Some(first) = quiz.iter().find(|q| q.id == id) {
             errors.push(at(
                 &toml_file,
                 pos,
-                format!("duplicate quiz id `{id}` (first defined at line {})", first.line),
+                format!(
+                    "duplicate quiz id `{id}` (first defined at line {})",
+                    first.line
+                ),
             ));
         }
-        let (prompt, explanation) = (raw_item.prompt.clone(), raw_item.explanation.clone());
-        match parse_quiz_item(raw_item, &scenario_ids) {
-            Ok(kind) => quiz.push(QuizItem {
-                id,
-                prompt,
-                explanation,
-                kind,
-                line: pos.0,
-            }),
+        if raw_item.topic.is_some() {
+            errors.push(at(
+                &toml_file,
+                pos,
+                format!("quiz item `{id}`: `topic` is only for the final self-assessment"),
+            ));
+        }
+        match quiz_item(raw_item, &scenario_ids, pos.0) {
+            Ok(item) => quiz.push(item),
             Err(es) => errors.extend(es.into_iter().map(|e| at(&toml_file, pos, e))),
         }
     }
@@ -399,6 +536,7 @@ pub fn parse_lesson(
         objectives: raw.objectives,
         concepts: raw.concepts,
         scenarios,
+        quiz_count: quiz.len() as u32,
         quiz,
         body,
         body_file: String::new(),

@@ -73,8 +73,35 @@ pub struct QuizItem {
     pub explanation: String,
     /// The kind of question and its answer.
     pub kind: QuizKind,
+    /// The final self-assessment's topic this item covers (none in lessons).
+    pub topic: Option<String>,
     /// Line in `lesson.toml`, for error messages.
     pub line: u32,
+}
+
+/// A topic the final self-assessment must cover.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    /// Kebab-case id that items name.
+    pub id: String,
+    /// What a learner should be able to answer, e.g. "CAP, with an example of each choice".
+    pub title: String,
+}
+
+/// The final self-assessment: a quiz across the whole course, by topic.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    /// The page heading.
+    pub title: String,
+    /// Shown on the course map.
+    pub summary: String,
+    /// Every topic covered (empty in the app's build: fetched from `course/<body_file>`).
+    pub topics: Vec<Topic>,
+    /// The items (empty in the app's build, like `topics`).
+    pub quiz: Vec<QuizItem>,
+    /// The file the topics and items are served from, named by their content hash.
+    pub body_file: String,
 }
 
 /// A learner's answer.
@@ -105,9 +132,10 @@ impl QuizItem {
     /// a panic: answers come back from saved progress, which may be old or edited.
     pub fn is_correct(&self, answer: &Answer) -> bool {
         match (&self.kind, answer) {
-            (QuizKind::Single { choices } | QuizKind::Predict { choices, .. }, Answer::Choice(i)) => {
-                choices.get(*i as usize).is_some_and(|c| c.correct)
-            }
+            (
+                QuizKind::Single { choices } | QuizKind::Predict { choices, .. },
+                Answer::Choice(i),
+            ) => choices.get(*i as usize).is_some_and(|c| c.correct),
             (QuizKind::Multiple { choices }, Answer::Choices(picked)) => {
                 let mut picked = picked.clone();
                 picked.sort_unstable();
@@ -120,9 +148,12 @@ impl QuizItem {
             (QuizKind::Order { steps }, Answer::Order(order)) => {
                 order.len() == steps.len() && order.iter().enumerate().all(|(k, s)| *s == k as u32)
             }
-            (QuizKind::Numeric { answer, tolerance, .. }, Answer::Number(n)) => {
-                n.abs_diff(*answer) <= tolerance.unsigned_abs()
-            }
+            (
+                QuizKind::Numeric {
+                    answer, tolerance, ..
+                },
+                Answer::Number(n),
+            ) => n.abs_diff(*answer) <= tolerance.unsigned_abs(),
             _ => false,
         }
     }
@@ -136,10 +167,9 @@ impl QuizItem {
         let n = steps.len() as u64;
         let mut order: Vec<u32> = (0..n as u32).collect();
         // FNV-1a of the id seeds a small LCG: stable across builds and targets.
-        let mut x = self
-            .id
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let mut x = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
         for i in (1..n).rev() {
             x = x
                 .wrapping_mul(6_364_136_223_846_793_005)
@@ -172,6 +202,7 @@ mod tests {
             prompt: "?".into(),
             explanation: "!".into(),
             kind,
+            topic: None,
             line: 1,
         }
     }
@@ -217,7 +248,10 @@ mod tests {
                 it.id = id.into();
                 let shown = it.shown_order();
                 assert_eq!(shown, it.shown_order());
-                assert!(!it.is_correct(&Answer::Order(shown.clone())), "{id} {n}: shown solved");
+                assert!(
+                    !it.is_correct(&Answer::Order(shown.clone())),
+                    "{id} {n}: shown solved"
+                );
                 let mut sorted = shown.clone();
                 sorted.sort_unstable();
                 assert_eq!(sorted, (0..n as u32).collect::<Vec<_>>());

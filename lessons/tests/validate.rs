@@ -222,8 +222,13 @@ choices = [
   { text = "q", why = "No." },
 ]
 "#;
-    let l = parse_lesson(&[], "07-test", &(GOOD.to_string() + QUIZ + more), vec![widget("a", 3)])
-        .expect("valid");
+    let l = parse_lesson(
+        &[],
+        "07-test",
+        &(GOOD.to_string() + QUIZ + more),
+        vec![widget("a", 3)],
+    )
+    .expect("valid");
     assert_eq!(l.quiz.len(), 5);
     assert_eq!(l.quiz[0].line, 17);
 }
@@ -231,13 +236,19 @@ choices = [
 #[test]
 fn a_duplicate_quiz_id_is_reported_at_its_line() {
     let e = quiz_error(&(QUIZ.to_string() + QUIZ));
-    assert!(e.contains("lesson.toml:27:") && e.contains("duplicate quiz id `q1`"), "{e}");
+    assert!(
+        e.contains("lesson.toml:27:") && e.contains("duplicate quiz id `q1`"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_choice_without_its_explanation_is_reported() {
     let e = quiz_error(&QUIZ.replace(", why = \"It is not.\"", ", why = \"\""));
-    assert!(e.contains("lesson.toml:17:") && e.contains("needs its `text` and a `why`"), "{e}");
+    assert!(
+        e.contains("lesson.toml:17:") && e.contains("needs its `text` and a `why`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -248,7 +259,10 @@ fn a_single_choice_item_needs_exactly_one_right_answer() {
 
 #[test]
 fn a_prediction_of_an_unknown_scenario_is_reported() {
-    let q = QUIZ.replace("kind = \"single\"", "kind = \"predict\"\nscenario = \"nope\"");
+    let q = QUIZ.replace(
+        "kind = \"single\"",
+        "kind = \"predict\"\nscenario = \"nope\"",
+    );
     let e = quiz_error(&q);
     assert!(e.contains("predicts scenario `nope`"), "{e}");
 }

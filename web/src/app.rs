@@ -1,10 +1,12 @@
 //! The app shell: header, navigation and the page the location hash names.
 
+use crate::pages::assessment_page::AssessmentPage;
 use crate::pages::bench_page::BenchPage;
 use crate::pages::home::Home;
 use crate::pages::lesson_page::LessonPage;
 use crate::pages::playground::Playground;
 use crate::route::Route;
+use crate::saved::{self, ProgressAction, ProgressHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -20,6 +22,24 @@ fn current_route() -> Route {
 #[function_component(App)]
 pub fn app() -> Html {
     let route = use_state(current_route);
+    let progress = use_reducer(saved::load);
+    {
+        // Every change is written back at once; a refusal (private mode, full storage) is said
+        // once, and the page keeps working from memory.
+        let handle = progress.clone();
+        use_effect_with(progress.progress.clone(), move |p| {
+            if !saved::save(p) && handle.notice.is_none() && !p.is_empty() {
+                handle.dispatch(ProgressAction::Import(
+                    p.clone(),
+                    "This browser refused to store your progress (private mode or full storage): it lasts until you close the page. Export it to keep it.".into(),
+                ));
+            }
+        });
+    }
+    let dismiss = {
+        let p = progress.clone();
+        Callback::from(move |_: MouseEvent| p.dispatch(ProgressAction::Dismiss))
+    };
     {
         let route = route.clone();
         use_effect_with((), move |_| {
@@ -48,6 +68,7 @@ pub fn app() -> Html {
     }
     let page = match &*route {
         Route::Home => html! { <Home /> },
+        Route::Assessment => html! { <AssessmentPage /> },
         // Keyed by slug: each lesson gets a fresh page (its own body, its own widgets).
         Route::Lesson(slug) => html! { <LessonPage key={slug.clone()} slug={slug.clone()} /> },
         Route::Playground => html! { <Playground /> },
@@ -71,9 +92,18 @@ pub fn app() -> Html {
                 <nav aria-label="Main">
                     <a href="#/" class={nav_class(Route::Home)}>{"Course"}</a>
                     <a href="#/playground" class={nav_class(Route::Playground)}>{"Playground"}</a>
+                    <a href="#/assessment" class={nav_class(Route::Assessment)}>{"Self-assessment"}</a>
                 </nav>
             </header>
-            {page}
+            if let Some(n) = &progress.notice {
+                <div class="notice" role="status" data-testid="progress-notice">
+                    <p>{n.clone()}</p>
+                    <button onclick={dismiss}>{"OK"}</button>
+                </div>
+            }
+            <ContextProvider<ProgressHandle> context={progress.clone()}>
+                {page}
+            </ContextProvider<ProgressHandle>>
             <footer class="site-footer">
                 <p>{"Netsplit runs entirely in your browser: a deterministic simulator compiled to WebAssembly. Same seed, same run."}</p>
             </footer>

@@ -7,9 +7,13 @@
 pub mod app;
 pub mod cluster;
 pub mod exercise;
+pub mod fetch;
 pub mod grading;
 pub mod pages;
+pub mod progress;
+pub mod quiz;
 pub mod route;
+pub mod saved;
 pub mod spacetime;
 pub mod storage;
 pub mod svg;

@@ -9,6 +9,8 @@ pub enum Route {
     Lesson(String),
     /// Free play with any protocol.
     Playground,
+    /// The final self-assessment.
+    Assessment,
     /// The in-browser benchmark.
     Bench,
     /// Anything else.
@@ -27,6 +29,7 @@ impl Route {
             [] => Route::Home,
             ["lesson", slug] => Route::Lesson((*slug).to_string()),
             ["playground"] => Route::Playground,
+            ["assessment"] => Route::Assessment,
             ["bench"] => Route::Bench,
             _ => Route::NotFound(path.to_string()),
         }
@@ -38,6 +41,7 @@ impl Route {
             Route::Home => "#/".into(),
             Route::Lesson(slug) => format!("#/lesson/{slug}"),
             Route::Playground => "#/playground".into(),
+            Route::Assessment => "#/assessment".into(),
             Route::Bench => "#/bench".into(),
             Route::NotFound(p) => format!("#/{p}"),
         }
@@ -54,6 +58,7 @@ mod tests {
             Route::Home,
             Route::Lesson("two-generals".into()),
             Route::Playground,
+            Route::Assessment,
             Route::Bench,
         ] {
             assert_eq!(Route::parse(&r.href()), r);

@@ -27,3 +27,16 @@ pub fn remove(key: &str) {
         let _ = s.remove_item(&format!("{PREFIX}{key}"));
     }
 }
+
+/// Every key (without the prefix) that starts with `start`, in storage order.
+pub fn keys_starting(start: &str) -> Vec<String> {
+    let Some(s) = storage() else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| k.strip_prefix(PREFIX).map(str::to_string))
+        .filter(|k| k.starts_with(start))
+        .collect()
+}

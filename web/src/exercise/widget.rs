@@ -7,7 +7,8 @@ use super::editor::Editor;
 use super::results::Results;
 use crate::cluster::ClusterWidget;
 use crate::grading::{GradeRequest, WorkerReply};
-use crate::storage;
+use crate::progress::ExerciseStatus;
+use crate::saved::{use_progress, ProgressAction};
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
 use netsplit_core::replay::Recording;
@@ -124,20 +125,20 @@ fn spawn_into(slot: &ClientSlot, dispatch: &UseReducerDispatcher<ExerciseState>)
     }
 }
 
-fn code_key(id: &str) -> String {
-    format!("code.{id}")
-}
-
 /// The exercise widget.
 #[function_component(ExerciseWidget)]
 pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
     let exercise = &props.exercise;
     let id = AttrValue::from(exercise.id.clone());
     let starter = exercise.starter.clone();
+    let progress = use_progress();
     let state = {
-        let (id, starter) = (id.to_string(), starter.clone());
+        let saved = progress
+            .as_ref()
+            .and_then(|p| p.progress.code.get(id.as_str()).cloned());
+        let starter = starter.clone();
         use_reducer(move || ExerciseState {
-            code: storage::get(&code_key(&id)).unwrap_or(starter),
+            code: saved.unwrap_or(starter),
             phase: Phase::Loading,
             report: None,
             elapsed_ms: None,
@@ -198,10 +199,26 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             }
         })
     };
+    {
+        // Each verdict is remembered for the course map.
+        let (progress, id) = (progress.clone(), id.to_string());
+        use_effect_with(state.report.clone(), move |report| {
+            if let (Some(p), Some(r)) = (progress, report) {
+                let status = if r.passed() {
+                    ExerciseStatus::Passed
+                } else {
+                    ExerciseStatus::Failed
+                };
+                p.dispatch(ProgressAction::Graded(id, status));
+            }
+        });
+    }
     let on_change = {
         let (state, id) = (state.dispatcher(), id.to_string());
         Callback::from(move |code: String| {
-            storage::set(&code_key(&id), &code);
+            if let Some(p) = &progress {
+                p.dispatch(ProgressAction::Code(id.clone(), code.clone()));
+            }
             state.dispatch(ExAction::Edit(code));
         })
     };

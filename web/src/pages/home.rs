@@ -1,6 +1,8 @@
 //! The course map: every lesson in order, what it teaches, and what is coming.
 
+use crate::pages::progress_panel::ProgressPanel;
 use crate::route::Route;
+use crate::saved::use_progress;
 use yew::prelude::*;
 
 /// Topics planned after the lessons that exist, shown honestly as "coming".
@@ -31,6 +33,24 @@ pub fn home() -> Html {
             }
         }
     };
+    let saved = use_progress()
+        .map(|p| p.progress.clone())
+        .unwrap_or_default();
+    let continue_at = saved
+        .last_lesson
+        .as_ref()
+        .and_then(|slug| lessons.iter().find(|l| &l.slug == slug));
+    let visited = |slug: &str| saved.visited.iter().any(|v| v == slug);
+    // A lesson's quiz score from the saved answers: the map has no items (they come with the
+    // lesson), so it counts answers under the lesson's scope.
+    let answered = |slug: &str| {
+        let prefix = format!("{slug}/");
+        saved
+            .answers
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .count()
+    };
     html! {
         <main id="main" class="page home">
             <section class="hero">
@@ -38,12 +58,25 @@ pub fn home() -> Html {
                 <p class="lede">{"A distributed-systems lab in your browser. Crash nodes, cut links, skew clocks and watch messages fly, in a simulated cluster that replays exactly from its seed."}</p>
                 <p><a class="button" href={Route::Lesson(lessons.first().map(|l| l.slug.clone()).unwrap_or_default()).href()}>{"Start the course"}</a>
                    {" "}<a class="button secondary" href={Route::Playground.href()}>{"Open the playground"}</a></p>
+                if let Some(l) = continue_at {
+                    <p><a class="button" href={Route::Lesson(l.slug.clone()).href()} data-testid="continue">
+                        {format!("Continue where you left off: {:02} {}", l.number, l.title)}</a></p>
+                }
             </section>
             <h2>{"Course map"}</h2>
             <ol class="course-map" data-testid="course-map">
                 { for lessons.iter().map(|l| html! {
-                    <li class="lesson-card">
+                    <li class={classes!("lesson-card", visited(&l.slug).then_some("visited"))} data-testid="lesson-card" data-lesson={l.slug.clone()}>
                         <a href={Route::Lesson(l.slug.clone()).href()}><span class="num">{format!("{:02}", l.number)}</span>{l.title.clone()}</a>
+                        if visited(&l.slug) {
+                            <span class={classes!("pill", (answered(&l.slug) >= l.quiz_count as usize && l.quiz_count > 0).then_some("done"))} data-testid="lesson-progress">
+                                { match answered(&l.slug) {
+                                    0 => "visited".to_string(),
+                                    n if n >= l.quiz_count as usize => "✓ completed: quiz answered".to_string(),
+                                    n => format!("visited · quiz {n} of {} answered", l.quiz_count),
+                                } }
+                            </span>
+                        }
                         <p>{l.summary.clone()}</p>
                         // Objectives come with the lesson itself (the first load carries only
                         // titles, summaries and concepts); authoring builds have them here too.
@@ -63,6 +96,13 @@ pub fn home() -> Html {
                     </li>
                 }) }
             </ol>
+            if let Some(a) = netsplit_lessons::assessment() {
+                <section class="lesson-card assessment-card">
+                    <a href={Route::Assessment.href()}>{a.title.clone()}</a>
+                    <p>{a.summary.clone()}</p>
+                </section>
+            }
+            <ProgressPanel />
         </main>
     }
 }

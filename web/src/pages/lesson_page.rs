@@ -2,11 +2,11 @@
 
 use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
+use crate::quiz::QuizPanel;
 use crate::route::Route;
+use crate::saved::{use_progress, ProgressAction};
 use netsplit_lessons::{LessonBody, Segment};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
 /// A lesson body: still loading, loaded, or failed with a reason.
@@ -19,21 +19,7 @@ enum Body {
 
 /// Fetches and decodes `course/<file>`.
 async fn fetch_body(file: String) -> Result<LessonBody, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(&format!("course/{file}")))
-            .await
-            .map_err(|_| "the network request failed".to_string())?
-            .dyn_into()
-            .map_err(fail)?;
-    if !response.ok() {
-        return Err(format!("the server answered {}", response.status()));
-    }
-    let buffer = JsFuture::from(response.array_buffer().map_err(fail)?)
-        .await
-        .map_err(fail)?;
-    netsplit_lessons::decode_body(&js_sys::Uint8Array::new(&buffer).to_vec())
+    netsplit_lessons::decode_body(&crate::fetch::course_file(&file).await?)
 }
 
 /// Renders a body's segments: prose as HTML, widgets as components.
@@ -80,11 +66,21 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 segments: lesson.body.clone(),
                 scenarios: lesson.scenarios.clone(),
                 exercises: netsplit_lessons::exercises().unwrap_or(&[]).to_vec(),
+                quiz: lesson.quiz.clone(),
             })
         });
         use_state(move || embedded.map_or(Body::Loading, Body::Ready))
     };
     let attempt = use_state(|| 0u32);
+    {
+        // Opening a lesson is remembered, for the course map and "continue where you left off".
+        let (progress, slug) = (use_progress(), props.slug.to_string());
+        use_effect_with(slug.clone(), move |_| {
+            if let Some(p) = progress {
+                p.dispatch(ProgressAction::Visit(slug));
+            }
+        });
+    }
     {
         let (body, file) = (body.clone(), lesson.body_file.clone());
         use_effect_with((props.slug.clone(), *attempt), move |_| {
@@ -125,6 +121,12 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                 </aside>
             }
             <article class="prose">{content}</article>
+            if let Body::Ready(b) = &*body {
+                if !b.quiz.is_empty() {
+                    <QuizPanel scope={props.slug.clone()} title="Check yourself" items={Rc::new(b.quiz.clone())}
+                        scenarios={Rc::new(b.scenarios.clone())} />
+                }
+            }
             <nav class="lesson-nav" aria-label="Lessons">
                 if let Some(p) = prev { <a href={Route::Lesson(p.slug.clone()).href()}>{format!("← {}", p.title)}</a> }
                 if let Some(n) = next { <a href={Route::Lesson(n.slug.clone()).href()}>{format!("{} →", n.title)}</a> }

@@ -1,0 +1,97 @@
+//! The final self-assessment covers every topic the course promises, with at least one item
+//! each, and every item is valid (the same checks as lesson quizzes).
+#![cfg(feature = "authoring")]
+
+use netsplit_lessons::parse_assessment;
+
+/// The topics a learner who passes the self-assessment can answer in an interview. Listed here
+/// as well as in the file, so a topic cannot be dropped from the file unnoticed.
+const REQUIRED_TOPICS: &[&str] = &[
+    "cap-examples",
+    "ha-gives-up",
+    "partition-between-data-centres",
+    "sync-vs-async-replication",
+    "quorums",
+    "eventual-consistency",
+    "session-guarantees",
+    "two-generals",
+    "fault-models",
+    "failure-detectors",
+    "paxos-vs-raft",
+    "two-phase-commit",
+    "lamport-vs-vector",
+    "hybrid-logical-clocks",
+    "clock-skew",
+    "sagas",
+    "transactional-outbox",
+    "idempotency-keys",
+    "partitioning-schemes",
+    "gossip",
+    "fencing-tokens",
+    "split-brain",
+    "coordination-services",
+    "leader-vs-leaderless",
+    "queue-vs-database",
+    "bulkheads-and-breakers",
+    "failure-metrics",
+    "tracing-latency",
+    "when-not-to-distribute",
+];
+
+/// `NETSPLIT_ASSESSMENT=path` checks a draft instead of `lessons/assessment.toml`.
+#[test]
+fn the_assessment_is_valid_and_covers_every_required_topic() {
+    let path = std::env::var("NETSPLIT_ASSESSMENT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/assessment.toml").into());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let a = match parse_assessment(&text) {
+        Ok(a) => a,
+        Err(errs) => panic!(
+            "{}",
+            errs.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    let ids: Vec<&str> = a.topics.iter().map(|t| t.id.as_str()).collect();
+    for t in REQUIRED_TOPICS {
+        assert!(ids.contains(t), "topic `{t}` is missing from {path}");
+    }
+    assert!(a.quiz.len() >= REQUIRED_TOPICS.len());
+    assert!(
+        netsplit_lessons::assessment().is_some_and(|e| e.quiz.len() == a.quiz.len()),
+        "the build embeds the assessment"
+    );
+}
+
+#[test]
+fn an_assessment_topic_without_items_is_reported_at_its_line() {
+    let text = r#"format_version = 1
+title = "T"
+summary = "S"
+topics = [
+  { id = "cap-examples", title = "CAP" },
+  { id = "gossip", title = "Gossip" },
+]
+
+[[quiz]]
+id = "q"
+topic = "cap-examples"
+kind = "single"
+prompt = "p"
+explanation = "e"
+choices = [{ text = "a", correct = true, why = "w" }, { text = "b", why = "w" }]
+"#;
+    let e = parse_assessment(text).unwrap_err()[0].to_string();
+    assert_eq!(
+        e,
+        "lessons/assessment.toml:6:1: topic `gossip` has no quiz item"
+    );
+    let e = parse_assessment(&text.replace("topic = \"cap-examples\"", "topic = \"nope\""))
+        .unwrap_err();
+    assert!(
+        e.iter().any(|e| e.message.contains("names topic `nope`")),
+        "{e:?}"
+    );
+}
