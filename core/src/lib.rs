@@ -40,6 +40,7 @@ mod queue;
 pub mod replay;
 pub mod rng;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod testkit;
 pub mod time;

@@ -40,7 +40,7 @@ try {
     await page.click('text=Partial failure and the two generals');
     await page.waitForSelector('[data-testid=lesson]');
     expect(page.url().endsWith('#/lesson/two-generals'), page.url());
-    const widgets = await page.locator('[data-testid=cluster-widget]').count();
+    const widgets = await page.locator('.prose [data-testid=cluster-widget]').count();
     expect(widgets === 5, `widgets: ${widgets}`);
     expect((await page.textContent('h1')).includes('two generals'), 'heading');
   });
@@ -385,6 +385,134 @@ try {
     for (let i = 0; i < 3; i++) await cx.locator('[data-testid=step]').click();
     await cx.locator('[data-testid=log-grid]').waitFor();
     await wrong.rx.screenshot({ path: `${OUT}/raft-commit-exercise.png` });
+  });
+
+  await check('a quiz answer is scored, survives a reload, and the course map shows the visit', async () => {
+    await page.goto(`${base}#/lesson/two-generals`);
+    const quiz = page.locator('[data-testid=quiz]');
+    await quiz.waitFor({ timeout: 20000 });
+    const first = quiz.locator('[data-testid=quiz-item]').first();
+    await first.scrollIntoViewIfNeeded();
+    await first.locator('[data-testid=quiz-choice] input').first().check();
+    await first.locator('[data-testid=quiz-check]').click();
+    await first.locator('[data-testid=quiz-verdict]').waitFor();
+    const whys = await first.locator('.why').count();
+    const choices = await first.locator('[data-testid=quiz-choice]').count();
+    expect(whys === choices, `every choice explained: ${whys} of ${choices}`);
+    const score = await quiz.locator('[data-testid=quiz-score]').textContent();
+    expect(/Score: \d of 7 right \(1 answered\)/.test(score), score);
+    // An order item: move a step, check, and the right order is shown if wrong.
+    const order = quiz.locator('[data-testid=quiz-item]:has([data-testid=quiz-order])').first();
+    await order.locator('[data-testid=quiz-down]').first().click();
+    await order.locator('[data-testid=quiz-check]').click();
+    await order.locator('[data-testid=quiz-verdict]').waitFor();
+    await quiz.screenshot({ path: `${OUT}/quiz.png` });
+    await page.reload();
+    await quiz.waitFor({ timeout: 20000 });
+    const again = await quiz.locator('[data-testid=quiz-score]').textContent();
+    expect(again.includes('(2 answered)'), `after reload: ${again}`);
+    expect(await quiz.locator('[data-testid=quiz-verdict]').count() === 2, 'both verdicts restored');
+    await page.goto(base);
+    const card = page.locator('[data-testid=lesson-card][data-lesson=two-generals] [data-testid=lesson-progress]');
+    expect((await card.textContent()).includes('2 of 7'), await card.textContent());
+    expect((await page.locator('[data-testid=continue]').textContent()).includes('two generals'), 'continue where you left off');
+  });
+
+  await check('export, reset, then import restores everything; a foreign file is refused and overwrites nothing', async () => {
+    await page.goto(base);
+    const panel = page.locator('[data-testid=progress-panel]');
+    await panel.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.locator('[data-testid=export]').click()]);
+    const file = `${OUT}/progress-export.txt`;
+    await download.saveAs(file);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith('netsplit-progress 1\n') && text.includes('answer two-generals/'), text.slice(0, 200));
+    const stored = () => page.evaluate(() => localStorage.getItem('netsplit.v1.progress'));
+    const before = await stored();
+    // A foreign file: refused with a reason, nothing changed.
+    fs.writeFileSync(`${OUT}/foreign.json`, '{"hello": "world"}');
+    await panel.locator('[data-testid=import]').setInputFiles(`${OUT}/foreign.json`);
+    await panel.locator('[data-testid=progress-message]').waitFor();
+    const refused = await panel.locator('[data-testid=progress-message]').textContent();
+    expect(refused.includes('not a Netsplit progress file') && refused.includes('Nothing was changed'), refused);
+    expect(await stored() === before, 'a refused import overwrites nothing');
+    // Reset asks first.
+    await panel.locator('[data-testid=reset]').click();
+    await panel.locator('[data-testid=reset-confirm]').click();
+    expect(!(await stored()).includes('answer'), 'reset erased the answers');
+    await panel.locator('[data-testid=import]').setInputFiles(file);
+    await page.locator('[data-testid=progress-notice]').waitFor();
+    expect(await stored() === before, `import restored everything:\n${await stored()}\n---\n${before}`);
+    await page.locator('[data-testid=progress-notice] button').click();
+  });
+
+  await check('corrupt or damaged saved progress is recovered with a notice, never a blank page', async () => {
+    await page.evaluate(() => localStorage.setItem('netsplit.v1.progress', '\u0000garbage{{{'));
+    await page.reload();
+    await page.locator('[data-testid=progress-notice]').waitFor({ timeout: 20000 });
+    const n1 = await page.locator('[data-testid=progress-notice]').textContent();
+    expect(n1.includes('could not be read') && n1.includes('kept aside'), n1);
+    expect(await page.locator('[data-testid=course-map]').isVisible(), 'the course map still shows');
+    expect((await page.evaluate(() => localStorage.getItem('netsplit.v1.progress.damaged'))).includes('garbage'), 'the damaged record is kept');
+    await page.evaluate(() => localStorage.setItem('netsplit.v1.progress', 'netsplit-progress 1\nvisited raft-safety\nanswer two-generals/x c#\nlast raft-safety\n'));
+    await page.reload();
+    await page.locator('[data-testid=progress-notice]').waitFor({ timeout: 20000 });
+    const n2 = await page.locator('[data-testid=progress-notice]').textContent();
+    expect(n2.includes('1 line(s) could not be read') && n2.includes('line 3'), n2);
+    expect((await page.locator('[data-testid=continue]').textContent()).includes('safety'), 'the readable lines were kept');
+    await page.screenshot({ path: `${OUT}/recovered.png` });
+    await page.locator('[data-testid=progress-notice] button').click();
+  });
+
+  await check('a share link reopens the same run, and a tampered link shows an error while the page works', async () => {
+    await page.goto(`${base}#/playground`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=playground]');
+    await w.waitFor({ timeout: 20000 });
+    for (let i = 0; i < 12; i++) await w.locator('[data-testid=step]').click();
+    await w.locator('[data-testid=node-2]').click();
+    await w.locator('[data-testid=crash-toggle]').click();
+    for (let i = 0; i < 25; i++) await w.locator('[data-testid=step]').click();
+    const digest = await w.locator('[data-testid=digest]').textContent();
+    const stepOf = async (widget) => Number(/after step (\d+)/.exec(await widget.locator('.digest').textContent())[1]);
+    const steps = await stepOf(w);
+    await w.locator('[data-testid=share]').click();
+    const link = await w.locator('[data-testid=share-link]').inputValue();
+    expect(link.includes('#/run/a'), link);
+    console.log(`     share link: ${link.length} characters for a 5-node run with one crash`);
+    const other = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    other.on('pageerror', (e) => errors.push(String(e)));
+    await other.goto(link);
+    const sw = other.locator('[data-testid=cluster-widget][data-scenario=shared]');
+    await sw.waitFor({ timeout: 20000 });
+    while (await stepOf(sw) < steps) await sw.locator('[data-testid=step]').click();
+    expect(await stepOf(sw) === steps, `stepped to ${await stepOf(sw)} of ${steps}`);
+    const replayed = await sw.locator('[data-testid=digest]').textContent();
+    expect(replayed === digest, `digest ${replayed} vs ${digest}`);
+    expect((await sw.locator('[data-testid=event-log]').textContent()).includes('CRASH n2'), 'the crash replays');
+    await other.screenshot({ path: `${OUT}/shared-run.png` });
+    const tampered = link.slice(0, -6) + (link.endsWith('AAAAAA') ? 'BBBBBB' : 'AAAAAA');
+    await other.goto(tampered);
+    await other.locator('[data-testid=link-error]').waitFor({ timeout: 20000 });
+    expect((await other.locator('[data-testid=link-error]').textContent()).includes('altered'), 'tampering named');
+    await other.goto(`${base}#/run/not-a-link`);
+    await other.locator('[data-testid=link-error]').waitFor();
+    await other.click('text=go to the course map');
+    await other.locator('[data-testid=course-map]').waitFor();
+    await other.close();
+  });
+
+  await check('the final self-assessment loads its questions and checks one', async () => {
+    await page.goto(`${base}#/assessment`);
+    const a = page.locator('[data-testid=assessment]');
+    await a.locator('[data-testid=quiz-item]').first().waitFor({ timeout: 20000 });
+    const n = await a.locator('[data-testid=quiz-item]').count();
+    expect(n >= 29, `${n} items`);
+    const item = a.locator('[data-testid=quiz-item]:has([data-testid=quiz-number])').first();
+    await item.locator('[data-testid=quiz-number]').fill('4');
+    await item.locator('[data-testid=quiz-check]').click();
+    await item.locator('[data-testid=quiz-verdict]').waitFor();
+    expect((await a.locator('[data-testid=assessment-topics] summary').textContent()).includes('of 29'), 'topic checklist');
+    await page.screenshot({ path: `${OUT}/assessment.png` });
   });
 
   await check('no errors in the browser console', async () => {

@@ -11,6 +11,8 @@ pub enum Route {
     Playground,
     /// The final self-assessment.
     Assessment,
+    /// A shared run: the link text that encodes it.
+    Run(String),
     /// The in-browser benchmark.
     Bench,
     /// Anything else.
@@ -30,6 +32,7 @@ impl Route {
             ["lesson", slug] => Route::Lesson((*slug).to_string()),
             ["playground"] => Route::Playground,
             ["assessment"] => Route::Assessment,
+            ["run", link] => Route::Run((*link).to_string()),
             ["bench"] => Route::Bench,
             _ => Route::NotFound(path.to_string()),
         }
@@ -42,6 +45,7 @@ impl Route {
             Route::Lesson(slug) => format!("#/lesson/{slug}"),
             Route::Playground => "#/playground".into(),
             Route::Assessment => "#/assessment".into(),
+            Route::Run(link) => format!("#/run/{link}"),
             Route::Bench => "#/bench".into(),
             Route::NotFound(p) => format!("#/{p}"),
         }
@@ -59,6 +63,7 @@ mod tests {
             Route::Lesson("two-generals".into()),
             Route::Playground,
             Route::Assessment,
+            Route::Run("aBCd-_".into()),
             Route::Bench,
         ] {
             assert_eq!(Route::parse(&r.href()), r);

@@ -8,10 +8,12 @@ use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
 use super::ring::Ring;
 use super::state::{Action, ClusterState};
+use crate::pages::shared_run::link_for;
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use netsplit_core::protocols::raft::RaftParams;
 use netsplit_core::replay::Recording;
+use netsplit_core::share::SharedRun;
 use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -162,6 +164,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         });
     }
 
+    // The link made by "Share this run", shown for copying until the next share.
+    let share_link = use_state(|| None::<String>);
     let show_spacetime = {
         let stamps = props.recording.is_some()
             || matches!(
@@ -287,7 +291,20 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
     let step = sim.steps();
     let total = sim.trace().recorded();
+    let digest = sim.trace().digest();
     drop(sim);
+    let share = {
+        let (state, link) = (state.clone(), share_link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut scenario = state.scenario.clone();
+            scenario.faults.extend(state.live_faults.iter().cloned());
+            scenario.faults.sort_by_key(|f| f.at_us);
+            link.set(Some(link_for(&SharedRun {
+                scenario,
+                code: None,
+            })));
+        })
+    };
 
     let params = match &state.scenario.protocol {
         ProtocolSpec::TwoGenerals(p) => {
@@ -345,6 +362,16 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
                 now={state.view_time} seed={state.scenario.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
+            <p class="muted digest">{"Trace digest "}<code data-testid="digest">{digest}</code>{format!(" after step {step}: the same seed and plan always give the same digest.")}</p>
+            if props.recording.is_none() {
+                <div class="row share">
+                    <button onclick={share} data-testid="share">{"Share this run"}</button>
+                    if let Some(url) = &*share_link {
+                        <input type="text" readonly=true value={url.clone()} aria-label="Link to this run" data-testid="share-link"
+                            onfocus={Callback::from(|e: FocusEvent| { let i: web_sys::HtmlInputElement = e.target_unchecked_into(); i.select(); })} />
+                    }
+                </div>
+            }
             <div class="row">
                 <button onclick={toggle_spacetime} aria-expanded={show_diagram.to_string()} data-testid="toggle-spacetime">
                     { if show_diagram { "Hide the space-time diagram" } else { "Show the space-time diagram" } }
