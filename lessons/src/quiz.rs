@@ -136,14 +136,13 @@ impl QuizItem {
                 QuizKind::Single { choices } | QuizKind::Predict { choices, .. },
                 Answer::Choice(i),
             ) => choices.get(*i as usize).is_some_and(|c| c.correct),
+            // Exactly the right ones: each choice is picked if and only if it is right.
             (QuizKind::Multiple { choices }, Answer::Choices(picked)) => {
-                let mut picked = picked.clone();
-                picked.sort_unstable();
-                picked.dedup();
-                let right: Vec<u32> = (0..choices.len() as u32)
-                    .filter(|i| choices[*i as usize].correct)
-                    .collect();
-                picked == right
+                picked.iter().all(|i| (*i as usize) < choices.len())
+                    && choices
+                        .iter()
+                        .enumerate()
+                        .all(|(i, c)| c.correct == picked.contains(&(i as u32)))
             }
             (QuizKind::Order { steps }, Answer::Order(order)) => {
                 order.len() == steps.len() && order.iter().enumerate().all(|(k, s)| *s == k as u32)

@@ -5,7 +5,6 @@ use crate::pages::bench_page::BenchPage;
 use crate::pages::home::Home;
 use crate::pages::lesson_page::LessonPage;
 use crate::pages::playground::Playground;
-use crate::pages::shared_run::SharedRunPage;
 use crate::route::Route;
 use crate::saved::{self, ProgressAction, ProgressHandle};
 use wasm_bindgen::closure::Closure;
@@ -71,7 +70,9 @@ pub fn app() -> Html {
         Route::Home => html! { <Home /> },
         Route::Assessment => html! { <AssessmentPage /> },
         // Keyed by link: another link is another run.
-        Route::Run(link) => html! { <SharedRunPage key={link.clone()} link={link.clone()} /> },
+        Route::Run(link) => {
+            html! { <Playground key={link.clone()} link={Some(AttrValue::from(link.clone()))} /> }
+        }
         // Keyed by slug: each lesson gets a fresh page (its own body, its own widgets).
         Route::Lesson(slug) => html! { <LessonPage key={slug.clone()} slug={slug.clone()} /> },
         Route::Playground => html! { <Playground /> },

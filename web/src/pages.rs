@@ -6,4 +6,3 @@ pub mod home;
 pub mod lesson_page;
 pub mod playground;
 pub mod progress_panel;
-pub mod shared_run;

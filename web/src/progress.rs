@@ -6,7 +6,6 @@
 //! nothing, and the format of an older version is migrated.
 
 use netsplit_lessons::quiz::Answer;
-use std::collections::BTreeMap;
 
 /// The first line of every progress text, followed by the schema version.
 pub const MAGIC: &str = "netsplit-progress";
@@ -14,6 +13,63 @@ pub const MAGIC: &str = "netsplit-progress";
 pub const SCHEMA_VERSION: u32 = 1;
 /// The largest progress text read (storage holds a few MB; a real record is a few KB).
 pub const MAX_BYTES: usize = 512 * 1024;
+
+/// Values by string key, kept sorted by key: a few hundred entries at most, so a sorted vector
+/// serves, and it costs the page far less code than a map type per value type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Records<T>(Vec<(String, T)>);
+
+impl<T> Default for Records<T> {
+    fn default() -> Self {
+        Records(Vec::new())
+    }
+}
+
+impl<T> Records<T> {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Sets the value under `key`.
+    pub fn insert(&mut self, key: String, value: T) {
+        match self.find(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    /// Removes the value under `key`.
+    pub fn remove(&mut self, key: &str) {
+        if let Ok(i) = self.find(key) {
+            self.0.remove(i);
+        }
+    }
+
+    /// How many values.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True if there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Keys and values in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+}
 
 /// How an exercise went the last time it was graded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,11 +88,11 @@ pub struct Progress {
     /// The lesson opened last (for "continue where you left off").
     pub last_lesson: Option<String>,
     /// Quiz answers by `scope/item-id` (scope: a lesson slug or `assessment`).
-    pub answers: BTreeMap<String, Answer>,
+    pub answers: Records<Answer>,
     /// Exercise results by exercise id.
-    pub exercises: BTreeMap<String, ExerciseStatus>,
+    pub exercises: Records<ExerciseStatus>,
     /// The learner's code by exercise id.
-    pub code: BTreeMap<String, String>,
+    pub code: Records<String>,
 }
 
 /// What reading a progress text found besides the progress itself.
@@ -109,17 +165,17 @@ impl Progress {
         if let Some(l) = &self.last_lesson {
             out.push_str(&format!("last {}\n", escape(l)));
         }
-        for (k, a) in &self.answers {
+        for (k, a) in self.answers.iter() {
             out.push_str(&format!("answer {} {}\n", escape(k), answer_text(a)));
         }
-        for (id, s) in &self.exercises {
+        for (id, s) in self.exercises.iter() {
             let s = match s {
                 ExerciseStatus::Passed => "passed",
                 ExerciseStatus::Failed => "failed",
             };
             out.push_str(&format!("exercise {} {s}\n", escape(id)));
         }
-        for (id, code) in &self.code {
+        for (id, code) in self.code.iter() {
             out.push_str(&format!("code {} {}\n", escape(id), escape(code)));
         }
         out
@@ -240,7 +296,8 @@ fn escape(s: &str) -> String {
     for c in s.chars() {
         match c {
             '%' | ' ' | '\n' | '\r' | '\t' => out.push_str(&format!("%{:02X}", c as u32)),
-            c if c.is_control() && (c as u32) < 0x100 => {
+            // Other C0 and C1 control characters (no Unicode tables needed for this range).
+            c if (c as u32) < 0x20 || (0x7F..0xA0).contains(&(c as u32)) => {
                 out.push_str(&format!("%{:02X}", c as u32))
             }
             c => out.push(c),

@@ -8,7 +8,7 @@ use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
 use super::ring::Ring;
 use super::state::{Action, ClusterState};
-use crate::pages::shared_run::link_for;
+use crate::pages::playground::link_for;
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
 use netsplit_core::protocols::raft::RaftParams;
@@ -296,9 +296,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let share = {
         let (state, link) = (state.clone(), share_link.clone());
         Callback::from(move |_: MouseEvent| {
+            // Exactly the plan the widget replays from (its scrubber rebuilds the run this way).
             let mut scenario = state.scenario.clone();
             scenario.faults.extend(state.live_faults.iter().cloned());
-            scenario.faults.sort_by_key(|f| f.at_us);
             link.set(Some(link_for(&SharedRun {
                 scenario,
                 code: None,

@@ -1,26 +1,63 @@
-//! Free play: pick a protocol, a cluster size and a seed, then break things.
+//! Free play: pick a protocol, a cluster size and a seed, then break things. A shared link
+//! (`#/run/<link>`) opens here too, with the exact run it holds.
 
 use crate::cluster::ClusterWidget;
+use crate::route::Route;
+use crate::saved::{use_progress, ProgressAction};
+use netsplit_core::share::{decode_link, encode_link, SharedRun};
 use netsplit_core::{NetConfig, ProtocolSpec, Scenario};
 use yew::prelude::*;
 
+/// The full URL that opens `run` on this site.
+pub fn link_for(run: &SharedRun) -> String {
+    let here = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let base = here.split('#').next().unwrap_or_default();
+    format!("{base}{}", Route::Run(encode_link(run)).href())
+}
+
+/// A shared link to open, if any.
+#[derive(Properties, PartialEq, Clone)]
+pub struct PlaygroundProps {
+    /// The link text after `#/run/`.
+    #[prop_or_default]
+    pub link: Option<AttrValue>,
+}
+
 /// The playground page.
 #[function_component(Playground)]
-pub fn playground() -> Html {
+pub fn playground(props: &PlaygroundProps) -> Html {
     let protocols = ProtocolSpec::all_defaults();
     let protocol = use_state(|| protocols[0].clone());
     let nodes = use_state(|| 5u32);
+    let progress = use_progress();
+    let loaded = use_state(|| false);
+    let shared = props.link.as_ref().map(|l| decode_link(l));
+    if let Some(Err(e)) = &shared {
+        return html! {
+            <main id="main" class="page" data-testid="shared-run">
+                <h1>{"This link cannot be opened"}</h1>
+                <p class="error" role="alert" data-testid="link-error">{format!("The link cannot be used: {e}.")}</p>
+                <p><a href={Route::Playground.href()}>{"Open the playground"}</a>{" or "}<a href="#/">{"go to the course map"}</a>{"."}</p>
+            </main>
+        };
+    }
+    let shared = shared.and_then(Result::ok);
     let (lo, hi) = protocol.node_range();
     let node_count = (*nodes).clamp(lo, hi);
-    let scenario = Scenario {
-        protocol: (*protocol).clone(),
-        nodes: node_count,
-        seed: 1,
-        network: NetConfig::default(),
-        clocks: Vec::new(),
-        faults: Vec::new(),
-        duration_us: 60_000_000,
-        max_steps: 200_000,
+    let scenario = match &shared {
+        Some(run) => run.scenario.clone(),
+        None => Scenario {
+            protocol: (*protocol).clone(),
+            nodes: node_count,
+            seed: 1,
+            network: NetConfig::default(),
+            clocks: Vec::new(),
+            faults: Vec::new(),
+            duration_us: 60_000_000,
+            max_steps: 200_000,
+        },
     };
     let on_protocol = {
         let (protocol, all) = (protocol.clone(), protocols.clone());
@@ -40,8 +77,42 @@ pub fn playground() -> Html {
             }
         })
     };
-    html! {
-        <main id="main" class="page playground">
+    let header = match &shared {
+        Some(run) => {
+            let s = &run.scenario;
+            let code = run.code.clone().map(|c| {
+                let load = {
+                    let (progress, loaded, c) = (progress.clone(), loaded.clone(), c.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        if let Some(p) = &progress {
+                            p.dispatch(ProgressAction::Code(c.exercise.clone(), c.code.clone()));
+                            loaded.set(true);
+                        }
+                    })
+                };
+                html! {
+                    <section class="shared-code" aria-label="Shared code">
+                        <h2>{format!("Code for the exercise “{}”", c.exercise)}</h2>
+                        <p class="muted">{"The run above uses the reference rules. Load the code into its exercise and run the tests to see the code's own run."}</p>
+                        <pre>{c.code.clone()}</pre>
+                        if *loaded {
+                            <p class="ok" role="status">{"Loaded: the exercise opens with this code."}</p>
+                        } else {
+                            <button onclick={load} data-testid="load-code">{"Load it into the exercise (replaces your code there)"}</button>
+                        }
+                    </section>
+                }
+            });
+            html! {
+                <>
+                <h1>{"A shared run"}</h1>
+                <p>{format!("{} on {} nodes, seed {}, with {} planned fault(s). Play it: the same seed and plan give the same trace, event for event.", s.protocol.name(), s.nodes, s.seed, s.faults.len())}</p>
+                {code.unwrap_or_default()}
+                </>
+            }
+        }
+        None => html! {
+            <>
             <h1>{"Playground"}</h1>
             <p>{"Pick a protocol and a cluster size. Then crash nodes (click one, or focus it and press C), cut links (click a link), drag nodes into partition groups, change the network, skew a node's clock in the inspector, and scrub the timeline: every run replays exactly from its seed."}</p>
             <div class="row pickers">
@@ -55,7 +126,18 @@ pub fn playground() -> Html {
                         disabled={lo == hi} data-testid="nodes" />
                 </label>
             </div>
-            <ClusterWidget {scenario} id="playground" title="Your cluster" />
+            </>
+        },
+    };
+    let (id, title) = if shared.is_some() {
+        ("shared", "The shared run")
+    } else {
+        ("playground", "Your cluster")
+    };
+    html! {
+        <main id="main" class="page playground" data-testid={if shared.is_some() { "shared-run" } else { "playground" }}>
+            {header}
+            <ClusterWidget {scenario} {id} {title} />
         </main>
     }
 }

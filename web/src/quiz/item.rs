@@ -86,7 +86,10 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
                             if multiple {
                                 match d.choices.iter().position(|x| *x == i) {
                                     Some(k) => { d.choices.remove(k); }
-                                    None => { d.choices.push(i); d.choices.sort_unstable(); }
+                                    None => {
+                                        let at = d.choices.iter().position(|x| *x > i).unwrap_or(d.choices.len());
+                                        d.choices.insert(at, i);
+                                    }
                                 }
                             } else {
                                 d.choice = Some(i);

@@ -24,12 +24,12 @@ pub struct QuizPanelProps {
 /// The quiz.
 #[function_component(QuizPanel)]
 pub fn quiz_panel(props: &QuizPanelProps) -> Html {
+    // The app always provides the progress; without it (a widget on its own) answers are not kept.
     let progress = use_progress();
-    // Outside the app (a widget test) answers live only in this component.
-    let local = use_state(crate::progress::Progress::default);
     let saved = progress
         .as_ref()
-        .map_or_else(|| (*local).clone(), |p| p.progress.clone());
+        .map(|p| p.progress.clone())
+        .unwrap_or_default();
     let answered: Vec<_> = props
         .items
         .iter()
@@ -54,24 +54,18 @@ pub fn quiz_panel(props: &QuizPanelProps) -> Html {
             { for props.items.iter().zip(answered).enumerate().map(|(k, (q, a))| {
                 let (scope, id) = (props.scope.to_string(), q.id.clone());
                 let on_answer = {
-                    let (progress, local, scope, id) = (progress.clone(), local.clone(), scope.clone(), id.clone());
-                    Callback::from(move |answer| match &progress {
-                        Some(p) => p.dispatch(ProgressAction::Answer(scope.clone(), id.clone(), answer)),
-                        None => {
-                            let mut l = (*local).clone();
-                            l.answers.insert(crate::progress::Progress::answer_key(&scope, &id), answer);
-                            local.set(l);
+                    let (progress, scope, id) = (progress.clone(), scope.clone(), id.clone());
+                    Callback::from(move |answer| {
+                        if let Some(p) = &progress {
+                            p.dispatch(ProgressAction::Answer(scope.clone(), id.clone(), answer));
                         }
                     })
                 };
                 let on_retry = {
-                    let (progress, local) = (progress.clone(), local.clone());
-                    Callback::from(move |()| match &progress {
-                        Some(p) => p.dispatch(ProgressAction::Retry(scope.clone(), id.clone())),
-                        None => {
-                            let mut l = (*local).clone();
-                            l.answers.remove(&crate::progress::Progress::answer_key(&scope, &id));
-                            local.set(l);
+                    let progress = progress.clone();
+                    Callback::from(move |()| {
+                        if let Some(p) = &progress {
+                            p.dispatch(ProgressAction::Retry(scope.clone(), id.clone()));
                         }
                     })
                 };
