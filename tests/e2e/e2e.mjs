@@ -24,7 +24,9 @@ async function check(name, fn) {
 function expect(cond, msg) { if (!cond) throw new Error(msg); }
 
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A context of its own, so a second tab can share the first one's storage.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 
@@ -317,6 +319,27 @@ try {
     for (let i = 0; i < 5; i++) await cx.locator('[data-testid=step]').click();
     expect((await cx.locator('[data-testid=event-log]').textContent()).length > 0, 'the recording plays');
     await rx.screenshot({ path: `${OUT}/raft-exercise.png` });
+    // Share the failure with the code; someone opening the link can load the code into the exercise.
+    await cx.locator('[data-testid=share-failure]').click();
+    const link = await cx.locator('[data-testid=share-failure-link]').inputValue();
+    const shared = fs.readFileSync(`${dir}/wrong/no-up-to-date-check.rhai`, 'utf8');
+    await rx.locator('[data-testid=editor]').fill('// something else');
+    // Another tab of the same browser (same storage): loading there reaches this tab too.
+    const other = await page.context().newPage();
+    await other.goto(link);
+    await other.locator('[data-testid=load-code]').waitFor({ timeout: 20000 });
+    expect((await other.locator('.shared-code pre').textContent()) === shared, 'the link carries the code');
+    await other.locator('[data-testid=load-code]').click();
+    await other.locator('.shared-code .ok').waitFor();
+    await other.close();
+    // This tab heard the other one (a storage event) and did not write its stale copy back.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
+    const stored = await page.evaluate(() => localStorage.getItem('netsplit.v1.progress'));
+    expect(stored.includes('code raft-vote //%20Votes'), `stored: ${stored.slice(-200)}`);
+    await page.reload();
+    await rx.waitFor({ timeout: 20000 });
+    const loaded = await rx.locator('[data-testid=editor]').inputValue();
+    expect(loaded === shared, `the shared code is loaded into the exercise: ${JSON.stringify(loaded.slice(0, 80))} vs ${JSON.stringify(shared.slice(0, 80))}; stored: ${JSON.stringify((await page.evaluate(() => localStorage.getItem('netsplit.v1.progress'))).slice(-300))}`);
   });
 
   // Grades code in one Raft exercise of the open page; while it runs, samples the progress bar and

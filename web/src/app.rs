@@ -36,6 +36,34 @@ pub fn app() -> Html {
             }
         });
     }
+    {
+        // Another tab of the site changed the progress: take its version, so this tab never
+        // writes a stale copy over it.
+        let handle = progress.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |e: web_sys::StorageEvent| {
+                    if e.key().as_deref() == Some(saved::FULL_KEY) {
+                        if let Some(text) = e.new_value() {
+                            handle.dispatch(ProgressAction::Sync(text));
+                        }
+                    }
+                });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w
+                    .add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "storage",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let dismiss = {
         let p = progress.clone();
         Callback::from(move |_: MouseEvent| p.dispatch(ProgressAction::Dismiss))

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 /// Where the progress text lives (under the storage prefix).
 pub const KEY: &str = "progress";
+/// [`KEY`] with the storage prefix, as storage events name it.
+pub const FULL_KEY: &str = "netsplit.v1.progress";
 /// Where an unreadable progress text is kept, so nothing is lost.
 pub const DAMAGED_KEY: &str = "progress.damaged";
 /// The keys the first version kept exercise code under (`code.<exercise id>`).
@@ -36,6 +38,8 @@ pub enum ProgressAction {
     Graded(String, ExerciseStatus),
     /// An exercise's code was edited.
     Code(String, String),
+    /// Another tab saved this progress text; it replaces this tab's copy if it reads.
+    Sync(String),
     /// An imported file replaces everything.
     Import(Progress, String),
     /// Everything is erased (the learner confirmed).
@@ -70,6 +74,10 @@ impl Reducible for SavedProgress {
             ProgressAction::Code(id, code) => {
                 p.code.insert(id, code);
             }
+            ProgressAction::Sync(text) => match Progress::from_text(&text) {
+                Ok((synced, _)) if synced != next.progress => next.progress = synced,
+                _ => return self,
+            },
             ProgressAction::Import(imported, notice) => {
                 next.progress = imported;
                 next.notice = Some(notice);
@@ -163,4 +171,14 @@ fn migrate_legacy() -> SavedProgress {
 /// Writes the progress back; false if storage refused (private mode, full).
 pub fn save(progress: &Progress) -> bool {
     storage::set(KEY, &progress.to_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_storage_event_key_is_the_prefixed_key() {
+        assert_eq!(FULL_KEY, format!("{}{KEY}", storage::PREFIX));
+    }
 }

@@ -7,11 +7,13 @@ use super::editor::Editor;
 use super::results::Results;
 use crate::cluster::ClusterWidget;
 use crate::grading::{GradeRequest, WorkerReply};
+use crate::pages::playground::link_for;
 use crate::progress::ExerciseStatus;
 use crate::saved::{use_progress, ProgressAction};
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
 use netsplit_core::replay::Recording;
+use netsplit_core::share::{SharedCode, SharedRun};
 use netsplit_lessons::Exercise;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -261,10 +263,18 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
         .map(|e| e.line)
         .filter(|l| *l > 0);
     let offer_reference = state.failed_attempts >= ATTEMPTS_BEFORE_REFERENCE;
+    let share_link = use_state(|| None::<String>);
     let replay = state.replay.and_then(|i| {
         let report = state.report.as_ref()?;
         let case = report.cases.get(i)?;
         let cx = case.counterexample.as_ref()?;
+        let share = {
+            let (link, scenario, code, id) = (share_link.clone(), cx.scenario.clone(), state.code.clone(), id.to_string());
+            Callback::from(move |_: MouseEvent| {
+                let run = SharedRun { scenario: scenario.clone(), code: Some(SharedCode { exercise: id.clone(), code: code.clone() }) };
+                link.set(Some(link_for(&run)));
+            })
+        };
         Some(html! {
             <div class="counterexample" data-testid="counterexample">
                 <h4>{format!("Counterexample: seed {}, {} nodes", cx.scenario.seed, cx.scenario.nodes)}</h4>
@@ -272,6 +282,12 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
                 <p class="hint">{format!("The failing event is ringed in red in the space-time diagram (step {}). Step through the run to see how it got there.", cx.failed_at_step)}</p>
                 <ClusterWidget scenario={cx.scenario.clone()} recording={Some(Rc::new(Recording { events: Rc::new(cx.events.clone()), views: cx.views.clone() }))}
                     marked_step={Some(cx.failed_at_step)} id="counterexample" title="Your rules, replayed" />
+                <div class="row share">
+                    <button onclick={share} data-testid="share-failure">{"Share this failure with your code"}</button>
+                    if let Some(url) = &*share_link {
+                        <input type="text" readonly=true value={url.clone()} aria-label="Link to this failure and your code" data-testid="share-failure-link" />
+                    }
+                </div>
             </div>
         })
     });
