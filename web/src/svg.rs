@@ -21,6 +21,33 @@ pub fn ms3(us: i64) -> String {
     format!("{sign}{}.{:03}", a / 1000, a % 1000)
 }
 
+/// Milliseconds typed by a learner (`12`, `-1.5`, `0.250`) as whole microseconds; `None` for
+/// anything else. Digits past the third decimal are cut. Written out rather than parsed as a
+/// float, for the same reason as above.
+pub fn parse_ms(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    let ms: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut us_part = 0i64;
+    for (k, b) in frac.bytes().take(3).enumerate() {
+        us_part += i64::from(b - b'0') * [100, 10, 1][k];
+    }
+    let us = ms.checked_mul(1000)?.checked_add(us_part)?;
+    Some(if negative { -us } else { us })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +61,27 @@ mod tests {
         assert_eq!(whole(2.6), "3");
         assert_eq!(ms3(-1_500), "-1.500");
         assert_eq!(ms3(150_000), "150.000");
+    }
+
+    #[test]
+    fn typed_milliseconds_become_microseconds() {
+        assert_eq!(parse_ms("12"), Some(12_000));
+        assert_eq!(parse_ms(" -1.5 "), Some(-1_500));
+        assert_eq!(parse_ms("0.25"), Some(250));
+        assert_eq!(parse_ms(".5"), Some(500));
+        assert_eq!(parse_ms("3.14159"), Some(3_141));
+        assert_eq!(parse_ms("+7."), Some(7_000));
+        for bad in [
+            "",
+            "-",
+            ".",
+            "1e3",
+            "abc",
+            "1.2.3",
+            "--1",
+            "99999999999999999999",
+        ] {
+            assert_eq!(parse_ms(bad), None, "{bad}");
+        }
     }
 }

@@ -608,7 +608,7 @@ impl Raft {
     fn become_leader(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
         v.role = Role::Leader;
         v.leader = Some(ctx.id());
-        v.votes.sort();
+        v.votes.sort_unstable(); // distinct ids: the one order there is
         let voters: Vec<String> = v.votes.iter().map(|n| n.to_string()).collect();
         ctx.note(format!(
             "becomes leader of term {} (votes {})",

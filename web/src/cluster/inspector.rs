@@ -47,8 +47,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let cb = props.on_skew.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            if let Ok(ms) = input.value().trim().parse::<f64>() {
-                cb.emit((id, (ms * 1000.0).round() as i64));
+            if let Some(us) = crate::svg::parse_ms(&input.value()) {
+                cb.emit((id, us));
             }
         })
     };
