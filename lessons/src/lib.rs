@@ -87,6 +87,15 @@ pub fn decode_assessment(bytes: &[u8]) -> Result<quiz::Assessment, String> {
     postcard::from_bytes(bytes).map_err(|e| format!("the assessment file is damaged ({e})"))
 }
 
+/// Errors one per line, as tests and tools print them.
+pub fn errors_text(errors: &[LessonError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The lesson with this slug.
 pub fn lesson(slug: &str) -> Option<&'static Lesson> {
     course().ok()?.iter().find(|l| l.slug == slug)

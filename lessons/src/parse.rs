@@ -342,6 +342,20 @@ pub(crate) fn is_kebab(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
+/// What is wrong with an id: not kebab-case, or already defined at line `first`.
+fn id_problems(what: &str, id: &str, first: Option<u32>) -> Vec<String> {
+    let mut out = Vec::new();
+    if !is_kebab(id) {
+        out.push(format!("{what} id `{id}` must be kebab-case"));
+    }
+    if let Some(line) = first {
+        out.push(format!(
+            "duplicate {what} id `{id}` (first defined at line {line})"
+        ));
+    }
+    out
+}
+
 /// Splits a lesson folder name `NN-slug` into its number and slug.
 pub fn parse_dir_name(dir: &str) -> Option<(u32, String)> {
     let (num, slug) = dir.split_once('-')?;
@@ -413,22 +427,9 @@ pub fn parse_lesson(
         let id_pos = line_col(toml_text, spanned.get_ref().id.span().start);
         let s = spanned.into_inner();
         let id = s.id.into_inner();
-        if !is_kebab(&id) {
-            errors.push(at(
-                &toml_file,
-                id_pos,
-                format!("scenario id `{id}` must be kebab-case"),
-            ));
-        }
-        if let Some(first) = scenarios.iter().find(|o| o.id == id) {
-            errors.push(at(
-                &toml_file,
-                id_pos,
-                format!(
-                    "duplicate scenario id `{id}` (first defined at line {})",
-                    first.line
-                ),
-            ));
+        let first = scenarios.iter().find(|o| o.id == id).map(|o| o.line);
+        for e in id_problems("scenario", &id, first) {
+            errors.push(at(&toml_file, id_pos, e));
         }
         let run: Scenario = s.run.into();
         if let Err(e) = run.validate() {
@@ -450,22 +451,9 @@ pub fn parse_lesson(
         let pos = line_col(toml_text, spanned.span().start);
         let raw_item = spanned.into_inner();
         let id = raw_item.id.clone();
-        if !is_kebab(&id) {
-            errors.push(at(
-                &toml_file,
-                pos,
-                format!("quiz id `{id}` must be kebab-case"),
-            ));
-        }
-        if let Some(first) = quiz.iter().find(|q| q.id == id) {
-            errors.push(at(
-                &toml_file,
-                pos,
-                format!(
-                    "duplicate quiz id `{id}` (first defined at line {})",
-                    first.line
-                ),
-            ));
+        let first = quiz.iter().find(|q| q.id == id).map(|q| q.line);
+        for e in id_problems("quiz", &id, first) {
+            errors.push(at(&toml_file, pos, e));
         }
         if raw_item.topic.is_some() {
             errors.push(at(

@@ -46,13 +46,7 @@ fn the_assessment_is_valid_and_covers_every_required_topic() {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let a = match parse_assessment(&text) {
         Ok(a) => a,
-        Err(errs) => panic!(
-            "{}",
-            errs.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+        Err(errs) => panic!("{}", netsplit_lessons::errors_text(&errs)),
     };
     let ids: Vec<&str> = a.topics.iter().map(|t| t.id.as_str()).collect();
     for t in REQUIRED_TOPICS {

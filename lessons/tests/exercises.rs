@@ -10,13 +10,7 @@ use netsplit_lessons::{exercises, Exercise};
 fn all() -> &'static [Exercise] {
     match exercises() {
         Ok(e) => e,
-        Err(errs) => panic!(
-            "{}",
-            errs.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+        Err(errs) => panic!("{}", netsplit_lessons::errors_text(errs)),
     }
 }
 

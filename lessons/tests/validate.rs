@@ -8,13 +8,7 @@ use netsplit_lessons::{course, parse_lesson, run_scenarios, Segment};
 fn every_lesson_is_valid_and_every_scenario_runs_within_budget() {
     let lessons = match course() {
         Ok(l) => l,
-        Err(errs) => panic!(
-            "{}",
-            errs.iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
-        ),
+        Err(errs) => panic!("{}", netsplit_lessons::errors_text(errs)),
     };
     assert!(!lessons.is_empty());
     for lesson in lessons {
@@ -22,11 +16,7 @@ fn every_lesson_is_valid_and_every_scenario_runs_within_budget() {
         assert!(
             errors.is_empty(),
             "{}",
-            errors
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join("\n")
+            netsplit_lessons::errors_text(&errors)
         );
     }
 }
