@@ -163,21 +163,37 @@ impl QuizItem {
         let QuizKind::Order { steps } = &self.kind else {
             return Vec::new();
         };
-        let n = steps.len() as u64;
+        let mut order = self.shuffled(steps.len() as u64, 0);
+        if order.len() > 1 && order.iter().enumerate().all(|(k, s)| *s == k as u32) {
+            order.rotate_left(1);
+        }
+        order
+    }
+
+    /// For a choice item, the order its choices are shown in: a shuffle seeded by the item's id,
+    /// so the right choice is not always where the author wrote it (authors tend to write it
+    /// first), yet sits in the same place on every visit.
+    pub fn shown_choices(&self) -> Vec<u32> {
+        self.shuffled(self.choices().len() as u64, 1)
+    }
+
+    /// A Fisher-Yates shuffle of `0..n`, driven by FNV-1a of the id and `salt` feeding a small
+    /// LCG: the same on every build and target.
+    fn shuffled(&self, n: u64, salt: u8) -> Vec<u32> {
         let mut order: Vec<u32> = (0..n as u32).collect();
-        // FNV-1a of the id seeds a small LCG: stable across builds and targets.
-        let mut x = self.id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
+        let mut x = self
+            .id
+            .bytes()
+            .chain([salt])
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
         for i in (1..n).rev() {
             x = x
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             let j = (x >> 33) % (i + 1);
             order.swap(i as usize, j as usize);
-        }
-        if n > 1 && order.iter().enumerate().all(|(k, s)| *s == k as u32) {
-            order.rotate_left(1);
         }
         order
     }

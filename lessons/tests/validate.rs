@@ -272,3 +272,39 @@ fn a_numeric_mistake_that_would_count_as_right_is_reported() {
     let q = "\n[[quiz]]\nid = \"n\"\nkind = \"numeric\"\nprompt = \"p\"\nexplanation = \"e\"\nanswer = 4\ntolerance = 1\nmistakes = [{ value = 3, why = \"w\" }]\n";
     assert!(quiz_error(q).contains("would count as right"));
 }
+
+/// Authors tend to write the right choice first; the page shows choices in a seeded shuffle, so
+/// across the course the first choice shown is right in well under half the single-answer items.
+#[test]
+fn the_right_choice_is_not_always_shown_first() {
+    use netsplit_lessons::quiz::QuizKind;
+    let mut items: Vec<netsplit_lessons::quiz::QuizItem> = course()
+        .expect("valid")
+        .iter()
+        .flat_map(|l| l.quiz.clone())
+        .collect();
+    items.extend(
+        netsplit_lessons::assessment()
+            .expect("an assessment")
+            .quiz
+            .clone(),
+    );
+    let single: Vec<_> = items
+        .iter()
+        .filter(|q| matches!(q.kind, QuizKind::Single { .. } | QuizKind::Predict { .. }))
+        .collect();
+    let written_first = single.iter().filter(|q| q.choices()[0].correct).count();
+    let shown_first = single
+        .iter()
+        .filter(|q| q.choices()[q.shown_choices()[0] as usize].correct)
+        .count();
+    println!(
+        "{} single-answer items: right choice written first in {written_first}, shown first in {shown_first}",
+        single.len()
+    );
+    assert!(
+        shown_first * 2 < single.len(),
+        "{shown_first} of {}",
+        single.len()
+    );
+}

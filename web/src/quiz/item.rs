@@ -77,8 +77,7 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
             };
             html! {
                 <ul class="choices" role={if multiple { "group" } else { "radiogroup" }}>
-                { for choices.iter().enumerate().map(|(i, c)| {
-                    let i = i as u32;
+                { for item.shown_choices().into_iter().filter_map(|i| Some((i, choices.get(i as usize)?))).map(|(i, c)| {
                     let onchange = {
                         let draft = draft.clone();
                         Callback::from(move |_: Event| {
