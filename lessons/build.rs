@@ -185,6 +185,21 @@ fn main() {
     let bodies_dir = root.join(BODIES_DIR);
     let _ = std::fs::create_dir_all(&bodies_dir);
     let mut written = Vec::new();
+    // Writes a fetched file (only if its bytes changed) and returns its name; the content hash in
+    // the name lets a host cache it forever.
+    let mut write_body = |stem: &str, bytes: Vec<u8>| {
+        let name = format!(
+            "{stem}-{:016x}.bin",
+            netsplit_core::trace::stable_hash(&bytes[..])
+        );
+        let path = bodies_dir.join(&name);
+        println!("cargo::rerun-if-changed={}", path.display());
+        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+            std::fs::write(&path, bytes).expect("write a fetched course file");
+        }
+        written.push(name.clone());
+        name
+    };
     for l in &mut lessons {
         let body = model::LessonBody {
             objectives: l.objectives.clone(),
@@ -204,31 +219,16 @@ fn main() {
                 })
                 .collect(),
         };
-        let bytes = postcard::to_allocvec(&body).expect("a body encodes");
-        // The content hash in the name lets a host cache bodies forever.
-        l.body_file = format!(
-            "{}-{:016x}.bin",
-            l.slug,
-            netsplit_core::trace::stable_hash(&bytes[..])
+        l.body_file = write_body(
+            &l.slug,
+            postcard::to_allocvec(&body).expect("a body encodes"),
         );
-        let path = bodies_dir.join(&l.body_file);
-        println!("cargo::rerun-if-changed={}", path.display());
-        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
-            std::fs::write(&path, bytes).expect("write a lesson body");
-        }
-        written.push(l.body_file.clone());
     }
     if let Some(a) = &mut assessment {
-        let bytes = postcard::to_allocvec(&*a).expect("the assessment encodes");
-        a.body_file = format!(
-            "assessment-{:016x}.bin",
-            netsplit_core::trace::stable_hash(&bytes[..])
+        a.body_file = write_body(
+            "assessment",
+            postcard::to_allocvec(&*a).expect("the assessment encodes"),
         );
-        let path = bodies_dir.join(&a.body_file);
-        if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
-            std::fs::write(&path, bytes).expect("write the assessment");
-        }
-        written.push(a.body_file.clone());
     }
     for stale in std::fs::read_dir(&bodies_dir)
         .into_iter()
@@ -259,33 +259,33 @@ fn main() {
     }
     // Each lesson and exercise is written as postcard bytes and embedded with include_bytes!.
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    // Writes `bytes` beside the generated code and returns the expression that embeds them.
     let embed = |name: &str, bytes: Vec<u8>| {
         let path = out_dir.join(name);
         std::fs::write(&path, bytes).expect("write embedded course data");
-        format!("    include_bytes!({:?}),\n", path.display().to_string())
+        format!("include_bytes!({:?})", path.display().to_string())
     };
     let mut code = String::from("/// Every lesson, validated and encoded at build time.\npub(crate) static LESSON_BYTES: &[&[u8]] = &[\n");
     for (i, l) in lessons.iter().enumerate() {
-        code.push_str(&embed(
-            &format!("lesson-{i}.bin"),
-            postcard::to_allocvec(l).expect("a lesson encodes"),
+        let bytes = postcard::to_allocvec(l).expect("a lesson encodes");
+        code.push_str(&format!(
+            "    {},\n",
+            embed(&format!("lesson-{i}.bin"), bytes)
         ));
     }
     code.push_str("];\n/// Every exercise, validated and encoded at build time.\npub(crate) static EXERCISE_BYTES: &[&[u8]] = &[\n");
     for (i, e) in exercises.iter().enumerate() {
-        code.push_str(&embed(
-            &format!("exercise-{i}.bin"),
-            postcard::to_allocvec(e).expect("an exercise encodes"),
+        let bytes = postcard::to_allocvec(e).expect("an exercise encodes");
+        code.push_str(&format!(
+            "    {},\n",
+            embed(&format!("exercise-{i}.bin"), bytes)
         ));
     }
     code.push_str("];\n/// The final self-assessment, validated and encoded at build time, if there is one.\npub(crate) static ASSESSMENT_BYTES: Option<&[u8]> = ");
     match &assessment {
         Some(a) => {
             let bytes = postcard::to_allocvec(a).expect("the assessment encodes");
-            code.push_str(&format!(
-                "Some({});\n",
-                embed("assessment.bin", bytes).trim().trim_end_matches(',')
-            ));
+            code.push_str(&format!("Some({});\n", embed("assessment.bin", bytes)));
         }
         None => code.push_str("None;\n"),
     }

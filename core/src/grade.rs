@@ -442,12 +442,8 @@ impl Grader {
         }
     }
 
-    fn script(&self, ast: &Rc<AST>) -> Rc<ScriptRules> {
-        self.script_for(RuleSet::Lamport, ast)
-    }
-
     /// The learner's rules for `rules` (Raft needs to know which of its three rules is the learner's).
-    fn script_for(&self, rules: RuleSet, ast: &Rc<AST>) -> Rc<ScriptRules> {
+    fn script(&self, rules: RuleSet, ast: &Rc<AST>) -> Rc<ScriptRules> {
         Rc::new(ScriptRules {
             rules,
             sandbox: self.sandbox.clone(),
@@ -465,7 +461,7 @@ impl Grader {
     ) -> Result<(), (String, Box<Counterexample>)> {
         let params = LamportParams::default();
         let scenario = schedule_scenario(ProtocolSpec::Lamport(params.clone()), case, seed);
-        let rules = self.script(ast);
+        let rules = self.script(RuleSet::Lamport, ast);
         let protocol = Lamport::with_rules(params, rules.clone());
         let sim = run_schedule(protocol, &scenario, &rules)?;
         let events = causal_events(sim.trace().events(), scenario.nodes);
@@ -483,7 +479,7 @@ impl Grader {
     ) -> Result<(), (String, Box<Counterexample>)> {
         let params = VectorParams::default();
         let scenario = schedule_scenario(ProtocolSpec::VectorClock(params.clone()), case, seed);
-        let rules = self.script(ast);
+        let rules = self.script(RuleSet::VectorClock, ast);
         let protocol = VectorClock::with_rules(params, rules.clone());
         let sim = run_schedule(protocol, &scenario, &rules)?;
         let events = causal_events(sim.trace().events(), scenario.nodes);
@@ -521,7 +517,7 @@ impl Grader {
         let params = HlcParams::default();
         let mut scenario = schedule_scenario(ProtocolSpec::Hlc(params.clone()), case, seed);
         scenario.clocks = random_clocks(seed, case.nodes);
-        let rules = self.script(ast);
+        let rules = self.script(RuleSet::Hlc, ast);
         let protocol = Hlc::with_rules(params, rules.clone());
         let sim = run_schedule(protocol, &scenario, &rules)?;
         let events = causal_events(sim.trace().events(), scenario.nodes);
@@ -567,7 +563,7 @@ impl Grader {
         let ProtocolSpec::Raft(params) = &scenario.protocol else {
             unreachable!("Raft schedules are Raft scenarios")
         };
-        let rules = self.script_for(rule_set, ast);
+        let rules = self.script(rule_set, ast);
         let protocol = Raft::with_rules(params.clone(), rules.clone());
         let (sim, verdict, played) =
             raft_kit::run_raft_schedule(&scenario, protocol, usize::MAX, adversary.as_mut());
@@ -576,7 +572,7 @@ impl Grader {
         let at = |step: u64| {
             let mut cx = counterexample(&sim, &played, step);
             let output = self.sandbox.take_output();
-            let again = Raft::with_rules(params.clone(), self.script_for(rule_set, ast));
+            let again = Raft::with_rules(params.clone(), self.script(rule_set, ast));
             cx.views = raft_kit::raft_views(&played, again, step);
             self.sandbox.take_output();
             self.sandbox.output.borrow_mut().extend(output);
@@ -799,7 +795,7 @@ impl ScriptRules {
 
     /// The learner's `compare(a, b)`, as a word; empty after an error.
     fn compare(&self, a: &[u64], b: &[u64]) -> String {
-        let Some(v) = self.call("compare", vec![vector_arg(a), vector_arg(b)]) else {
+        let Some(v) = self.call("compare", vec![list_arg(a), list_arg(b)]) else {
             return String::new();
         };
         if v.is_string() {
@@ -851,9 +847,10 @@ impl ScriptRules {
     }
 }
 
-fn vector_arg(clock: &[u64]) -> Dynamic {
+/// A list of counts as a script array: a vector clock, or a Raft log or match index as terms.
+fn list_arg(values: &[u64]) -> Dynamic {
     Dynamic::from(
-        clock
+        values
             .iter()
             .map(|x| Dynamic::from(*x as i64))
             .collect::<Array>(),
@@ -899,11 +896,11 @@ impl LamportRules for ScriptRules {
 
 impl VectorRules for ScriptRules {
     fn tick(&self, clock: &[u64], me: usize) -> Vec<u64> {
-        let args = vec![vector_arg(clock), Dynamic::from(me as i64)];
+        let args = vec![list_arg(clock), Dynamic::from(me as i64)];
         self.vector("tick", args, clock)
     }
     fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64> {
-        let args = vec![vector_arg(clock), vector_arg(msg), Dynamic::from(me as i64)];
+        let args = vec![list_arg(clock), list_arg(msg), Dynamic::from(me as i64)];
         self.vector("receive", args, clock)
     }
 }
@@ -960,10 +957,10 @@ impl RaftRules for ScriptRules {
         key.extend(&sent);
         let v = self.call_pure("append_entries", key, || {
             vec![
-                terms_arg(&old),
+                list_arg(&old),
                 Dynamic::from(prev_log_index as i64),
                 Dynamic::from(prev_log_term as i64),
-                terms_arg(&sent),
+                list_arg(&sent),
             ]
         })?;
         if v.as_bool() == Ok(false) {
@@ -1006,8 +1003,8 @@ impl RaftRules for ScriptRules {
             vec![
                 Dynamic::from(commit_index as i64),
                 Dynamic::from(term as i64),
-                terms_arg(&log_terms),
-                terms_arg(match_index),
+                list_arg(&log_terms),
+                list_arg(match_index),
             ]
         });
         let Some(v) = v else {
@@ -1033,15 +1030,6 @@ impl RaftRules for ScriptRules {
 /// A log (or a message's entries) as the list of terms the Raft exercises see.
 fn terms(entries: &[Entry]) -> Vec<u64> {
     entries.iter().map(|e| e.term).collect()
-}
-
-fn terms_arg(values: &[u64]) -> Dynamic {
-    Dynamic::from(
-        values
-            .iter()
-            .map(|t| Dynamic::from(*t as i64))
-            .collect::<Array>(),
-    )
 }
 
 /// A list of non-negative integers, or `None`.
@@ -1691,7 +1679,7 @@ mod raft_tests {
                 .compile(TRUNCATE_ON_MATCH, functions)
                 .unwrap(),
         );
-        let rules = grader.script_for(RuleSet::RaftAppend, &ast);
+        let rules = grader.script(RuleSet::RaftAppend, &ast);
         let raft = Raft::with_rules(params.clone(), rules);
         let (direct, verdict, _) =
             raft_kit::run_raft_schedule(&cx.scenario, raft, usize::MAX, None);

@@ -247,32 +247,30 @@ impl Runner for TraceReplay {
         self.nodes
             .iter()
             .enumerate()
-            .map(|(i, n)| NodeView {
-                id: NodeId(i as u32),
-                up: !n.down,
-                local_time: LocalTime(self.now.0 as i64),
-                skew_us: 0,
-                drift_ppm: 0,
-                badge: match self.recorded(i) {
-                    Some(v) => v.badge.clone(),
-                    None => n.stamp.clone().unwrap_or_default(),
-                },
-                log: self.recorded(i).and_then(|v| v.log.clone()),
-                fields: match self.recorded(i) {
-                    Some(v) => {
-                        let mut fields = v.fields.clone();
-                        fields.push(Field::new("note", "recorded run: clocks show true time"));
-                        fields
-                    }
+            .map(|(i, n)| {
+                let recorded = self.recorded(i);
+                let mut fields = match recorded {
+                    Some(v) => v.fields.clone(),
                     None => vec![
                         Field::new(
                             "latest stamp",
                             n.stamp.clone().unwrap_or_else(|| "none yet".into()),
                         ),
                         Field::new("events handled", n.handled),
-                        Field::new("note", "recorded run: clocks show true time"),
                     ],
-                },
+                };
+                fields.push(Field::new("note", "recorded run: clocks show true time"));
+                NodeView {
+                    id: NodeId(i as u32),
+                    up: !n.down,
+                    local_time: LocalTime(self.now.0 as i64),
+                    skew_us: 0,
+                    drift_ppm: 0,
+                    badge: recorded
+                        .map_or_else(|| n.stamp.clone().unwrap_or_default(), |v| v.badge.clone()),
+                    log: recorded.and_then(|v| v.log.clone()),
+                    fields,
+                }
             })
             .collect()
     }

@@ -111,55 +111,37 @@ pub fn parse_assessment(toml_text: &str) -> Result<Assessment, Vec<LessonError>>
         message,
     };
     let raw: RawAssessment = toml::from_str(toml_text).map_err(|e| {
-        let pos = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
-        vec![at(pos, e.message().to_string())]
+        let (pos, message) = toml_error(toml_text, &e);
+        vec![at(pos, message)]
     })?;
     let mut errors = Vec::new();
-    if raw.format_version != FORMAT_VERSION {
-        errors.push(at(
-            (1, 1),
-            format!(
-                "format_version is {}, this build reads {FORMAT_VERSION}",
-                raw.format_version
-            ),
-        ));
+    if let Some(e) = version_problem(raw.format_version, FORMAT_VERSION) {
+        errors.push(at((1, 1), e));
     }
-    let mut topics: Vec<Topic> = Vec::new();
+    let mut topics: Vec<(Topic, u32)> = Vec::new();
     for t in raw.topics {
         let pos = line_col(toml_text, t.span().start);
         let t = t.into_inner();
-        if !is_kebab(&t.id) || topics.iter().any(|o| o.id == t.id) {
-            errors.push(at(
-                pos,
-                format!("topic id `{}` must be kebab-case and unique", t.id),
-            ));
-        }
-        topics.push(t);
+        let first = topics
+            .iter()
+            .find(|(o, _)| o.id == t.id)
+            .map(|(_, line)| *line);
+        errors.extend(
+            id_problems("topic", &t.id, first)
+                .into_iter()
+                .map(|e| at(pos, e)),
+        );
+        topics.push((t, pos.0));
     }
-    let mut quiz: Vec<QuizItem> = Vec::new();
-    for spanned in raw.quiz {
-        let pos = line_col(toml_text, spanned.span().start);
-        let raw_item = spanned.into_inner();
-        let id = raw_item.id.clone();
-        if !is_kebab(&id) || quiz.iter().any(|q| q.id == id) {
-            errors.push(at(
-                pos,
-                format!("quiz id `{id}` must be kebab-case and unique"),
-            ));
-        }
-        match raw_item.topic.as_deref() {
-            None => errors.push(at(pos, format!("quiz item `{id}` needs a `topic`"))),
-            Some(t) if !topics.iter().any(|o| o.id == t) => errors.push(at(
-                pos,
-                format!("quiz item `{id}` names topic `{t}`, which `[[topics]]` does not list"),
-            )),
-            Some(_) => {}
-        }
-        match quiz_item(raw_item, &[], pos.0) {
-            Ok(item) => quiz.push(item),
-            Err(es) => errors.extend(es.into_iter().map(|e| at(pos, e))),
-        }
-    }
+    let topics: Vec<Topic> = topics.into_iter().map(|(t, _)| t).collect();
+    let (quiz, problems) = quiz_items(raw.quiz, toml_text, &[], |id, topic| match topic {
+        None => Some(format!("quiz item `{id}` needs a `topic`")),
+        Some(t) if !topics.iter().any(|o| o.id == t) => Some(format!(
+            "quiz item `{id}` names topic `{t}`, which `[[topics]]` does not list"
+        )),
+        Some(_) => None,
+    });
+    errors.extend(problems.into_iter().map(|(pos, e)| at(pos, e)));
     for t in &topics {
         if !quiz
             .iter()
@@ -181,9 +163,50 @@ pub fn parse_assessment(toml_text: &str) -> Result<Assessment, Vec<LessonError>>
     })
 }
 
-/// The line of the first occurrence of `needle` in `text` (0 if absent).
+/// The line of the first occurrence of `needle` in `text` (1 if absent).
 fn line_of_text(text: &str, needle: &str) -> u32 {
-    text.find(needle).map_or(0, |o| line_col(text, o).0)
+    text.find(needle).map_or(1, |o| line_col(text, o).0)
+}
+
+/// Where a TOML parse error is, and what it says.
+fn toml_error(text: &str, e: &toml::de::Error) -> Positioned {
+    let pos = e.span().map_or((0, 0), |s| line_col(text, s.start));
+    (pos, e.message().to_string())
+}
+
+/// The complaint about a file written for another format version, if it is.
+fn version_problem(found: u32, reads: u32) -> Option<String> {
+    (found != reads).then(|| format!("format_version is {found}, this build reads {reads}"))
+}
+
+/// A message and the (line, column) it is about.
+type Positioned = ((u32, u32), String);
+
+/// Validates quiz items in order (ids, then each item); `topic_problem` says what is wrong with
+/// an item's `topic`, which lessons refuse and the assessment requires. Errors come with the
+/// item's position.
+fn quiz_items(
+    raw: Vec<Spanned<RawQuizItem>>,
+    text: &str,
+    scenarios: &[String],
+    topic_problem: impl Fn(&str, Option<&str>) -> Option<String>,
+) -> (Vec<QuizItem>, Vec<Positioned>) {
+    let mut quiz: Vec<QuizItem> = Vec::new();
+    let mut errors = Vec::new();
+    for spanned in raw {
+        let pos = line_col(text, spanned.span().start);
+        let raw_item = spanned.into_inner();
+        let id = raw_item.id.clone();
+        let first = quiz.iter().find(|q| q.id == id).map(|q| q.line);
+        let mut problems = id_problems("quiz", &id, first);
+        problems.extend(topic_problem(&id, raw_item.topic.as_deref()));
+        match quiz_item(raw_item, scenarios, pos.0) {
+            Ok(item) => quiz.push(item),
+            Err(es) => problems.extend(es),
+        }
+        errors.extend(problems.into_iter().map(|e| (pos, e)));
+    }
+    (quiz, errors)
 }
 
 /// The quiz item kinds a lesson may use.
@@ -393,19 +416,12 @@ pub fn parse_lesson(
     let raw: RawLesson = match toml::from_str(toml_text) {
         Ok(raw) => raw,
         Err(e) => {
-            let pos = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
-            return Err(vec![at(&toml_file, pos, e.message().to_string())]);
+            let (pos, message) = toml_error(toml_text, &e);
+            return Err(vec![at(&toml_file, pos, message)]);
         }
     };
-    if raw.format_version != FORMAT_VERSION {
-        errors.push(at(
-            &toml_file,
-            (1, 1),
-            format!(
-                "format_version is {}, this build reads {FORMAT_VERSION}",
-                raw.format_version
-            ),
-        ));
+    if let Some(e) = version_problem(raw.format_version, FORMAT_VERSION) {
+        errors.push(at(&toml_file, (1, 1), e));
     }
     for (field, empty) in [
         ("title", raw.title.trim().is_empty()),
@@ -446,27 +462,10 @@ pub fn parse_lesson(
     }
 
     let scenario_ids: Vec<String> = scenarios.iter().map(|s| s.id.clone()).collect();
-    let mut quiz: Vec<QuizItem> = Vec::new();
-    for spanned in raw.quiz {
-        let pos = line_col(toml_text, spanned.span().start);
-        let raw_item = spanned.into_inner();
-        let id = raw_item.id.clone();
-        let first = quiz.iter().find(|q| q.id == id).map(|q| q.line);
-        for e in id_problems("quiz", &id, first) {
-            errors.push(at(&toml_file, pos, e));
-        }
-        if raw_item.topic.is_some() {
-            errors.push(at(
-                &toml_file,
-                pos,
-                format!("quiz item `{id}`: `topic` is only for the final self-assessment"),
-            ));
-        }
-        match quiz_item(raw_item, &scenario_ids, pos.0) {
-            Ok(item) => quiz.push(item),
-            Err(es) => errors.extend(es.into_iter().map(|e| at(&toml_file, pos, e))),
-        }
-    }
+    let (quiz, problems) = quiz_items(raw.quiz, toml_text, &scenario_ids, |id, topic| {
+        topic.map(|_| format!("quiz item `{id}`: `topic` is only for the final self-assessment"))
+    });
+    errors.extend(problems.into_iter().map(|(pos, e)| at(&toml_file, pos, e)));
 
     for seg in &body {
         if let Segment::Widget { kind, id, line } = seg {
@@ -546,32 +545,22 @@ pub fn parse_exercise(
         message,
     };
     let spec: TomlExercise = toml::from_str(toml_text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| line_col(toml_text, s.start));
+        let ((line, col), message) = toml_error(toml_text, &e);
         vec![LessonError {
             file: path.clone(),
             line,
             col,
-            message: e.message().to_string(),
+            message,
         }]
     })?;
     let spec: ExerciseSpec = spec.into();
-    let line_of = |needle: &str| {
-        toml_text
-            .find(needle)
-            .map_or(1, |o| line_col(toml_text, o).0)
-    };
+    let line_of = |needle: &str| line_of_text(toml_text, needle);
     let mut errors = Vec::new();
     if !is_kebab(id) {
         errors.push(at(0, format!("exercise folder `{id}` must be kebab-case")));
     }
-    if spec.format_version != EXERCISE_FORMAT_VERSION {
-        errors.push(at(
-            1,
-            format!(
-                "format_version is {}, this build reads {EXERCISE_FORMAT_VERSION}",
-                spec.format_version
-            ),
-        ));
+    if let Some(e) = version_problem(spec.format_version, EXERCISE_FORMAT_VERSION) {
+        errors.push(at(1, e));
     }
     if spec.hints.is_empty() {
         errors.push(at(line_of("hints"), "give at least one hint".into()));
@@ -688,8 +677,8 @@ pub fn parse_exercise(
 /// Parses a scenario file (the TOML authoring form); errors name the line and column.
 pub fn parse_scenario(text: &str) -> Result<Scenario, (u32, u32, String)> {
     let raw: TomlScenario = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| line_col(text, s.start));
-        (line, col, e.message().to_string())
+        let ((line, col), message) = toml_error(text, &e);
+        (line, col, message)
     })?;
     Ok(raw.into())
 }
