@@ -29,10 +29,21 @@ pub fn app() -> Html {
         let handle = progress.clone();
         use_effect_with(progress.progress.clone(), move |p| {
             if !saved::save(p) && handle.notice.is_none() && !p.is_empty() {
-                handle.dispatch(ProgressAction::Import(
-                    p.clone(),
+                handle.dispatch(ProgressAction::Notice(
                     "This browser refused to store your progress (private mode or full storage): it lasts until you close the page. Export it to keep it.".into(),
                 ));
+            }
+        });
+    }
+    {
+        // Opening a lesson is remembered, for the course map and "continue where you left off".
+        // The router does it, so the lesson page need not follow every change to the progress.
+        let handle = progress.clone();
+        use_effect_with((*route).clone(), move |r| {
+            if let Route::Lesson(slug) = r {
+                if netsplit_lessons::lesson(slug).is_some() {
+                    handle.dispatch(ProgressAction::Visit(slug.clone()));
+                }
             }
         });
     }

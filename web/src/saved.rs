@@ -44,6 +44,8 @@ pub enum ProgressAction {
     Import(Progress, String),
     /// Everything is erased (the learner confirmed).
     Reset,
+    /// Something the learner should be told about their progress.
+    Notice(String),
     /// The notice was read.
     Dismiss,
 }
@@ -86,6 +88,7 @@ impl Reducible for SavedProgress {
                 next.progress = Progress::default();
                 next.notice = Some("Your progress was erased.".into());
             }
+            ProgressAction::Notice(notice) => next.notice = Some(notice),
             ProgressAction::Dismiss => next.notice = None,
         }
         Rc::new(next)

@@ -65,14 +65,17 @@ pub fn home() -> Html {
             </section>
             <h2>{"Course map"}</h2>
             <ol class="course-map" data-testid="course-map">
-                { for lessons.iter().map(|l| html! {
+                { for lessons.iter().map(|l| {
+                    let answered = answered(&l.slug);
+                    let completed = l.quiz_count > 0 && answered >= l.quiz_count as usize;
+                    html! {
                     <li class={classes!("lesson-card", visited(&l.slug).then_some("visited"))} data-testid="lesson-card" data-lesson={l.slug.clone()}>
                         <a href={Route::Lesson(l.slug.clone()).href()}><span class="num">{format!("{:02}", l.number)}</span>{l.title.clone()}</a>
                         if visited(&l.slug) {
-                            <span class={classes!("pill", (answered(&l.slug) >= l.quiz_count as usize && l.quiz_count > 0).then_some("done"))} data-testid="lesson-progress">
-                                { match answered(&l.slug) {
+                            <span class={classes!("pill", completed.then_some("done"))} data-testid="lesson-progress">
+                                { match answered {
                                     0 => "visited".to_string(),
-                                    n if n >= l.quiz_count as usize => "✓ completed: quiz answered".to_string(),
+                                    _ if completed => "✓ completed: quiz answered".to_string(),
                                     n => format!("visited · quiz {n} of {} answered", l.quiz_count),
                                 } }
                             </span>
@@ -88,6 +91,7 @@ pub fn home() -> Html {
                         }
                         <ul class="tags" aria-label="Concepts">{ for l.concepts.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul>
                     </li>
+                    }
                 }) }
                 { for PLANNED.iter().map(|(t, s)| html! {
                     <li class="lesson-card planned" aria-disabled="true">

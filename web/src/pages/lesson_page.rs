@@ -4,7 +4,6 @@ use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
 use crate::quiz::QuizPanel;
 use crate::route::Route;
-use crate::saved::{use_progress, ProgressAction};
 use netsplit_lessons::{LessonBody, Segment};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -72,15 +71,6 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         use_state(move || embedded.map_or(Body::Loading, Body::Ready))
     };
     let attempt = use_state(|| 0u32);
-    {
-        // Opening a lesson is remembered, for the course map and "continue where you left off".
-        let (progress, slug) = (use_progress(), props.slug.to_string());
-        use_effect_with(slug.clone(), move |_| {
-            if let Some(p) = progress {
-                p.dispatch(ProgressAction::Visit(slug));
-            }
-        });
-    }
     {
         let (body, file) = (body.clone(), lesson.body_file.clone());
         use_effect_with((props.slug.clone(), *attempt), move |_| {
