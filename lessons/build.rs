@@ -7,9 +7,6 @@
 //! (```cluster, ```exercise) become widget segments, so the app ships neither a
 //! Markdown nor a TOML parser: only the validated model, in postcard.
 
-#[path = "src/formats.rs"]
-#[allow(dead_code)]
-mod formats;
 #[path = "src/model.rs"]
 #[allow(dead_code)]
 mod model;

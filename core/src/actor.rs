@@ -90,9 +90,6 @@ pub trait Protocol: Clone + 'static {
     /// one moment. `()` for protocols whose checks look only at the present.
     type Monitor: Default;
 
-    /// A short name for traces, e.g. `"two-generals"`.
-    fn name(&self) -> &'static str;
-
     /// Starts (or restarts, after a crash) a node from what it persisted.
     fn boot(&self, durable: &mut Self::Durable, ctx: &mut Ctx<'_, Self>) -> Self::Volatile;
 

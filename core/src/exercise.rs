@@ -92,9 +92,10 @@ pub enum Adversary {
 }
 
 /// A value passed to or returned by a learner's function: an integer, a short word or a list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-/// Serialized externally tagged; the TOML form (a bare number, string or list) lives in
-/// `netsplit-lessons`.
+///
+/// Written bare in exercise files (`3`, `"concurrent"`, `[1, 0, 2]`, `true`), by variant index in
+/// the compact form the page decodes (see [`crate::forms`] for why there are two).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
     /// An integer.
     Int(i64),
@@ -104,6 +105,81 @@ pub enum Value {
     Str(String),
     /// A list (a vector clock, an HLC pair).
     List(Vec<Value>),
+}
+
+/// [`Value`]'s compact form: the variant index, then the value.
+#[derive(Serialize, Deserialize)]
+enum CompactValue {
+    Int(i64),
+    Bool(bool),
+    Str(String),
+    List(Vec<Value>),
+}
+
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            match self {
+                Value::Int(i) => s.serialize_i64(*i),
+                Value::Bool(b) => s.serialize_bool(*b),
+                Value::Str(text) => s.serialize_str(text),
+                Value::List(items) => items.serialize(s),
+            }
+        } else {
+            match self.clone() {
+                Value::Int(i) => CompactValue::Int(i),
+                Value::Bool(b) => CompactValue::Bool(b),
+                Value::Str(text) => CompactValue::Str(text),
+                Value::List(items) => CompactValue::List(items),
+            }
+            .serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return Ok(match CompactValue::deserialize(d)? {
+                CompactValue::Int(i) => Value::Int(i),
+                CompactValue::Bool(b) => Value::Bool(b),
+                CompactValue::Str(text) => Value::Str(text),
+                CompactValue::List(items) => Value::List(items),
+            });
+        }
+        struct Bare;
+        impl<'de> serde::de::Visitor<'de> for Bare {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer, true or false, a string, or a list of those")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+                Ok(Value::Int(i))
+            }
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Value, E> {
+                i64::try_from(u)
+                    .map(Value::Int)
+                    .map_err(|_| E::custom(format!("{u} is too large for an integer")))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Value, E> {
+                Ok(Value::Str(text.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Value::List(items))
+            }
+        }
+        d.deserialize_any(Bare)
+    }
 }
 
 impl std::fmt::Display for Value {

@@ -5,98 +5,98 @@ use crate::net::NetConfig;
 use crate::rng::{Ratio, Rng};
 use serde::{Deserialize, Serialize};
 
-/// One thing that goes wrong (or gets fixed).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-/// Serialized externally tagged (cheap to decode in the browser); the TOML authoring form,
-/// tagged by `kind`, lives in `netsplit-lessons`.
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Fault {
-    /// The node stops; it keeps only what it persisted.
-    Crash {
-        /// Which node.
-        node: NodeId,
-    },
-    /// A crashed node starts again from its durable state.
-    Restart {
-        /// Which node.
-        node: NodeId,
-    },
-    /// Nodes in different groups can no longer talk; nodes in no group are cut from all.
-    Partition {
-        /// The sides of the partition.
-        groups: Vec<Vec<NodeId>>,
-    },
-    /// Messages from `from` to `to` are lost; the reverse direction still works.
-    OneWay {
-        /// The node whose messages are lost.
-        from: NodeId,
-        /// The node that stops hearing it.
-        to: NodeId,
-    },
-    /// Cuts the link between two nodes in both directions.
-    Cut {
-        /// One end.
-        a: NodeId,
-        /// The other end.
-        b: NodeId,
-    },
-    /// Restores the link between two nodes.
-    Repair {
-        /// One end.
-        a: NodeId,
-        /// The other end.
-        b: NodeId,
-    },
-    /// Cuts one node off from all others.
-    Isolate {
-        /// Which node.
-        node: NodeId,
-    },
-    /// Removes every partition and cut.
-    Heal,
-    /// New latency, loss and duplication for the link between two nodes, both directions.
-    Link {
-        /// One end.
-        a: NodeId,
-        /// The other end.
-        b: NodeId,
-        /// The new settings.
-        config: NetConfig,
-    },
-    /// New latency, loss and duplication for every link.
-    Network {
-        /// The new settings.
-        config: NetConfig,
-    },
-    /// Sets a node's clock to read `skew_us` ahead of true time (negative: behind).
-    ClockSkew {
-        /// Which node.
-        node: NodeId,
-        /// Offset from true time, in microseconds.
-        skew_us: i64,
-    },
-    /// Makes a node's clock run fast (positive) or slow, in parts per million.
-    ClockDrift {
-        /// Which node.
-        node: NodeId,
-        /// Rate error in parts per million; 1000 ppm gains 1 ms per second.
-        drift_ppm: i64,
-    },
-    /// Makes a node's protocol timeout expire now (in Raft: stand for election at once).
-    /// Lets a learner line timers up by hand, as RaftScope's "time out" button does.
-    Timeout {
-        /// Which node.
-        node: NodeId,
-    },
-    /// Someone outside the cluster asks a node (a client) to write `key = value`.
-    Request {
-        /// Which node.
-        node: NodeId,
-        /// The key, one character.
-        key: char,
-        /// The value.
-        value: i64,
-    },
+crate::forms::two_forms! {
+    /// One thing that goes wrong (or gets fixed). Written `{ kind = "crash", node = 1 }` in
+    /// lesson and scenario files, by variant index in share links ([`crate::forms`]).
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Fault tagged "kind" {
+        /// The node stops; it keeps only what it persisted.
+        Crash {
+            /// Which node.
+            node: NodeId,
+        },
+        /// A crashed node starts again from its durable state.
+        Restart {
+            /// Which node.
+            node: NodeId,
+        },
+        /// Nodes in different groups can no longer talk; nodes in no group are cut from all.
+        Partition {
+            /// The sides of the partition.
+            groups: Vec<Vec<NodeId>>,
+        },
+        /// Messages from `from` to `to` are lost; the reverse direction still works.
+        OneWay {
+            /// The node whose messages are lost.
+            from: NodeId,
+            /// The node that stops hearing it.
+            to: NodeId,
+        },
+        /// Cuts the link between two nodes in both directions.
+        Cut {
+            /// One end.
+            a: NodeId,
+            /// The other end.
+            b: NodeId,
+        },
+        /// Restores the link between two nodes.
+        Repair {
+            /// One end.
+            a: NodeId,
+            /// The other end.
+            b: NodeId,
+        },
+        /// Cuts one node off from all others.
+        Isolate {
+            /// Which node.
+            node: NodeId,
+        },
+        /// Removes every partition and cut.
+        Heal,
+        /// New latency, loss and duplication for the link between two nodes, both directions.
+        Link {
+            /// One end.
+            a: NodeId,
+            /// The other end.
+            b: NodeId,
+            /// The new settings.
+            config: NetConfig,
+        },
+        /// New latency, loss and duplication for every link.
+        Network {
+            /// The new settings.
+            config: NetConfig,
+        },
+        /// Sets a node's clock to read `skew_us` ahead of true time (negative: behind).
+        ClockSkew {
+            /// Which node.
+            node: NodeId,
+            /// Offset from true time, in microseconds.
+            skew_us: i64,
+        },
+        /// Makes a node's clock run fast (positive) or slow, in parts per million.
+        ClockDrift {
+            /// Which node.
+            node: NodeId,
+            /// Rate error in parts per million; 1000 ppm gains 1 ms per second.
+            drift_ppm: i64,
+        },
+        /// Makes a node's protocol timeout expire now (in Raft: stand for election at once).
+        /// Lets a learner line timers up by hand, as RaftScope's "time out" button does.
+        Timeout {
+            /// Which node.
+            node: NodeId,
+        },
+        /// Someone outside the cluster asks a node (a client) to write `key = value`.
+        Request {
+            /// Which node.
+            node: NodeId,
+            /// The key, one character.
+            key: char,
+            /// The value.
+            value: i64,
+        },
+    }
 }
 
 impl Fault {

@@ -1,100 +1,15 @@
 //! Scenarios: everything that fixes a run, as data a lesson or a share link can hold.
 
+use crate::actor::Protocol;
 use crate::actor::Violation;
 use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
 use crate::net::{NetConfig, Network};
-use crate::protocols::any::AnyProtocol;
-use crate::protocols::clock_sync::{ClockSync, ClockSyncParams};
-use crate::protocols::hlc::{Hlc, HlcParams};
-use crate::protocols::lamport::{Lamport, LamportParams};
-use crate::protocols::raft::{Raft, RaftParams};
-use crate::protocols::vector_clock::{VectorClock, VectorParams};
-use crate::protocols::{heartbeat::Heartbeat, two_generals::TwoGenerals};
+pub use crate::protocols::spec::ProtocolSpec;
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
 use crate::time::SimTime;
 use crate::trace::Trace;
-use crate::Protocol;
 use serde::{Deserialize, Serialize};
-
-/// Which protocol a scenario runs, with its parameters.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-/// Serialized externally tagged (cheap to decode in the browser); the TOML authoring form,
-/// tagged by `name`, lives in `netsplit-lessons`.
-#[serde(rename_all = "kebab-case")]
-pub enum ProtocolSpec {
-    /// Two generals agreeing over a lossy link.
-    TwoGenerals(TwoGenerals),
-    /// Heartbeats and a timeout failure detector.
-    Heartbeat(Heartbeat),
-    /// Lamport clocks under a random send/local workload.
-    Lamport(LamportParams),
-    /// Vector clocks under the same workload (`name = "vector-clock"`).
-    VectorClock(VectorParams),
-    /// Hybrid logical clocks under the same workload, reading skewed, drifting physical clocks (`name = "hlc"`).
-    Hlc(HlcParams),
-    /// Cristian-style clock sync against n0, and a last-writer-wins register on n0 (`name = "clock-sync"`).
-    ClockSync(ClockSyncParams),
-    /// Raft consensus: servers plus client nodes (the last ids) sending commands (`name = "raft"`).
-    Raft(RaftParams),
-}
-
-impl ProtocolSpec {
-    /// The protocol's short name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            ProtocolSpec::TwoGenerals(p) => p.name(),
-            ProtocolSpec::Heartbeat(p) => p.name(),
-            ProtocolSpec::Lamport(_) => "lamport",
-            ProtocolSpec::VectorClock(_) => "vector-clock",
-            ProtocolSpec::Hlc(_) => "hlc",
-            ProtocolSpec::ClockSync(_) => "clock-sync",
-            ProtocolSpec::Raft(_) => "raft",
-        }
-    }
-
-    /// The protocol, ready to run (with its reference rules), behind the one type the page's
-    /// simulator is built for ([`AnyProtocol`]).
-    pub fn instantiate(&self) -> AnyProtocol {
-        match self {
-            ProtocolSpec::TwoGenerals(p) => AnyProtocol::TwoGenerals(p.clone()),
-            ProtocolSpec::Heartbeat(p) => AnyProtocol::Heartbeat(p.clone()),
-            ProtocolSpec::Lamport(p) => AnyProtocol::Lamport(Lamport::reference(p.clone())),
-            ProtocolSpec::VectorClock(p) => {
-                AnyProtocol::VectorClock(VectorClock::reference(p.clone()))
-            }
-            ProtocolSpec::Hlc(p) => AnyProtocol::Hlc(Hlc::reference(p.clone())),
-            ProtocolSpec::ClockSync(p) => AnyProtocol::ClockSync(ClockSync { params: p.clone() }),
-            ProtocolSpec::Raft(p) => AnyProtocol::Raft(Raft::new(p.clone())),
-        }
-    }
-
-    /// Every protocol with default parameters, for the playground's picker.
-    pub fn all_defaults() -> Vec<ProtocolSpec> {
-        vec![
-            ProtocolSpec::Heartbeat(Heartbeat::default()),
-            ProtocolSpec::TwoGenerals(TwoGenerals::default()),
-            ProtocolSpec::Lamport(LamportParams::default()),
-            ProtocolSpec::VectorClock(VectorParams::default()),
-            ProtocolSpec::Hlc(HlcParams::default()),
-            ProtocolSpec::ClockSync(ClockSyncParams::default()),
-            ProtocolSpec::Raft(RaftParams::default()),
-        ]
-    }
-
-    /// The node counts the protocol supports.
-    pub fn node_range(&self) -> (u32, u32) {
-        match self {
-            ProtocolSpec::TwoGenerals(_) => (2, 2),
-            ProtocolSpec::ClockSync(_) => (2, 16),
-            ProtocolSpec::Raft(p) => p.node_range(),
-            ProtocolSpec::Heartbeat(_)
-            | ProtocolSpec::Lamport(_)
-            | ProtocolSpec::VectorClock(_)
-            | ProtocolSpec::Hlc(_) => (1, 16),
-        }
-    }
-}
 
 /// Simulated time a scenario covers when it does not say.
 pub const DEFAULT_DURATION_US: u64 = 1_000_000;
@@ -154,23 +69,7 @@ pub struct Outcome {
 impl Scenario {
     /// Checks the scenario is runnable, naming what is wrong.
     pub fn validate(&self) -> Result<(), String> {
-        let (lo, hi) = self.protocol.node_range();
-        if !(lo..=hi).contains(&self.nodes) {
-            return Err(format!(
-                "{} needs {lo}..={hi} nodes, not {}",
-                self.protocol.name(),
-                self.nodes
-            ));
-        }
-        match &self.protocol {
-            ProtocolSpec::TwoGenerals(p) => p.validate(self.nodes)?,
-            ProtocolSpec::Heartbeat(p) => p.validate(self.nodes)?,
-            ProtocolSpec::Lamport(p) | ProtocolSpec::VectorClock(p) | ProtocolSpec::Hlc(p) => {
-                p.validate(self.nodes)?
-            }
-            ProtocolSpec::ClockSync(p) => p.validate(self.nodes)?,
-            ProtocolSpec::Raft(p) => p.validate(self.nodes)?,
-        }
+        self.protocol.validate(self.nodes)?;
         self.network
             .validate()
             .map_err(|e| format!("network: {e}"))?;

@@ -154,22 +154,6 @@ pub fn clocks_under_nemesis(protocol: ProtocolSpec, seed: u64) -> Scenario {
     }
 }
 
-/// The scenarios whose digests are golden: `seeds` of each kind.
-pub fn determinism_suite(seeds: u64) -> Vec<Scenario> {
-    (0..seeds)
-        .flat_map(|s| {
-            [
-                heartbeat_under_nemesis(s),
-                lossy_generals(s),
-                raft::raft_schedule(s, 5, raft::sweep_params()),
-            ]
-        })
-        .collect()
-}
-
-/// How many scenarios [`determinism_suite`] makes per seed.
-pub const SUITE_SCENARIOS_PER_SEED: u64 = 3;
-
 /// A benchmark workload: what runs, for how many events by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BenchWorkload {

@@ -1,22 +1,25 @@
 //! Same scenario and seed, same trace: across runs, trace modes and (via the golden file) wasm.
 
-use netsplit_core::testkit::{determinism_suite, heartbeat_under_nemesis, lossy_generals};
-use netsplit_core::SimOptions;
+use netsplit_core::testkit::{heartbeat_under_nemesis, lossy_generals};
+use netsplit_core::{ProtocolSpec, SimOptions};
 
 const GOLDEN: &str = "tests/golden/digests.txt";
-const SUITE_SEEDS: u64 = 64;
 
+fn lean() -> SimOptions {
+    SimOptions {
+        trace_cap: 0,
+        check_invariants: true,
+    }
+}
+
+/// One line per golden run of every registered protocol ([`netsplit_core::Lab::golden_suite`]).
 fn digests() -> String {
     let mut out = String::from(
-        "# scenario seed digest steps (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core)\n",
+        "# protocol seed digest steps, every registered protocol's golden runs in registry order\n\
+         # (regenerate: NETSPLIT_BLESS=1 cargo test -p netsplit-core --test determinism)\n",
     );
-    for s in determinism_suite(SUITE_SEEDS) {
-        let (o, _) = s
-            .run(SimOptions {
-                trace_cap: 0,
-                check_invariants: true,
-            })
-            .expect("suite scenarios are valid");
+    for s in ProtocolSpec::golden_suites() {
+        let (o, _) = s.run(lean()).expect("golden scenarios are valid");
         out.push_str(&format!(
             "{} {} {} {}\n",
             s.protocol.name(),
@@ -29,7 +32,7 @@ fn digests() -> String {
 }
 
 #[test]
-fn suite_digests_match_the_golden_file() {
+fn every_protocols_golden_digests_match_the_golden_file() {
     let now = digests();
     if std::env::var_os("NETSPLIT_BLESS").is_some() {
         std::fs::write(GOLDEN, &now).expect("write golden");
@@ -40,10 +43,38 @@ fn suite_digests_match_the_golden_file() {
     for (g, n) in golden.lines().zip(now.lines()) {
         assert_eq!(
             g, n,
-            "digest changed; if intended, rerun with NETSPLIT_BLESS=1"
+            "digest changed; rerun one with `cargo run -p netsplit-lessons --bin netsplit -- golden <protocol> <seed>`; if intended, bless with NETSPLIT_BLESS=1"
         );
     }
     assert_eq!(golden.lines().count(), now.lines().count());
+}
+
+#[test]
+fn every_protocols_golden_runs_list_every_protocol() {
+    let suites = ProtocolSpec::golden_suites();
+    for name in ProtocolSpec::NAMES {
+        assert!(
+            suites.iter().filter(|s| s.protocol.name() == *name).count() >= 16,
+            "{name} needs at least 16 golden runs"
+        );
+    }
+}
+
+#[test]
+fn every_protocols_golden_runs_give_one_digest_with_or_without_kept_events() {
+    for s in ProtocolSpec::golden_suites() {
+        let (full, _) = s.run(SimOptions::default()).unwrap();
+        let (digest_only, _) = s.run(lean()).unwrap();
+        assert_eq!(
+            full.digest,
+            digest_only.digest,
+            "{} seed {} diverged; rerun: cargo run -p netsplit-lessons --bin netsplit -- golden {} {}",
+            s.protocol.name(),
+            s.seed,
+            s.protocol.name(),
+            s.seed
+        );
+    }
 }
 
 #[test]
@@ -51,15 +82,10 @@ fn seed_sweep_same_seed_same_digest_with_or_without_kept_events() {
     for seed in 0..200 {
         for s in [heartbeat_under_nemesis(seed), lossy_generals(seed)] {
             let (full, _) = s.run(SimOptions::default()).unwrap();
-            let (lean, _) = s
-                .run(SimOptions {
-                    trace_cap: 0,
-                    check_invariants: true,
-                })
-                .unwrap();
+            let (digest_only, _) = s.run(lean()).unwrap();
             assert_eq!(
-                full.digest, lean.digest,
-                "seed {seed} ({}) diverged; rerun: cargo run -p netsplit-lessons --bin netsplit -- run-builtin {} {seed}",
+                full.digest, digest_only.digest,
+                "seed {seed} ({}) diverged; rerun: cargo run -p netsplit-lessons --bin netsplit -- golden {} {seed}",
                 s.protocol.name(), s.protocol.name()
             );
         }

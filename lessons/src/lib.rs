@@ -10,8 +10,6 @@
 //! Feature `authoring` (default) adds the TOML parsers for tests and tools;
 //! feature `grader` (default) turns on the exercise grader in `netsplit-core`.
 
-#[cfg(feature = "authoring")]
-pub mod formats;
 mod model;
 #[cfg(feature = "authoring")]
 mod parse;

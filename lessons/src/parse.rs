@@ -2,7 +2,6 @@
 //! fields denied, then validated model values, with errors naming file and line.
 //! Used by the build script (so a malformed file fails the build) and by tests.
 
-use crate::formats::{TomlExercise, TomlScenario};
 use crate::model::*;
 use crate::quiz::{Assessment, Choice, NumericMistake, QuizItem, QuizKind, Topic};
 use netsplit_core::exercise::Adversary;
@@ -25,7 +24,7 @@ struct RawScenario {
     title: String,
     description: String,
     expect_violations: Expect,
-    run: TomlScenario,
+    run: Scenario,
 }
 
 #[derive(Debug, Deserialize)]
@@ -447,7 +446,7 @@ pub fn parse_lesson(
         for e in id_problems("scenario", &id, first) {
             errors.push(at(&toml_file, id_pos, e));
         }
-        let run: Scenario = s.run.into();
+        let run = s.run;
         if let Err(e) = run.validate() {
             errors.push(at(&toml_file, pos, format!("scenario `{id}`: {e}")));
         }
@@ -544,7 +543,7 @@ pub fn parse_exercise(
         col: 1,
         message,
     };
-    let spec: TomlExercise = toml::from_str(toml_text).map_err(|e| {
+    let spec: ExerciseSpec = toml::from_str(toml_text).map_err(|e| {
         let ((line, col), message) = toml_error(toml_text, &e);
         vec![LessonError {
             file: path.clone(),
@@ -553,7 +552,6 @@ pub fn parse_exercise(
             message,
         }]
     })?;
-    let spec: ExerciseSpec = spec.into();
     let line_of = |needle: &str| line_of_text(toml_text, needle);
     let mut errors = Vec::new();
     if !is_kebab(id) {
@@ -676,9 +674,8 @@ pub fn parse_exercise(
 
 /// Parses a scenario file (the TOML authoring form); errors name the line and column.
 pub fn parse_scenario(text: &str) -> Result<Scenario, (u32, u32, String)> {
-    let raw: TomlScenario = toml::from_str(text).map_err(|e| {
+    toml::from_str(text).map_err(|e| {
         let ((line, col), message) = toml_error(text, &e);
         (line, col, message)
-    })?;
-    Ok(raw.into())
+    })
 }

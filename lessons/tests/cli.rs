@@ -68,3 +68,44 @@ fn validate_passes_and_unknown_commands_show_usage() {
     let (ok, _, err) = netsplit(&["frobnicate"]);
     assert!(!ok && err.contains("usage:"));
 }
+
+#[test]
+fn figure8_prints_a_scenario_file_that_replays_the_same_violation() {
+    let (ok, played, err) = netsplit(&["figure8", "3", "--flaw"]);
+    assert!(ok, "{err}");
+    let first_violation = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("leader completeness"))
+            .map(|l| {
+                l.split("leader completeness")
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string()
+            })
+    };
+    let expected = first_violation(&played).expect("the flawed rule loses a committed entry");
+    let path = std::env::temp_dir().join("netsplit-cli-figure8-seed3.toml");
+    std::fs::write(&path, &played).expect("write");
+    let (ok, trace, err) = netsplit(&["run", path.to_str().expect("utf-8 path")]);
+    assert!(ok, "{err}");
+    assert_eq!(first_violation(&trace), Some(expected), "{trace}");
+}
+
+#[test]
+fn golden_reruns_a_protocols_golden_run_and_names_the_known_protocols() {
+    let (ok, out, err) = netsplit(&["golden", "lamport", "3"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("protocol lamport") && out.contains("# digest "),
+        "{out}"
+    );
+    let golden = include_str!("../../core/tests/golden/digests.txt");
+    let line = golden
+        .lines()
+        .find(|l| l.starts_with("lamport 3 "))
+        .expect("golden line");
+    let digest = line.split(' ').nth(2).expect("digest column");
+    assert!(out.contains(&format!("# digest {digest} ")), "{out}");
+    let (ok, _, err) = netsplit(&["golden", "paxos", "1"]);
+    assert!(!ok && err.contains("raft"), "{err}");
+}

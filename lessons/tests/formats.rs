@@ -3,12 +3,23 @@
 #![cfg(feature = "authoring")]
 
 use netsplit_core::exercise::Value;
-use netsplit_core::{Fault, NodeId, ProtocolSpec, SimOptions};
-use netsplit_lessons::formats::{TomlFault, TomlProtocol, TomlValue};
+use netsplit_core::{Fault, NetConfig, NodeId, PlannedFault, ProtocolSpec, Ratio, SimOptions};
 use netsplit_lessons::parse_scenario;
 
 #[test]
-fn every_protocol_reads_from_toml_by_name_and_runs() {
+fn every_protocol_reads_from_toml_by_name_alone_and_runs() {
+    for spec in ProtocolSpec::all_defaults() {
+        let (nodes, _) = spec.node_range();
+        let name = spec.name();
+        let text = format!("protocol = {{ name = {name:?} }}\nnodes = {nodes}\nseed = 1\n");
+        let s = parse_scenario(&text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(s.protocol, spec, "{name}: defaults");
+        assert!(s.run(SimOptions::default()).unwrap().0.steps > 0, "{name}");
+    }
+}
+
+#[test]
+fn protocol_parameters_read_from_toml() {
     for (protocol, name) in [
         ("name = \"two-generals\", rounds = 3", "two-generals"),
         ("name = \"heartbeat\", interval_us = 10_000", "heartbeat"),
@@ -51,46 +62,110 @@ fn faults_read_from_toml_by_kind_and_typos_are_rejected() {
     assert!(message.contains("nod"), "{message}");
 }
 
-#[test]
-fn every_protocol_and_fault_converts_to_its_toml_form_and_back() {
-    for p in ProtocolSpec::all_defaults() {
-        assert_eq!(ProtocolSpec::from(TomlProtocol::from(p.clone())), p);
-    }
-    let faults = [
-        Fault::Crash { node: NodeId(0) },
+/// One fault of every kind, so a kind added to core without a working TOML form fails here.
+fn one_of_every_fault() -> Vec<Fault> {
+    let (a, b) = (NodeId(0), NodeId(1));
+    let config = NetConfig {
+        latency_us_min: 10,
+        latency_us_max: 20,
+        drop: Ratio::percent(5),
+        duplicate: Ratio::percent(1),
+    };
+    let all = vec![
+        Fault::Crash { node: a },
+        Fault::Restart { node: a },
         Fault::Partition {
-            groups: vec![vec![NodeId(0)], vec![NodeId(1)]],
+            groups: vec![vec![a], vec![b]],
         },
-        Fault::OneWay {
-            from: NodeId(0),
-            to: NodeId(1),
-        },
+        Fault::OneWay { from: a, to: b },
+        Fault::Cut { a, b },
+        Fault::Repair { a, b },
+        Fault::Isolate { node: b },
         Fault::Heal,
+        Fault::Link { a, b, config },
+        Fault::Network { config },
+        Fault::ClockSkew {
+            node: a,
+            skew_us: -5,
+        },
         Fault::ClockDrift {
-            node: NodeId(1),
+            node: b,
             drift_ppm: 100,
         },
+        Fault::Timeout { node: a },
+        Fault::Request {
+            node: b,
+            key: 'x',
+            value: 3,
+        },
     ];
-    for f in faults {
-        assert_eq!(Fault::from(TomlFault::from(f.clone())), f);
+    // An exhaustive match: a new kind must be added above.
+    for f in &all {
+        match f {
+            Fault::Crash { .. }
+            | Fault::Restart { .. }
+            | Fault::Partition { .. }
+            | Fault::OneWay { .. }
+            | Fault::Cut { .. }
+            | Fault::Repair { .. }
+            | Fault::Isolate { .. }
+            | Fault::Heal
+            | Fault::Link { .. }
+            | Fault::Network { .. }
+            | Fault::ClockSkew { .. }
+            | Fault::ClockDrift { .. }
+            | Fault::Timeout { .. }
+            | Fault::Request { .. } => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn every_protocol_and_fault_round_trips_through_toml_and_the_compact_form() {
+    for p in ProtocolSpec::all_defaults() {
+        let text = toml::to_string(&p).expect("writes");
+        assert_eq!(toml::from_str::<ProtocolSpec>(&text).expect("reads"), p);
+        let bytes = postcard::to_allocvec(&p).expect("compact");
+        assert_eq!(
+            postcard::from_bytes::<ProtocolSpec>(&bytes).expect("reads"),
+            p
+        );
+    }
+    for fault in one_of_every_fault() {
+        let planned = PlannedFault { at_us: 7, fault };
+        let text = toml::to_string(&planned).expect("writes");
+        assert!(text.contains("kind = "), "{text}");
+        assert_eq!(
+            toml::from_str::<PlannedFault>(&text).expect("reads"),
+            planned
+        );
+        let bytes = postcard::to_allocvec(&planned).expect("compact");
+        assert_eq!(
+            postcard::from_bytes::<PlannedFault>(&bytes).expect("reads"),
+            planned
+        );
     }
 }
 
 #[test]
 fn exercise_values_read_as_numbers_words_and_lists() {
-    #[derive(serde::Deserialize)]
+    #[derive(serde::Deserialize, serde::Serialize, Debug, PartialEq)]
     struct Row {
-        args: Vec<TomlValue>,
-        expect: TomlValue,
+        args: Vec<Value>,
+        expect: Value,
     }
-    let row: Row = toml::from_str("args = [[1, 0], 2]\nexpect = \"concurrent\"").unwrap();
-    let args: Vec<Value> = row.args.into_iter().map(Value::from).collect();
+    let row: Row = toml::from_str("args = [[1, 0], 2, true]\nexpect = \"concurrent\"").unwrap();
     assert_eq!(
-        args,
+        row.args,
         [
             Value::List(vec![Value::Int(1), Value::Int(0)]),
-            Value::Int(2)
+            Value::Int(2),
+            Value::Bool(true)
         ]
     );
-    assert_eq!(Value::from(row.expect), Value::Str("concurrent".into()));
+    assert_eq!(row.expect, Value::Str("concurrent".into()));
+    let bytes = postcard::to_allocvec(&row).expect("compact");
+    assert_eq!(postcard::from_bytes::<Row>(&bytes).expect("reads"), row);
+    assert!(toml::from_str::<Row>("args = [{ a = 1 }]\nexpect = 1").is_err());
 }

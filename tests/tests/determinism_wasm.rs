@@ -1,8 +1,7 @@
 //! The simulator in wasm gives exactly the digests the native run recorded in the golden file.
 #![cfg(target_arch = "wasm32")]
 
-use netsplit_core::testkit::{determinism_suite, SUITE_SCENARIOS_PER_SEED};
-use netsplit_core::SimOptions;
+use netsplit_core::{ProtocolSpec, SimOptions};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -10,9 +9,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 const GOLDEN: &str = include_str!("../../core/tests/golden/digests.txt");
 
 #[wasm_bindgen_test]
-fn wasm_digests_equal_native_golden_digests_for_every_seed() {
+fn wasm_digests_equal_native_golden_digests_for_every_protocol_and_seed() {
     let golden: Vec<&str> = GOLDEN.lines().filter(|l| !l.starts_with('#')).collect();
-    let suite = determinism_suite(golden.len() as u64 / SUITE_SCENARIOS_PER_SEED);
+    let suite = ProtocolSpec::golden_suites();
     assert_eq!(suite.len(), golden.len());
     for (s, expected) in suite.iter().zip(golden) {
         let (o, _) = s
@@ -28,6 +27,14 @@ fn wasm_digests_equal_native_golden_digests_for_every_seed() {
             s.seed
         );
     }
+}
+
+#[path = "../../core/tests/share_links.rs"]
+mod share_links;
+
+#[wasm_bindgen_test]
+fn links_made_on_2026_12_01_open_to_the_same_runs_in_wasm() {
+    assert_eq!(share_links::every_golden_link_opens_to_its_run(), 2);
 }
 
 #[wasm_bindgen_test]

@@ -11,13 +11,6 @@
 //! Code that wants one protocol's typed state (tests, the grader, the benchmark) still uses
 //! `Sim<P>` directly.
 
-use super::clock_sync::ClockSync;
-use super::heartbeat::Heartbeat;
-use super::hlc::Hlc;
-use super::lamport::Lamport;
-use super::raft::Raft;
-use super::two_generals::TwoGenerals;
-use super::vector_clock::VectorClock;
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
 use crate::id::NodeId;
 use core::fmt;
@@ -62,7 +55,10 @@ fn forward<P: Protocol, R>(
 }
 
 macro_rules! any_protocol {
-    ($($V:ident($P:ty)),* $(,)?) => {
+    ($($module:ident: $V:ident),* $(,)?) => {
+        any_protocol!(@typed $($V(crate::protocols::$module::$V)),*);
+    };
+    (@typed $($V:ident($P:ty)),*) => {
         /// One of Netsplit's protocols.
         #[derive(Clone, Debug)]
         pub enum AnyProtocol {
@@ -151,10 +147,6 @@ macro_rules! any_protocol {
             type Durable = AnyDurable;
             type Volatile = AnyVolatile;
             type Monitor = AnyMonitor;
-
-            fn name(&self) -> &'static str {
-                match self { $(AnyProtocol::$V(p) => p.name(),)* }
-            }
 
             fn boot(&self, durable: &mut AnyDurable, ctx: &mut Ctx<'_, Self>) -> AnyVolatile {
                 match self {
@@ -264,12 +256,4 @@ macro_rules! any_protocol {
     };
 }
 
-any_protocol! {
-    TwoGenerals(TwoGenerals),
-    Heartbeat(Heartbeat),
-    Lamport(Lamport),
-    VectorClock(VectorClock),
-    Hlc(Hlc),
-    ClockSync(ClockSync),
-    Raft(Raft),
-}
+super::for_each_protocol!(any_protocol);

@@ -40,6 +40,8 @@
 //! a larger number always means a write made later. Lost or unreceived writes are
 //! not counted: the store can only lose what it saw.
 
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::NodeId;
 use crate::time::{LocalTime, SimDuration};
@@ -249,9 +251,6 @@ impl Protocol for ClockSync {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "clock-sync"
-    }
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         if ctx.id() == SERVER {
@@ -417,6 +416,32 @@ impl Protocol for ClockSync {
             }],
             _ => Vec::new(),
         }
+    }
+}
+
+impl Lab for ClockSync {
+    const NAME: &'static str = "clock-sync";
+    type Params = ClockSyncParams;
+
+    fn reference(params: &ClockSyncParams) -> Self {
+        ClockSync {
+            params: params.clone(),
+        }
+    }
+
+    fn node_range(_: &ClockSyncParams) -> (u32, u32) {
+        (2, 16)
+    }
+
+    fn validate(params: &ClockSyncParams, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![
+            crate::testkit::lww_lost_write(seed),
+            crate::testkit::lww_synced(seed),
+        ]
     }
 }
 

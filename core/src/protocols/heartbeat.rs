@@ -6,6 +6,8 @@
 //! suspects live nodes (a false suspicion) and only eventually suspects crashed
 //! ones. No timeout is both fast and never wrong in an asynchronous network.
 
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
 use crate::time::SimDuration;
@@ -87,9 +89,6 @@ impl Protocol for Heartbeat {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "heartbeat"
-    }
 
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         durable.boots += 1;
@@ -177,5 +176,24 @@ fn suspects(v: &Volatile) -> String {
         "nobody".into()
     } else {
         list.join(", ")
+    }
+}
+
+impl Lab for Heartbeat {
+    const NAME: &'static str = "heartbeat";
+    type Params = Heartbeat;
+
+    fn reference(params: &Heartbeat) -> Self {
+        params.clone()
+    }
+
+    fn validate(params: &Heartbeat, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    const GOLDEN_SEEDS: u64 = 64;
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![crate::testkit::heartbeat_under_nemesis(seed)]
     }
 }

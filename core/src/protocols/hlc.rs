@@ -29,6 +29,9 @@
 //! exercise can run a learner's rules and check them against the simulator's
 //! happens-before and against the physical clocks of the run.
 
+use crate::lab::Lab;
+use crate::protocols::spec::ProtocolSpec;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
 use crate::protocols::lamport::LamportParams;
@@ -175,9 +178,6 @@ impl Protocol for Hlc {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "hlc"
-    }
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         if d.actions < self.params.actions {
@@ -233,6 +233,24 @@ impl Protocol for Hlc {
 
     fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
         d.time.stamp().to_string()
+    }
+}
+
+impl Lab for Hlc {
+    const NAME: &'static str = "hlc";
+    type Params = HlcParams;
+    const OPENS_WITH_SPACETIME: bool = true;
+
+    fn reference(params: &HlcParams) -> Self {
+        Hlc::reference(params.clone())
+    }
+
+    fn validate(params: &HlcParams, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<Hlc>(HlcParams::default()), seed)]
     }
 }
 

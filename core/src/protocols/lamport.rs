@@ -7,6 +7,9 @@
 //! same cluster and a checker can compare them with the simulator's own
 //! happens-before.
 
+use crate::lab::Lab;
+use crate::protocols::spec::ProtocolSpec;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
 use crate::rng::Ratio;
@@ -155,9 +158,6 @@ impl Protocol for Lamport {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "lamport"
-    }
 
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         if durable.actions < self.params.actions {
@@ -204,5 +204,23 @@ impl Protocol for Lamport {
 
     fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
         format!("L={}", d.clock)
+    }
+}
+
+impl Lab for Lamport {
+    const NAME: &'static str = "lamport";
+    type Params = LamportParams;
+    const OPENS_WITH_SPACETIME: bool = true;
+
+    fn reference(params: &LamportParams) -> Self {
+        Lamport::reference(params.clone())
+    }
+
+    fn validate(params: &LamportParams, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<Lamport>(LamportParams::default()), seed)]
     }
 }

@@ -25,6 +25,8 @@
 pub mod invariants;
 pub mod rules;
 
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, LogCell, LogView, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
 use crate::time::{SimDuration, SimTime};
@@ -998,9 +1000,6 @@ impl Protocol for Raft {
     type Volatile = Volatile;
     type Monitor = RaftMonitor;
 
-    fn name(&self) -> &'static str {
-        "raft"
-    }
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let servers = self.servers(ctx.cluster_size());
@@ -1272,4 +1271,28 @@ pub fn check_liveness(
         }
     }
     Ok(())
+}
+
+impl Lab for Raft {
+    const NAME: &'static str = "raft";
+    type Params = RaftParams;
+
+    fn reference(params: &RaftParams) -> Self {
+        Raft::new(params.clone())
+    }
+
+    fn node_range(params: &RaftParams) -> (u32, u32) {
+        params.node_range()
+    }
+
+    fn validate(params: &RaftParams, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    const GOLDEN_SEEDS: u64 = 64;
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        use crate::testkit::raft::{raft_schedule, sweep_params};
+        vec![raft_schedule(seed, 5, sweep_params())]
+    }
 }

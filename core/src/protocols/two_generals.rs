@@ -8,6 +8,8 @@
 //! every copy is lost, the sender attacks and the other holds. Adding rounds
 //! only moves the doubt to the new last message (Gray 1978; Akkoyunlu et al. 1975).
 
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
 use crate::time::SimDuration;
@@ -137,9 +139,6 @@ impl Protocol for TwoGenerals {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "two-generals"
-    }
 
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let mut v = Volatile::default();
@@ -255,5 +254,28 @@ impl Protocol for TwoGenerals {
             }],
             _ => Vec::new(),
         }
+    }
+}
+
+impl Lab for TwoGenerals {
+    const NAME: &'static str = "two-generals";
+    type Params = TwoGenerals;
+
+    fn reference(params: &TwoGenerals) -> Self {
+        params.clone()
+    }
+
+    fn node_range(_: &TwoGenerals) -> (u32, u32) {
+        (2, 2)
+    }
+
+    fn validate(params: &TwoGenerals, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    const GOLDEN_SEEDS: u64 = 64;
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![crate::testkit::lossy_generals(seed)]
     }
 }

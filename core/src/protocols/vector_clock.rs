@@ -22,6 +22,9 @@
 //! run a learner's rules and the grader can compare every stamp with the vector
 //! clock the simulator computes itself ([`crate::causality`]).
 
+use crate::lab::Lab;
+use crate::protocols::spec::ProtocolSpec;
+use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
 use crate::protocols::lamport::LamportParams;
@@ -194,9 +197,6 @@ impl Protocol for VectorClock {
     type Volatile = Volatile;
     type Monitor = ();
 
-    fn name(&self) -> &'static str {
-        "vector-clock"
-    }
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let n = ctx.cluster_size();
@@ -251,6 +251,24 @@ impl Protocol for VectorClock {
 
     fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
         format!("V={}", show(&d.clock))
+    }
+}
+
+impl Lab for VectorClock {
+    const NAME: &'static str = "vector-clock";
+    type Params = VectorParams;
+    const OPENS_WITH_SPACETIME: bool = true;
+
+    fn reference(params: &VectorParams) -> Self {
+        VectorClock::reference(params.clone())
+    }
+
+    fn validate(params: &VectorParams, nodes: u32) -> Result<(), String> {
+        params.validate(nodes)
+    }
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<VectorClock>(VectorParams::default()), seed)]
     }
 }
 

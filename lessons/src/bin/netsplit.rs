@@ -6,7 +6,8 @@
 //! netsplit validate                          parse every lesson and run every scenario
 //! netsplit bench [--steps N]                 events per second of the 5-node benchmark
 //! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
-//! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the fault plan as TOML
+//! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the played scenario as TOML
+//! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
 //! ```
 
 use netsplit_core::testkit::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
@@ -19,7 +20,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED"
     );
     ExitCode::from(2)
 }
@@ -155,48 +156,38 @@ fn figure8(args: &[String]) -> Result<(), String> {
         Some((step, v)) => println!("# step {step}: {}: {}", v.invariant, v.detail),
         None => println!("# no violation"),
     }
-    let n = &played.network;
-    println!("nodes = {}\nseed = {seed}", played.nodes);
-    println!(
-        "network = {{ latency_us_min = {}, latency_us_max = {}, drop = \"{}\", duplicate = \"{}\" }}",
-        n.latency_us_min, n.latency_us_max, n.drop, n.duplicate
+    // The played plan as a scenario file: `netsplit run` replays it without the adversary.
+    print!(
+        "{}",
+        toml::to_string(&played).map_err(|e| format!("cannot write the scenario: {e}"))?
     );
-    println!("duration_us = {}", played.duration_us);
-    println!("faults = [");
-    for f in &played.faults {
-        println!(
-            "  {{ at_us = {}, fault = {} }},",
-            f.at_us,
-            toml_fault(&f.fault)?
-        );
-    }
-    println!("]");
     Ok(())
 }
 
-/// A fault in the TOML authoring form, for the faults the adversaries use.
-fn toml_fault(f: &netsplit_core::Fault) -> Result<String, String> {
-    use netsplit_core::Fault;
-    Ok(match f {
-        Fault::Crash { node } => format!("{{ kind = \"crash\", node = {} }}", node.0),
-        Fault::Restart { node } => format!("{{ kind = \"restart\", node = {} }}", node.0),
-        Fault::Isolate { node } => format!("{{ kind = \"isolate\", node = {} }}", node.0),
-        Fault::Heal => "{ kind = \"heal\" }".to_string(),
-        Fault::Partition { groups } => {
-            let groups: Vec<String> = groups
-                .iter()
-                .map(|g| {
-                    let ids: Vec<String> = g.iter().map(|n| n.0.to_string()).collect();
-                    format!("[{}]", ids.join(", "))
-                })
-                .collect();
-            format!(
-                "{{ kind = \"partition\", groups = [{}] }}",
-                groups.join(", ")
-            )
-        }
-        other => return Err(format!("no TOML form written for {other:?}")),
-    })
+/// Prints the trace of a protocol's golden run for a seed ([`netsplit_core::Lab::golden_runs`]):
+/// the rerun that a failing determinism test names.
+fn golden(args: &[String]) -> Result<(), String> {
+    let [name, seed, ..] = args else {
+        return Err("golden needs a protocol and a seed".into());
+    };
+    let seed: u64 = seed
+        .parse()
+        .map_err(|_| format!("golden needs a seed, not {seed:?}"))?;
+    let runs = netsplit_core::ProtocolSpec::golden_runs(name, seed).ok_or_else(|| {
+        format!(
+            "no protocol `{name}` (known: {})",
+            netsplit_core::ProtocolSpec::NAMES.join(", ")
+        )
+    })?;
+    for s in runs {
+        let (outcome, runner) = s.run(SimOptions {
+            trace_cap: usize::MAX,
+            check_invariants: true,
+        })?;
+        print!("{}", runner.trace().to_text(&s.header()));
+        println!("# digest {} after {} steps", outcome.digest, outcome.steps);
+    }
+    Ok(())
 }
 
 /// Grades a solution file and prints the report; the error carries the first failure.
@@ -287,6 +278,7 @@ fn main() -> ExitCode {
         }),
         Some("grade") => grade(&args[1..]),
         Some("figure8") => figure8(&args[1..]),
+        Some("golden") => golden(&args[1..]),
         _ => return usage(),
     };
     match result {

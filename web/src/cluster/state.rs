@@ -232,9 +232,17 @@ fn build(
     };
     s.faults.clear();
     let fallback = s.runner(options()).or_else(|_| {
+        // Three nodes of the first registered protocol that runs on three (the smallest size
+        // that shows a crash, a partition and a majority).
+        let all = netsplit_core::ProtocolSpec::all_defaults();
+        let protocol = all
+            .iter()
+            .find(|p| p.validate(3).is_ok())
+            .unwrap_or(&all[0])
+            .clone();
         let default = Scenario {
-            protocol: netsplit_core::ProtocolSpec::all_defaults().remove(0),
-            nodes: 3,
+            nodes: protocol.node_range().0.max(3).min(protocol.node_range().1),
+            protocol,
             seed: s.seed,
             network: NetConfig::default(),
             clocks: Vec::new(),
@@ -251,7 +259,7 @@ fn build(
                 "This scenario cannot run ({error}); showing a default cluster instead."
             )),
         ),
-        Err(e) => unreachable!("the default heartbeat scenario is valid: {e}"),
+        Err(e) => unreachable!("the first registered protocol's defaults are valid: {e}"),
     }
 }
 

@@ -167,11 +167,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     // The link made by "Share this run", shown for copying until the next share.
     let share_link = use_state(|| None::<String>);
     let show_spacetime = {
-        let stamps = props.recording.is_some()
-            || matches!(
-                props.scenario.protocol,
-                ProtocolSpec::Lamport(_) | ProtocolSpec::VectorClock(_) | ProtocolSpec::Hlc(_)
-            );
+        let stamps = props.recording.is_some() || props.scenario.protocol.opens_with_spacetime();
         use_state(move || stamps)
     };
     let toggle_spacetime = {

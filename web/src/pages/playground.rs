@@ -29,8 +29,16 @@ pub struct PlaygroundProps {
 #[function_component(Playground)]
 pub fn playground(props: &PlaygroundProps) -> Html {
     let protocols = ProtocolSpec::all_defaults();
-    let protocol = use_state(|| protocols[0].clone());
-    let nodes = use_state(|| 5u32);
+    // The playground opens on five nodes, with the first registered protocol that runs on five.
+    const FIRST_NODES: u32 = 5;
+    let protocol = use_state(|| {
+        protocols
+            .iter()
+            .find(|p| (p.node_range().0..=p.node_range().1).contains(&FIRST_NODES))
+            .unwrap_or(&protocols[0])
+            .clone()
+    });
+    let nodes = use_state(|| FIRST_NODES);
     let progress = use_progress();
     let loaded = use_state(|| false);
     let shared = props.link.as_ref().map(|l| decode_link(l));
