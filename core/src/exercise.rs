@@ -10,73 +10,126 @@ use serde::{Deserialize, Serialize};
 /// The exercise file format this build reads.
 pub const EXERCISE_FORMAT_VERSION: u32 = 1;
 
-/// Which reference protocol calls the learner's functions, and so which functions it needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RuleSet {
-    /// Lamport clocks: `tick(clock)` and `receive(clock, msg_time)`.
-    Lamport,
-    /// Vector clocks: `tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`.
-    VectorClock,
-    /// Hybrid logical clocks: `send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`.
-    Hlc,
-    /// Raft's vote: `grant_vote(term, voted_for, last_index, last_term, candidate, cand_term,
-    /// cand_last_index, cand_last_term)`, returning `true` or `false` (`voted_for` is -1 for nobody).
-    RaftVote,
-    /// Raft's `AppendEntries` on the follower: `append_entries(log, prev_index, prev_term,
-    /// entries)`, where `log` and `entries` are lists of terms; returns `false` to reject or the
-    /// new log as a list of terms.
-    RaftAppend,
-    /// Raft's commit rule on the leader: `advance_commit(commit_index, term, log, match_index)`,
-    /// where `log` is a list of terms and `match_index` has one entry per server; returns the new
-    /// commit index.
-    RaftCommit,
+/// A set of rules a learner can write, declared by the protocol that calls them
+/// ([`crate::Lab::RULE_SETS`]): what the learner defines, which simulation cases make sense, and
+/// (with the grader) how one schedule is run and judged.
+pub struct RuleSetInfo {
+    /// The id an exercise file names (`rules = "hlc"`).
+    pub id: &'static str,
+    /// What the learner writes, for the prompt's reference.
+    pub summary: &'static str,
+    /// The functions the learner must define: name and parameter names.
+    pub functions: &'static [(&'static str, &'static [&'static str])],
+    /// The scenario a simulation case runs for one seed (before any adversary plays), so that an
+    /// exercise file can be checked without the grader: it must be a valid scenario.
+    pub scenario: fn(&SimulationCase, u64) -> Scenario,
+    /// Checks the options of a simulation case this rule set does not take or bounds, naming what
+    /// is wrong.
+    pub check_case: fn(&SimulationCase) -> Result<(), String>,
+    /// Runs and judges one schedule of a simulation case with the learner's code.
+    #[cfg(feature = "grader")]
+    pub schedule: crate::grade::ScheduleFn,
 }
 
+/// Which rule set an exercise grades: a key into the registry's rule sets, written by its id.
+#[derive(Clone, Copy)]
+pub struct RuleSet(&'static RuleSetInfo);
+
 impl RuleSet {
-    /// The functions the learner must define: name and parameter names.
-    pub fn functions(self) -> &'static [(&'static str, &'static [&'static str])] {
-        match self {
-            RuleSet::Lamport => &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
-            RuleSet::VectorClock => &[
-                ("tick", &["clock", "me"]),
-                ("receive", &["clock", "msg_clock", "me"]),
-                ("compare", &["a", "b"]),
-            ],
-            RuleSet::Hlc => &[
-                ("send", &["l", "c", "pt"]),
-                ("receive", &["l", "c", "ml", "mc", "pt"]),
-            ],
-            RuleSet::RaftVote => &[(
-                "grant_vote",
-                &[
-                    "term",
-                    "voted_for",
-                    "last_index",
-                    "last_term",
-                    "candidate",
-                    "cand_term",
-                    "cand_last_index",
-                    "cand_last_term",
-                ],
-            )],
-            RuleSet::RaftAppend => &[(
-                "append_entries",
-                &["log", "prev_index", "prev_term", "entries"],
-            )],
-            RuleSet::RaftCommit => &[(
-                "advance_commit",
-                &["commit_index", "term", "log", "match_index"],
-            )],
-        }
+    /// The rule set with this id, from every registered protocol.
+    pub fn find(id: &str) -> Option<RuleSet> {
+        crate::ProtocolSpec::rule_sets()
+            .find(|r| r.id == id)
+            .map(RuleSet)
     }
 
-    /// True for the rule sets that run in the reference Raft cluster.
-    pub fn is_raft(self) -> bool {
-        matches!(
-            self,
-            RuleSet::RaftVote | RuleSet::RaftAppend | RuleSet::RaftCommit
-        )
+    /// Every rule set of every registered protocol, in registry order.
+    pub fn all() -> impl Iterator<Item = RuleSet> {
+        crate::ProtocolSpec::rule_sets().map(RuleSet)
+    }
+
+    /// What the registry knows of it.
+    pub fn info(self) -> &'static RuleSetInfo {
+        self.0
+    }
+
+    /// Its id, e.g. `"raft-vote"`.
+    pub fn id(self) -> &'static str {
+        self.0.id
+    }
+
+    /// The functions the learner must define: name and parameter names.
+    pub fn functions(self) -> &'static [(&'static str, &'static [&'static str])] {
+        self.0.functions
+    }
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RuleSet({:?})", self.0.id)
+    }
+}
+
+impl PartialEq for RuleSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for RuleSet {}
+
+impl std::hash::Hash for RuleSet {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.id.hash(h);
+    }
+}
+
+impl Serialize for RuleSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.id)
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(d)?;
+        RuleSet::find(&id).ok_or_else(|| {
+            let known: Vec<&str> = RuleSet::all().map(RuleSet::id).collect();
+            serde::de::Error::custom(format!(
+                "unknown rule set `{id}` (known: {})",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
+/// Options of a simulation case that only some rule sets take: an error naming them when `case`
+/// sets one, for rule sets that take none.
+pub fn no_case_options(case: &SimulationCase) -> Result<(), String> {
+    if case.entries_per_append.is_some() || case.adversary.is_some() {
+        return Err(format!(
+            "simulation case `{}`: `entries_per_append` and `adversary` are for Raft rules only",
+            case.name
+        ));
+    }
+    Ok(())
+}
+
+impl SimulationCase {
+    /// Checks the case for rule set `rules`: its sizes, the options the rule set takes, and that
+    /// its first schedule is a valid scenario (so every counterexample can be shared and
+    /// replayed).
+    pub fn validate(&self, rules: RuleSet) -> Result<(), String> {
+        if !(1..=16).contains(&self.nodes) || !(1..=5_000).contains(&self.schedules) {
+            return Err(format!(
+                "simulation case `{}` needs 1..=16 nodes and 1..=5000 schedules",
+                self.name
+            ));
+        }
+        (rules.info().check_case)(self)?;
+        (rules.info().scenario)(self, self.seed)
+            .validate()
+            .map_err(|e| format!("simulation case `{}`: {e}", self.name))
     }
 }
 
@@ -220,7 +273,7 @@ pub struct SimulationCase {
     pub name: String,
     /// How many schedules (seeds `seed..seed + schedules`).
     pub schedules: u32,
-    /// Cluster size.
+    /// Cluster size: every node for the clocks, the servers (clients come on top) for Raft.
     pub nodes: u32,
     /// The first seed.
     pub seed: u64,
@@ -263,7 +316,8 @@ pub struct ExerciseSpec {
     /// Cases with known answers.
     #[serde(default)]
     pub table: Vec<TableCase>,
-    /// Randomized executions checked against the simulator's happens-before.
+    /// Seeded runs of the reference protocol with the learner's rules, judged by the rule set's
+    /// checkers (happens-before for the clocks, the safety properties and liveness for Raft).
     #[serde(default)]
     pub simulation: Vec<SimulationCase>,
     /// Known-wrong solutions and the message each must get.
@@ -274,9 +328,9 @@ pub struct ExerciseSpec {
 /// Where in the learner's code something went wrong (1-based; 0 when unknown).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeError {
-    /// Line.
+    /// The line in the learner's code, 1-based (0 when the error has no place).
     pub line: u32,
-    /// Column.
+    /// The column in that line, 1-based (0 when unknown).
     pub col: u32,
     /// What went wrong, for a learner.
     pub message: String,
@@ -383,12 +437,23 @@ mod tests {
 
     #[test]
     fn every_rule_set_names_distinct_functions() {
-        for rules in [RuleSet::Lamport, RuleSet::VectorClock, RuleSet::Hlc] {
+        for rules in RuleSet::all() {
             let names: Vec<&str> = rules.functions().iter().map(|(n, _)| *n).collect();
             let mut sorted = names.clone();
             sorted.sort_unstable();
             sorted.dedup();
             assert_eq!(sorted.len(), names.len(), "{rules:?}");
         }
+    }
+
+    #[test]
+    fn every_rule_set_has_a_unique_id_that_reads_back() {
+        let ids: Vec<&str> = RuleSet::all().map(RuleSet::id).collect();
+        assert_eq!(ids.len(), 6, "{ids:?}");
+        for id in &ids {
+            assert_eq!(ids.iter().filter(|i| *i == id).count(), 1, "{id}");
+            assert_eq!(RuleSet::find(id).map(RuleSet::id), Some(*id));
+        }
+        assert!(RuleSet::find("paxos").is_none());
     }
 }

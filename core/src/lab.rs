@@ -9,6 +9,7 @@
 //! protocol.
 
 use crate::actor::Protocol;
+use crate::exercise::RuleSetInfo;
 use crate::scenario::Scenario;
 use core::fmt::Debug;
 use core::hash::Hash;
@@ -42,6 +43,10 @@ pub trait Lab: Protocol {
     /// True if the page opens this protocol with the space-time diagram showing (the logical
     /// clocks, whose whole point is the order of events across nodes).
     const OPENS_WITH_SPACETIME: bool = false;
+
+    /// The rule sets a learner can write for this protocol, for graded exercises
+    /// (`rules = "raft-vote"` in an exercise file). Most protocols have none.
+    const RULE_SETS: &'static [RuleSetInfo] = &[];
 
     /// How many seeds of [`Lab::golden_runs`] are golden (seeds `0..GOLDEN_SEEDS`).
     const GOLDEN_SEEDS: u64 = 16;

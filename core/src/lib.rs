@@ -42,6 +42,7 @@ mod queue;
 pub mod replay;
 pub mod rng;
 pub mod scenario;
+pub mod schedules;
 pub mod share;
 pub mod sim;
 pub mod testkit;

@@ -4,7 +4,6 @@
 
 use crate::model::*;
 use crate::quiz::{Assessment, Choice, NumericMistake, QuizItem, QuizKind, Topic};
-use netsplit_core::exercise::Adversary;
 use netsplit_core::Scenario;
 use serde::Deserialize;
 use toml::Spanned;
@@ -601,43 +600,8 @@ pub fn parse_exercise(
         }
     }
     for case in &spec.simulation {
-        let line = line_of(&format!("name = {:?}", case.name));
-        if !(1..=16).contains(&case.nodes) || !(1..=5_000).contains(&case.schedules) {
-            errors.push(at(
-                line,
-                format!(
-                    "simulation case `{}` needs 1..=16 nodes and 1..=5000 schedules",
-                    case.name
-                ),
-            ));
-        }
-        let raft_only = case.entries_per_append.is_some() || case.adversary.is_some();
-        if raft_only && !spec.rules.is_raft() {
-            errors.push(at(
-                line,
-                format!(
-                    "simulation case `{}`: `entries_per_append` and `adversary` are for Raft rules only",
-                    case.name
-                ),
-            ));
-        }
-        if case.entries_per_append == Some(0) {
-            errors.push(at(
-                line,
-                format!(
-                    "simulation case `{}`: `entries_per_append` must be at least 1",
-                    case.name
-                ),
-            ));
-        }
-        if case.adversary == Some(Adversary::Figure8) && case.nodes != 5 {
-            errors.push(at(
-                line,
-                format!(
-                    "simulation case `{}`: the figure-8 adversary plays on 5 servers, not {}",
-                    case.name, case.nodes
-                ),
-            ));
+        if let Err(e) = case.validate(spec.rules) {
+            errors.push(at(line_of(&format!("name = {:?}", case.name)), e));
         }
     }
     let mut read = |name: &str, line: u32| match file(name) {

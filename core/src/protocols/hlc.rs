@@ -29,8 +29,15 @@
 //! exercise can run a learner's rules and check them against the simulator's
 //! happens-before and against the physical clocks of the run.
 
+#[cfg(feature = "grader")]
+mod grade;
+pub mod invariants;
+
+use crate::clock::ClockSetting;
+use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
 use crate::lab::Lab;
 use crate::protocols::spec::ProtocolSpec;
+use crate::rng::Rng;
 use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
@@ -241,6 +248,19 @@ impl Lab for Hlc {
     type Params = HlcParams;
     const OPENS_WITH_SPACETIME: bool = true;
 
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "hlc",
+        summary: "`send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`",
+        functions: &[
+            ("send", &["l", "c", "pt"]),
+            ("receive", &["l", "c", "ml", "mc", "pt"]),
+        ],
+        scenario: exercise_scenario,
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
+
     fn reference(params: &HlcParams) -> Self {
         Hlc::reference(params.clone())
     }
@@ -252,6 +272,38 @@ impl Lab for Hlc {
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<Hlc>(HlcParams::default()), seed)]
     }
+}
+
+/// The largest clock offset from true time a graded HLC schedule gives a node at the start, in µs.
+pub const HLC_MAX_SKEW_US: i64 = 50_000;
+/// The largest clock rate error a graded HLC schedule gives a node, in parts per million.
+pub const HLC_MAX_DRIFT_PPM: i64 = 200;
+
+/// Per-node clocks for a graded HLC schedule, drawn from the seed: offsets up to
+/// ±[`HLC_MAX_SKEW_US`] and rate errors up to ±[`HLC_MAX_DRIFT_PPM`].
+pub fn random_clocks(seed: u64, nodes: u32) -> Vec<ClockSetting> {
+    let mut rng = Rng::stream(seed, 0xC10C);
+    let skew_span = (2 * HLC_MAX_SKEW_US) as u64;
+    let drift_span = (2 * HLC_MAX_DRIFT_PPM) as u64;
+    (0..nodes)
+        .map(|i| ClockSetting {
+            node: NodeId(i),
+            skew_us: rng.between(0, skew_span) as i64 - HLC_MAX_SKEW_US,
+            drift_ppm: rng.between(0, drift_span) as i64 - HLC_MAX_DRIFT_PPM,
+        })
+        .collect()
+}
+
+/// The schedule a graded HLC exercise runs for one seed: the exercise schedule on skewed,
+/// drifting clocks ([`random_clocks`]).
+fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
+    let mut scenario = crate::schedules::exercise_schedule(
+        ProtocolSpec::of::<Hlc>(HlcParams::default()),
+        case,
+        seed,
+    );
+    scenario.clocks = random_clocks(seed, case.nodes);
+    scenario
 }
 
 #[cfg(test)]

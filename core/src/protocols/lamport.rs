@@ -7,6 +7,11 @@
 //! same cluster and a checker can compare them with the simulator's own
 //! happens-before.
 
+#[cfg(feature = "grader")]
+mod grade;
+pub mod invariants;
+
+use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
 use crate::lab::Lab;
 use crate::protocols::spec::ProtocolSpec;
 use crate::scenario::Scenario;
@@ -212,6 +217,16 @@ impl Lab for Lamport {
     type Params = LamportParams;
     const OPENS_WITH_SPACETIME: bool = true;
 
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "lamport",
+        summary: "`tick(clock)` and `receive(clock, msg_time)`, each returning the new clock",
+        functions: &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
+        scenario: exercise_scenario,
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
+
     fn reference(params: &LamportParams) -> Self {
         Lamport::reference(params.clone())
     }
@@ -223,4 +238,14 @@ impl Lab for Lamport {
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<Lamport>(LamportParams::default()), seed)]
     }
+}
+
+/// The schedule a graded Lamport exercise runs for one seed: the default workload under
+/// [`crate::schedules::exercise_schedule`].
+fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
+    crate::schedules::exercise_schedule(
+        ProtocolSpec::of::<Lamport>(LamportParams::default()),
+        case,
+        seed,
+    )
 }

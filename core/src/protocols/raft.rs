@@ -22,6 +22,9 @@
 //! Three decisions are pluggable ([`rules::RaftRules`]) so that exercises can run a learner's
 //! version inside this cluster and [`invariants`] can judge it.
 
+mod exercises;
+#[cfg(feature = "grader")]
+mod grade;
 pub mod invariants;
 pub mod rules;
 
@@ -1276,6 +1279,8 @@ pub fn check_liveness(
 impl Lab for Raft {
     const NAME: &'static str = "raft";
     type Params = RaftParams;
+
+    const RULE_SETS: &'static [crate::exercise::RuleSetInfo] = exercises::RULE_SETS;
 
     fn reference(params: &RaftParams) -> Self {
         Raft::new(params.clone())

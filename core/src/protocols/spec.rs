@@ -114,6 +114,13 @@ macro_rules! protocol_spec {
                 None
             }
 
+            /// Every registered protocol's rule sets ([`Lab::RULE_SETS`]), in registry order.
+            pub fn rule_sets() -> impl Iterator<Item = &'static crate::exercise::RuleSetInfo> {
+                let all: [&'static [crate::exercise::RuleSetInfo]; ProtocolSpec::NAMES.len()] =
+                    [$(<crate::protocols::$module::$Type as Lab>::RULE_SETS),*];
+                all.into_iter().flatten()
+            }
+
             /// The parameters of protocol `P` as a spec.
             pub fn of<P: Registered>(params: P::Params) -> ProtocolSpec {
                 P::spec(params)

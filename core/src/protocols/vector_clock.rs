@@ -22,6 +22,11 @@
 //! run a learner's rules and the grader can compare every stamp with the vector
 //! clock the simulator computes itself ([`crate::causality`]).
 
+#[cfg(feature = "grader")]
+mod grade;
+pub mod invariants;
+
+use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
 use crate::lab::Lab;
 use crate::protocols::spec::ProtocolSpec;
 use crate::scenario::Scenario;
@@ -259,6 +264,20 @@ impl Lab for VectorClock {
     type Params = VectorParams;
     const OPENS_WITH_SPACETIME: bool = true;
 
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "vector-clock",
+        summary: "`tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`",
+        functions: &[
+            ("tick", &["clock", "me"]),
+            ("receive", &["clock", "msg_clock", "me"]),
+            ("compare", &["a", "b"]),
+        ],
+        scenario: exercise_scenario,
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
+
     fn reference(params: &VectorParams) -> Self {
         VectorClock::reference(params.clone())
     }
@@ -270,6 +289,15 @@ impl Lab for VectorClock {
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<VectorClock>(VectorParams::default()), seed)]
     }
+}
+
+/// The schedule a graded vector-clock exercise runs for one seed.
+fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
+    crate::schedules::exercise_schedule(
+        ProtocolSpec::of::<VectorClock>(VectorParams::default()),
+        case,
+        seed,
+    )
 }
 
 #[cfg(test)]

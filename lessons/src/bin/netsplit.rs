@@ -258,7 +258,7 @@ fn bench_sandbox() {
     ] {
         #[allow(clippy::disallowed_types)]
         let start = Instant::now();
-        let result = sandbox.time_calls(CODE, 1_000, 200);
+        let result = sandbox.run_calls(CODE, 1_000, 200);
         let ms = start.elapsed().as_secs_f64() * 1e3;
         match result {
             Ok(_) => println!("bench sandbox native: build and sum a 1000-item array, 200 calls {label}: {ms:.1} ms"),

@@ -1,0 +1,215 @@
+//! The sandbox a learner's code runs in: a Rhai engine with every limit set.
+//!
+//! It bounds everything a script can consume: operations per call (so an endless loop stops in
+//! milliseconds), operations per grade (so slow but finite code stops too), call depth
+//! (recursion), expression depth, and the size of strings, arrays and maps. Scripts get no clock,
+//! no I/O, no modules and no randomness: only the arguments the exercise hands in. Every limit
+//! that stops a script is named in the message the learner sees.
+
+use crate::exercise::CodeError;
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, Scope, AST};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// Operations one call may run before it is stopped (an endless loop hits this in milliseconds).
+pub const MAX_OPERATIONS_PER_CALL: u64 = 250_000;
+/// Operations a whole grade may run (all cases and schedules): bounds slow but finite code.
+pub const MAX_OPERATIONS_PER_GRADE: u64 = 40_000_000;
+/// What the progress hook returns to stop a script that used up the grade's budget.
+const OUT_OF_BUDGET: &str = "out of budget";
+/// How deep calls may nest (recursion).
+pub const MAX_CALL_LEVELS: usize = 48;
+/// Longest string a script may build, in bytes.
+pub const MAX_STRING_BYTES: usize = 4_096;
+/// Longest array a script may build.
+pub const MAX_ARRAY_LEN: usize = 1_024;
+/// Largest map a script may build.
+pub const MAX_MAP_LEN: usize = 256;
+/// Lines of `print` output kept for the learner.
+pub const MAX_OUTPUT_LINES: usize = 50;
+
+/// A Rhai engine with every limit set, built once and reused for every call.
+pub struct Sandbox {
+    engine: Engine,
+    pub(crate) output: Rc<RefCell<Vec<String>>>,
+    /// Operations left for the whole grade; slow-but-finite code is stopped when they run out.
+    budget_ops: Rc<Cell<u64>>,
+    /// The budget each grade starts with, in script operations.
+    pub(crate) grade_budget_ops: u64,
+    /// Operations the current call has used so far.
+    used_ops: Rc<Cell<u64>>,
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox::new()
+    }
+}
+
+impl Sandbox {
+    /// A fresh sandbox.
+    pub fn new() -> Self {
+        let mut engine = Engine::new();
+        engine
+            .set_max_operations(MAX_OPERATIONS_PER_CALL)
+            .set_max_call_levels(MAX_CALL_LEVELS)
+            .set_max_expr_depths(64, 64)
+            .set_max_string_size(MAX_STRING_BYTES)
+            .set_max_array_size(MAX_ARRAY_LEN)
+            .set_max_map_size(MAX_MAP_LEN)
+            .set_strict_variables(true);
+        engine.disable_symbol("eval");
+        let budget_ops = Rc::new(Cell::new(MAX_OPERATIONS_PER_GRADE));
+        let used_ops: Rc<Cell<u64>> = Rc::default();
+        let (b, u) = (budget_ops.clone(), used_ops.clone());
+        engine.on_progress(move |ops| {
+            u.set(ops);
+            (ops > b.get()).then(|| Dynamic::from(OUT_OF_BUDGET))
+        });
+        let output: Rc<RefCell<Vec<String>>> = Rc::default();
+        let (out_print, out_debug) = (output.clone(), output.clone());
+        engine.on_print(move |s| push_line(&out_print, s.to_string()));
+        engine.on_debug(move |s, _, pos| {
+            push_line(&out_debug, format!("line {}: {s}", pos.line().unwrap_or(0)))
+        });
+        Sandbox {
+            engine,
+            output,
+            budget_ops,
+            used_ops,
+            grade_budget_ops: MAX_OPERATIONS_PER_GRADE,
+        }
+    }
+
+    /// Starts a new grade with the full operations budget.
+    pub fn reset_budget(&self) {
+        self.budget_ops.set(self.grade_budget_ops);
+    }
+
+    /// Operations used since the budget was last reset.
+    pub fn operations_used(&self) -> u64 {
+        self.grade_budget_ops.saturating_sub(self.budget_ops.get())
+    }
+
+    /// Compiles `code` and checks it defines each function with the right parameters.
+    pub fn compile(&self, code: &str, functions: &[(&str, &[&str])]) -> Result<AST, CodeError> {
+        let ast = self.engine.compile(code).map_err(|e| {
+            let pos = e.position();
+            CodeError {
+                line: pos.line().unwrap_or(0) as u32,
+                col: pos.position().unwrap_or(0) as u32,
+                message: format!("syntax error: {}", e.err_type()),
+            }
+        })?;
+        for (name, params) in functions {
+            let found: Vec<_> = ast.iter_functions().filter(|f| f.name == *name).collect();
+            let signature = format!("fn {name}({})", params.join(", "));
+            match found.first() {
+                None => {
+                    return Err(CodeError {
+                        line: 0,
+                        col: 0,
+                        message: format!("missing function: define `{signature}`"),
+                    });
+                }
+                Some(f) if f.params.len() != params.len() => {
+                    return Err(CodeError {
+                        line: 0,
+                        col: 0,
+                        message: format!(
+                            "`{name}` takes {} parameters here, but the grader calls `{signature}`",
+                            f.params.len()
+                        ),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(ast)
+    }
+
+    /// Calls one function with fresh, empty state; top-level statements are not re-run.
+    pub fn call(&self, ast: &AST, name: &str, args: Vec<Dynamic>) -> Result<Dynamic, CodeError> {
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        self.used_ops.set(0);
+        let result = self
+            .engine
+            .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), ast, name, args)
+            .map_err(|e| runtime_error(&e, name));
+        self.budget_ops
+            .set(self.budget_ops.get().saturating_sub(self.used_ops.get()));
+        result
+    }
+
+    /// Runs `code`'s `f(n)` `calls` times and returns the last result; the caller times it, to
+    /// measure what the limits cost (see `netsplit bench`).
+    pub fn run_calls(&self, code: &str, n: i64, calls: u32) -> Result<i64, CodeError> {
+        let ast = self.compile(code, &[("f", &["n"])])?;
+        let mut last = 0;
+        for _ in 0..calls {
+            last = self
+                .call(&ast, "f", vec![Dynamic::from(n)])?
+                .as_int()
+                .unwrap_or(0);
+        }
+        Ok(last)
+    }
+
+    /// A sandbox with the same operation and depth limits but no size limits, to measure what size checks cost.
+    pub fn without_size_limits() -> Self {
+        let mut s = Sandbox::new();
+        s.engine
+            .set_max_string_size(0)
+            .set_max_array_size(0)
+            .set_max_map_size(0);
+        s
+    }
+
+    /// Takes what the script printed since the last call.
+    pub fn take_output(&self) -> Vec<String> {
+        std::mem::take(&mut self.output.borrow_mut())
+    }
+}
+
+fn push_line(out: &Rc<RefCell<Vec<String>>>, line: String) {
+    let mut o = out.borrow_mut();
+    if o.len() < MAX_OUTPUT_LINES {
+        o.push(line);
+    }
+}
+
+/// Turns a Rhai error into a message a learner understands, at the line in their code.
+fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
+    let inner = err.unwrap_inner();
+    let pos = if inner.position().is_none() {
+        err.position()
+    } else {
+        inner.position()
+    };
+    let message = match inner {
+        EvalAltResult::ErrorTooManyOperations(_) => format!(
+            "`{name}` was stopped after {MAX_OPERATIONS_PER_CALL} operations: is there a loop that never ends?"
+        ),
+        EvalAltResult::ErrorTerminated(..) => format!(
+            "grading was stopped: your code used up the operations budget for all cases together ({MAX_OPERATIONS_PER_GRADE} in the page); `{name}` does too much work per call, so simplify it"
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => format!(
+            "`{name}` was stopped after {MAX_CALL_LEVELS} nested calls: does the recursion ever reach its base case?"
+        ),
+        EvalAltResult::ErrorDataTooLarge(what, _) => format!(
+            "`{name}` was stopped: {what} grew too large (limits: {MAX_ARRAY_LEN} array items, {MAX_STRING_BYTES} string bytes, {MAX_MAP_LEN} map entries)"
+        ),
+        EvalAltResult::ErrorFunctionNotFound(f, _) => format!("`{name}` calls `{f}`, which does not exist"),
+        EvalAltResult::ErrorVariableNotFound(v, _) => format!("`{name}` uses `{v}`, which is not defined"),
+        other => {
+            let text = other.to_string();
+            let text = text.split(" (line ").next().unwrap_or(&text).to_string();
+            format!("runtime error in `{name}`: {text}")
+        }
+    };
+    CodeError {
+        line: pos.line().unwrap_or(0) as u32,
+        col: pos.position().unwrap_or(0) as u32,
+        message,
+    }
+}
