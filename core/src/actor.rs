@@ -9,10 +9,11 @@
 //! (Raft's term, vote and log): it survives a crash. `Volatile` is memory: a
 //! crash loses it and a restart rebuilds it with [`Protocol::boot`].
 
+use crate::clock::Clock;
 use crate::id::{NodeId, TimerId};
 use crate::rng::Rng;
 use crate::time::{LocalTime, SimDuration};
-use crate::trace::Stamp;
+use crate::trace::{Stamp, TraceEvent};
 use core::fmt::Debug;
 use core::hash::Hash;
 
@@ -172,6 +173,24 @@ pub trait Protocol: Clone + 'static {
 
     /// Cluster-wide safety properties, checked after every event when enabled.
     fn check(&self, _monitor: &mut Self::Monitor, _nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+        Vec::new()
+    }
+
+    /// True if [`Protocol::check_events`] checks anything (so the simulator hands it each step's
+    /// trace records only when it is wanted).
+    fn observes_events(&self) -> bool {
+        false
+    }
+
+    /// Properties of the run's history rather than of the nodes' states (a logical clock against
+    /// happens-before, a hybrid clock against physical time), checked after every step when
+    /// enabled: `events` are the step's trace records, `clocks` every node's physical clock now.
+    fn check_events(
+        &self,
+        _monitor: &mut Self::Monitor,
+        _events: &[TraceEvent],
+        _clocks: &[Clock],
+    ) -> Vec<Violation> {
         Vec::new()
     }
 }

@@ -73,62 +73,88 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
 
 /// Groups a complete trace into events and computes their vector clocks.
 pub fn causal_events(trace: &[TraceEvent], nodes: u32) -> Vec<CausalEvent> {
-    let n = nodes as usize;
-    let mut events: Vec<CausalEvent> = Vec::new();
-    let mut current: Vec<Vec<u64>> = vec![vec![0; n]; n];
-    let mut last_on_node: Vec<Option<usize>> = vec![None; n];
-    let mut sender_of: BTreeMap<MsgId, usize> = BTreeMap::new();
-    let mut open: Option<(EventId, usize)> = None;
+    let mut tracker = CausalTracker::default();
     for rec in trace {
+        tracker.push(rec, nodes);
+    }
+    tracker.events
+}
+
+/// Happens-before computed as a run goes: trace records in, [`CausalEvent`]s out.
+///
+/// The live checkers of the logical clocks feed it each step's records; [`causal_events`] feeds it
+/// a whole trace. An event is complete once its step is over (a step runs one handler, whose
+/// sends, notes and stamp are recorded in that step).
+#[derive(Clone, Debug, Default)]
+pub struct CausalTracker {
+    events: Vec<CausalEvent>,
+    current: Vec<Vec<u64>>,
+    last_on_node: Vec<Option<usize>>,
+    sender_of: BTreeMap<MsgId, usize>,
+    open: Option<(EventId, usize)>,
+}
+
+impl CausalTracker {
+    /// The events so far, in the order they happened.
+    pub fn events(&self) -> &[CausalEvent] {
+        &self.events
+    }
+
+    /// Takes one trace record of a cluster of `nodes` nodes.
+    pub fn push(&mut self, rec: &TraceEvent, nodes: u32) {
+        let n = nodes as usize;
+        if self.current.len() < n {
+            self.current.resize(n, vec![0; n]);
+            self.last_on_node.resize(n, None);
+        }
         let Some(node) = node_of(&rec.kind) else {
-            continue;
+            return;
         };
         if node.index() >= n {
-            continue;
+            return;
         }
         let id = EventId {
             step: rec.step,
             node,
         };
-        let index = match open {
+        let index = match self.open {
             Some((open_id, i)) if open_id == id => i,
             _ => {
                 let mut received = None;
                 if let EventKind::Delivered { msg, .. } = &rec.kind {
-                    if let Some(&s) = sender_of.get(msg) {
-                        let sent_clock = events[s].clock.clone();
-                        for (c, m) in current[node.index()].iter_mut().zip(sent_clock) {
+                    if let Some(&s) = self.sender_of.get(msg) {
+                        let sent_clock = self.events[s].clock.clone();
+                        for (c, m) in self.current[node.index()].iter_mut().zip(sent_clock) {
                             *c = (*c).max(m);
                         }
                         received = Some((*msg, s));
                     }
                 }
-                current[node.index()][node.index()] += 1;
-                events.push(CausalEvent {
+                self.current[node.index()][node.index()] += 1;
+                self.events.push(CausalEvent {
                     id,
                     at: rec.at,
-                    clock: current[node.index()].clone(),
+                    clock: self.current[node.index()].clone(),
                     stamp: None,
                     received,
                     sent: Vec::new(),
-                    previous: last_on_node[node.index()],
+                    previous: self.last_on_node[node.index()],
                 });
-                let i = events.len() - 1;
-                last_on_node[node.index()] = Some(i);
-                open = Some((id, i));
+                let i = self.events.len() - 1;
+                self.last_on_node[node.index()] = Some(i);
+                self.open = Some((id, i));
                 i
             }
         };
         match &rec.kind {
             EventKind::Sent { msg, .. } => {
-                events[index].sent.push(*msg);
-                sender_of.insert(*msg, index);
+                self.events[index].sent.push(*msg);
+                self.sender_of.insert(*msg, index);
             }
-            EventKind::Stamped { stamp, .. } => events[index].stamp = Some(stamp.clone()),
+            EventKind::Stamped { stamp, .. } => self.events[index].stamp = Some(stamp.clone()),
             _ => {}
         }
     }
-    events
 }
 
 #[cfg(test)]

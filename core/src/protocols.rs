@@ -2,9 +2,10 @@
 //! them.
 //!
 //! # Adding a protocol
-//! Write `protocols/<name>.rs` (and `protocols/<name>/` for its parts): the [`Protocol`] the nodes
-//! run and its [`crate::lab::Lab`] (name, parameters, reference instance, golden runs). Then add
-//! one line to [`for_each_protocol`]. Everything that lists protocols (the [`ProtocolSpec`] enum a
+//! Write `protocols/<name>.rs` (and `protocols/<name>/` for its parts): the [`crate::actor::Protocol`] the nodes
+//! run and its [`crate::lab::Lab`] (name, parameters, reference instance, golden runs). Declare
+//! the module (`pub mod <name>;`) and add one line to `for_each_protocol!`; a test fails if the
+//! second is forgotten. Everything that lists protocols (the [`ProtocolSpec`] enum a
 //! scenario holds and its two serde forms, [`any::AnyProtocol`] that the page's one simulator
 //! runs, the playground's picker, the golden digests, the README check) is generated from that
 //! list or iterates it.
@@ -32,43 +33,16 @@ macro_rules! for_each_protocol {
 }
 pub(crate) use for_each_protocol;
 
-macro_rules! declare_modules {
-    ($($module:ident: $Type:ident),* $(,)?) => {
-        $(pub mod $module;)*
-    };
-}
-for_each_protocol!(declare_modules);
+// The protocol modules, declared by hand so that rustfmt and editors find their files; a test
+// (`every_protocol_module_is_registered`) fails if one is missing from the list above.
+pub mod clock_sync;
+pub mod heartbeat;
+pub mod hlc;
+pub mod lamport;
+pub mod raft;
+pub mod two_generals;
+pub mod vector_clock;
 
 pub mod any;
+pub mod logical_clock;
 pub mod spec;
-
-use crate::actor::{Ctx, Protocol};
-use crate::id::NodeId;
-use crate::time::SimDuration;
-use lamport::LamportParams;
-
-/// Sets the timer for a node's next action of the logical-clock workload ([`LamportParams`]).
-///
-/// Vector clocks and hybrid logical clocks draw their randomness exactly as the Lamport protocol
-/// does, so one scenario and seed give the same run under every clock and only the stamps differ.
-pub(crate) fn arm_action<P: Protocol>(
-    params: &LamportParams,
-    timer: P::Timer,
-    ctx: &mut Ctx<'_, P>,
-) {
-    let gap = ctx.rng().between(params.gap_us_min, params.gap_us_max);
-    ctx.set_timer(SimDuration(gap), timer);
-}
-
-/// Decides what an action of the workload is: a send to the returned peer, or (`None`) a local event.
-pub(crate) fn action_target<P: Protocol>(
-    params: &LamportParams,
-    ctx: &mut Ctx<'_, P>,
-) -> Option<NodeId> {
-    let peers: Vec<NodeId> = ctx.peers().collect();
-    if ctx.rng().chance(params.send) {
-        ctx.rng().pick(&peers).copied()
-    } else {
-        None
-    }
-}

@@ -205,6 +205,9 @@ impl<P: Protocol> Sim<P> {
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
         };
+        if opts.check_invariants && sim.protocol.observes_events() {
+            sim.trace.observe_steps();
+        }
         for c in clocks {
             if let Some(n) = sim.nodes.get_mut(c.node.index()) {
                 n.clock.set_skew(SimTime::ZERO, c.skew_us);
@@ -375,6 +378,9 @@ impl<P: Protocol> Sim<P> {
             }
             if self.opts.check_invariants && self.protocol.has_invariants() {
                 self.check();
+            }
+            if self.opts.check_invariants && self.protocol.observes_events() {
+                self.check_events();
             }
             return true;
         }
@@ -657,6 +663,21 @@ impl<P: Protocol> Sim<P> {
     fn check(&mut self) {
         // Borrows the nodes and the monitor separately, so `node_refs(&self)` will not do.
         let found = self.protocol.check(&mut self.monitor, &refs(&self.nodes));
+        self.record_violations(found);
+    }
+
+    #[inline(never)]
+    fn check_events(&mut self) {
+        let events = self.trace.take_step_events();
+        let clocks: Vec<Clock> = self.nodes.iter().map(|n| n.clock).collect();
+        let found = self
+            .protocol
+            .check_events(&mut self.monitor, &events, &clocks);
+        self.record_violations(found);
+    }
+
+    /// Records each violation the first time it is seen.
+    fn record_violations(&mut self, found: Vec<Violation>) {
         for v in found {
             if self.violations_seen.insert(v.clone()) {
                 let kind = EventKind::Violation {

@@ -234,6 +234,8 @@ pub struct Trace {
     cap: usize,
     recorded: u64,
     digest: StableHasher,
+    /// The current step's records, kept (whatever the cap) for checkers of the run's history.
+    step_events: Option<Vec<TraceEvent>>,
 }
 
 impl Trace {
@@ -244,7 +246,21 @@ impl Trace {
             cap,
             recorded: 0,
             digest: StableHasher::default(),
+            step_events: None,
         }
+    }
+
+    /// Keeps each step's records until [`Trace::take_step_events`], for history checkers.
+    pub(crate) fn observe_steps(&mut self) {
+        self.step_events = Some(Vec::new());
+    }
+
+    /// The records since the last take (empty unless [`Trace::observe_steps`] was called).
+    pub(crate) fn take_step_events(&mut self) -> Vec<TraceEvent> {
+        self.step_events
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// True if events are kept (so labels are worth formatting).
@@ -346,6 +362,13 @@ impl Trace {
                 d.write(invariant.as_bytes());
                 d.write(detail.as_bytes());
             }
+        }
+        if let Some(buffer) = &mut self.step_events {
+            buffer.push(TraceEvent {
+                step,
+                at,
+                kind: kind.clone(),
+            });
         }
         if self.events.len() < self.cap {
             self.events.push(TraceEvent { step, at, kind });

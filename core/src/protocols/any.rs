@@ -12,7 +12,9 @@
 //! `Sim<P>` directly.
 
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
+use crate::clock::Clock;
 use crate::id::NodeId;
+use crate::trace::TraceEvent;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
@@ -228,6 +230,22 @@ macro_rules! any_protocol {
 
             fn has_invariants(&self) -> bool {
                 match self { $(AnyProtocol::$V(p) => p.has_invariants(),)* }
+            }
+
+            fn observes_events(&self) -> bool {
+                match self { $(AnyProtocol::$V(p) => p.observes_events(),)* }
+            }
+
+            fn check_events(&self, monitor: &mut AnyMonitor, events: &[TraceEvent], clocks: &[Clock]) -> Vec<Violation> {
+                match self {
+                    $(AnyProtocol::$V(p) => {
+                        if !matches!(monitor, AnyMonitor::$V(_)) {
+                            *monitor = AnyMonitor::$V(Default::default());
+                        }
+                        let AnyMonitor::$V(m) = monitor else { return Vec::new() };
+                        p.check_events(m, events, clocks)
+                    })*
+                }
             }
 
             fn check(&self, monitor: &mut AnyMonitor, nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {

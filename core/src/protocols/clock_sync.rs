@@ -40,10 +40,10 @@
 //! a larger number always means a write made later. Lost or unreceived writes are
 //! not counted: the store can only lose what it saw.
 
-use crate::lab::Lab;
-use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::NodeId;
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::time::{LocalTime, SimDuration};
 use serde::{Deserialize, Serialize};
 
@@ -250,7 +250,6 @@ impl Protocol for ClockSync {
     type Durable = Durable;
     type Volatile = Volatile;
     type Monitor = ();
-
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         if ctx.id() == SERVER {

@@ -6,10 +6,10 @@
 //! suspects live nodes (a false suspicion) and only eventually suspects crashed
 //! ones. No timeout is both fast and never wrong in an asynchronous network.
 
-use crate::lab::Lab;
-use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,6 @@ impl Protocol for Heartbeat {
     type Durable = Durable;
     type Volatile = Volatile;
     type Monitor = ();
-
 
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         durable.boots += 1;

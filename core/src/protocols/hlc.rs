@@ -33,16 +33,19 @@
 mod grade;
 pub mod invariants;
 
+use crate::actor::{Field, Violation};
+use crate::causality::CausalEvent;
+use crate::clock::Clock;
 use crate::clock::ClockSetting;
 use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
+use crate::id::NodeId;
 use crate::lab::Lab;
+use crate::protocols::logical_clock::{
+    ClockKind, ClockTime, EventAt, LogicalClock, LogicalClockParams,
+};
 use crate::protocols::spec::ProtocolSpec;
 use crate::rng::Rng;
 use crate::scenario::Scenario;
-use crate::actor::{Ctx, Field, Protocol};
-use crate::id::NodeId;
-use crate::protocols::lamport::LamportParams;
-use crate::protocols::{action_target, arm_action};
 use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::fmt;
@@ -112,138 +115,87 @@ impl HlcRules for ReferenceRules {
 
 /// The workload: the same random send/local actions as the Lamport protocol, so one
 /// scenario and seed give the same run under every logical clock.
-pub type HlcParams = LamportParams;
+pub type HlcParams = LogicalClockParams;
+
+impl ClockTime for HlcTime {
+    const FIELD: &'static str = "time";
+}
+
+/// The hybrid logical clock as a [`ClockKind`]: `(l, c)`, read against the physical clock.
+pub struct HlcKind;
 
 /// A hybrid-logical-clock cluster with some set of rules.
-#[derive(Clone)]
-pub struct Hlc {
-    /// The workload.
-    pub params: HlcParams,
-    rules: Rc<dyn HlcRules>,
+pub type Hlc = LogicalClock<HlcKind>;
+
+/// The live checker's memory: the highest reading each physical clock has shown, so that a clock
+/// set back during a run does not make an `l` learned from its earlier reading look too far ahead.
+#[derive(Default)]
+pub struct HlcMonitor {
+    highest_us: Vec<i64>,
 }
 
-impl fmt::Debug for Hlc {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hlc")
-            .field("params", &self.params)
-            .finish_non_exhaustive()
-    }
-}
+impl ClockKind for HlcKind {
+    const NAME: &'static str = "Hlc";
+    type Time = HlcTime;
+    type Rules = dyn HlcRules;
+    type Monitor = HlcMonitor;
 
-impl Hlc {
-    /// With the paper's rules.
-    pub fn reference(params: HlcParams) -> Self {
-        Hlc {
-            params,
-            rules: Rc::new(ReferenceRules),
-        }
+    fn reference_rules() -> Rc<dyn HlcRules> {
+        Rc::new(ReferenceRules)
     }
 
-    /// With other rules (a learner's).
-    pub fn with_rules(params: HlcParams, rules: Rc<dyn HlcRules>) -> Self {
-        Hlc { params, rules }
-    }
-}
-
-/// A message carrying its sender's hybrid time.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Msg {
-    /// "Here is something; my HLC said `time` when I sent it."
-    Event {
-        /// The sender's HLC for the send.
-        time: HlcTime,
-    },
-}
-
-/// The only timer: time to act.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// Do the next action.
-    Act,
-}
-
-/// The hybrid clock is persisted, so a restart does not run it backwards.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Durable {
-    /// The hybrid clock; `(0, 0)` before the first event, as in the paper.
-    pub time: HlcTime,
-    /// Actions taken so far.
-    pub actions: u32,
-}
-
-/// What the inspector shows beside the clock: the physical reading it was last set from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Volatile {
-    /// The physical clock at this node's latest event since boot, if any.
-    pub last_pt: Option<LocalTime>,
-}
-
-impl Protocol for Hlc {
-    type Msg = Msg;
-    type Timer = Timer;
-    type Durable = Durable;
-    type Volatile = Volatile;
-    type Monitor = ();
-
-
-    fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
-        if d.actions < self.params.actions {
-            arm_action(&self.params, Timer::Act, ctx);
-        }
-        Volatile::default()
+    fn local(rules: &dyn HlcRules, time: &HlcTime, at: &EventAt) -> HlcTime {
+        rules.send(*time, at.pt.0)
     }
 
-    fn on_message(
-        &self,
-        d: &mut Durable,
-        v: &mut Volatile,
-        _from: NodeId,
-        msg: Msg,
-        ctx: &mut Ctx<'_, Self>,
-    ) {
-        let Msg::Event { time } = msg;
-        let pt = ctx.now();
-        d.time = self.rules.receive(d.time, time, pt.0);
-        v.last_pt = Some(pt);
-        ctx.stamp(d.time.stamp());
+    fn receive(rules: &dyn HlcRules, time: &HlcTime, msg: &HlcTime, at: &EventAt) -> HlcTime {
+        rules.receive(*time, *msg, at.pt.0)
     }
 
-    fn on_timer(&self, d: &mut Durable, v: &mut Volatile, _timer: Timer, ctx: &mut Ctx<'_, Self>) {
-        d.actions += 1;
-        let pt = ctx.now();
-        d.time = self.rules.send(d.time, pt.0);
-        v.last_pt = Some(pt);
-        ctx.stamp(d.time.stamp());
-        if let Some(to) = action_target(&self.params, ctx) {
-            ctx.send(to, Msg::Event { time: d.time });
-        }
-        if d.actions < self.params.actions {
-            arm_action(&self.params, Timer::Act, ctx);
-        }
+    fn stamp(time: &HlcTime) -> Stamp {
+        time.stamp()
     }
 
-    fn inspect(&self, _id: NodeId, d: &Durable, v: Option<&Volatile>) -> Vec<Field> {
+    fn inspect(time: &HlcTime, last_pt: Option<LocalTime>) -> Vec<Field> {
         let mut fields = vec![
-            Field::new("HLC l (durable)", LocalTime(d.time.l)),
-            Field::new("HLC c (durable)", d.time.c),
+            Field::new("HLC l (durable)", LocalTime(time.l)),
+            Field::new("HLC c (durable)", time.c),
         ];
-        if let Some(pt) = v.and_then(|v| v.last_pt) {
+        if let Some(pt) = last_pt {
             fields.push(Field::new("physical clock at last event", pt));
             fields.push(Field::new(
                 "l ahead of it by",
-                LocalTime(d.time.l.saturating_sub(pt.0)),
+                LocalTime(time.l.saturating_sub(pt.0)),
             ));
         }
-        fields.push(Field::new("actions taken", d.actions));
         fields
     }
 
-    fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
-        d.time.stamp().to_string()
+    fn badge(time: &HlcTime) -> String {
+        time.stamp().to_string()
+    }
+
+    fn check(
+        monitor: &mut HlcMonitor,
+        events: &[CausalEvent],
+        i: usize,
+        clocks: &[Clock],
+    ) -> Option<Violation> {
+        let at = events[i].at;
+        monitor.highest_us.resize(clocks.len(), i64::MIN);
+        for (highest, clock) in monitor.highest_us.iter_mut().zip(clocks) {
+            *highest = (*highest).max(clock.read(at).0);
+        }
+        let pt = clocks.get(events[i].id.node.index())?.read(at).0;
+        let detail = invariants::hlc_at(events, i, pt, &monitor.highest_us)?;
+        Some(Violation {
+            invariant: "hybrid logical clock (Kulkarni et al. 2014, §3.2)".into(),
+            detail,
+        })
     }
 }
 
-impl Lab for Hlc {
+impl Lab for LogicalClock<HlcKind> {
     const NAME: &'static str = "hlc";
     type Params = HlcParams;
     const OPENS_WITH_SPACETIME: bool = true;
@@ -266,11 +218,14 @@ impl Lab for Hlc {
     }
 
     fn validate(params: &HlcParams, nodes: u32) -> Result<(), String> {
-        params.validate(nodes)
+        params.validate_for(Self::NAME, nodes)
     }
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<Hlc>(HlcParams::default()), seed)]
+        vec![crate::testkit::clocks_under_nemesis(
+            ProtocolSpec::of::<Hlc>(HlcParams::default()),
+            seed,
+        )]
     }
 }
 

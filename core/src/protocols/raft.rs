@@ -28,10 +28,10 @@ mod grade;
 pub mod invariants;
 pub mod rules;
 
-use crate::lab::Lab;
-use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, LogCell, LogView, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::time::{SimDuration, SimTime};
 use invariants::RaftMonitor;
 use rules::{term_at, Flaw, FlawedRules, LogEdit, PaperRules, RaftRules, VoteQuery};
@@ -1002,7 +1002,6 @@ impl Protocol for Raft {
     type Durable = Durable;
     type Volatile = Volatile;
     type Monitor = RaftMonitor;
-
 
     fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let servers = self.servers(ctx.cluster_size());

@@ -217,4 +217,25 @@ mod tests {
             assert!(spec.validate(hi + 1).is_err(), "{}", spec.name());
         }
     }
+
+    /// A protocol file without its registry line would compile and be silently left out of
+    /// scenarios, share links, the page and the golden runs.
+    #[test]
+    fn every_protocol_module_is_registered() {
+        let shared = ["any", "logical_clock", "spec"];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/protocols");
+        let mut modules: Vec<String> = std::fs::read_dir(dir)
+            .expect("protocols folder")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|f| f.strip_suffix(".rs").map(str::to_string))
+            .filter(|m| !shared.contains(&m.as_str()))
+            .collect();
+        modules.sort();
+        let mut registered: Vec<String> = ProtocolSpec::NAMES
+            .iter()
+            .map(|n| n.replace('-', "_"))
+            .collect();
+        registered.sort();
+        assert_eq!(modules, registered);
+    }
 }

@@ -8,10 +8,10 @@
 //! every copy is lost, the sender attacks and the other holds. Adding rounds
 //! only moves the doubt to the new last message (Gray 1978; Akkoyunlu et al. 1975).
 
-use crate::lab::Lab;
-use crate::scenario::Scenario;
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
+use crate::lab::Lab;
+use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
 
@@ -138,7 +138,6 @@ impl Protocol for TwoGenerals {
     type Durable = Durable;
     type Volatile = Volatile;
     type Monitor = ();
-
 
     fn boot(&self, durable: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
         let mut v = Volatile::default();

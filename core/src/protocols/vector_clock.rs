@@ -26,14 +26,15 @@
 mod grade;
 pub mod invariants;
 
+use crate::actor::{Field, Violation};
+use crate::causality::CausalEvent;
+use crate::clock::Clock;
 use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
 use crate::lab::Lab;
+use crate::protocols::logical_clock::{ClockKind, EventAt, LogicalClock, LogicalClockParams};
 use crate::protocols::spec::ProtocolSpec;
 use crate::scenario::Scenario;
-use crate::actor::{Ctx, Field, Protocol};
-use crate::id::NodeId;
-use crate::protocols::lamport::LamportParams;
-use crate::protocols::{action_target, arm_action};
+use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::fmt;
 use std::rc::Rc;
@@ -121,38 +122,13 @@ pub fn compare(a: &[u64], b: &[u64]) -> Order {
 
 /// The workload: the same random send/local actions as the Lamport protocol, so the
 /// same scenario and seed give the same run under either clock and only the stamps differ.
-pub type VectorParams = LamportParams;
+pub type VectorParams = LogicalClockParams;
+
+/// Fidge's and Mattern's clock as a [`ClockKind`]: one counter per node, at every node.
+pub struct VectorKind;
 
 /// A vector-clock cluster with some set of rules.
-#[derive(Clone)]
-pub struct VectorClock {
-    /// The workload.
-    pub params: VectorParams,
-    rules: Rc<dyn VectorRules>,
-}
-
-impl fmt::Debug for VectorClock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VectorClock")
-            .field("params", &self.params)
-            .finish_non_exhaustive()
-    }
-}
-
-impl VectorClock {
-    /// With Fidge's and Mattern's rules.
-    pub fn reference(params: VectorParams) -> Self {
-        VectorClock {
-            params,
-            rules: Rc::new(ReferenceRules),
-        }
-    }
-
-    /// With other rules (a learner's).
-    pub fn with_rules(params: VectorParams, rules: Rc<dyn VectorRules>) -> Self {
-        VectorClock { params, rules }
-    }
-}
+pub type VectorClock = LogicalClock<VectorKind>;
 
 /// Keeps a clock one entry per node whatever the rules returned, so a bad rule cannot index out of range.
 fn fit(mut clock: Vec<u64>, nodes: u32) -> Vec<u64> {
@@ -160,106 +136,56 @@ fn fit(mut clock: Vec<u64>, nodes: u32) -> Vec<u64> {
     clock
 }
 
-/// A message carrying its sender's vector clock.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Msg {
-    /// "Here is something; my vector clock said `clock` when I sent it."
-    Event {
-        /// The sender's vector clock for the send.
-        clock: Vec<u64>,
-    },
-}
-
-/// The only timer: time to act.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// Do the next action.
-    Act,
-}
-
-/// The clock is persisted, so a restart does not forget what the node knew.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Durable {
-    /// The vector clock, one entry per node (empty until the first boot).
-    pub clock: Vec<u64>,
-    /// Actions taken so far.
-    pub actions: u32,
-}
-
-/// Nothing needs to live only in memory.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Volatile;
-
 fn show(clock: &[u64]) -> String {
     let parts: Vec<String> = clock.iter().map(u64::to_string).collect();
     format!("[{}]", parts.join(","))
 }
 
-impl Protocol for VectorClock {
-    type Msg = Msg;
-    type Timer = Timer;
-    type Durable = Durable;
-    type Volatile = Volatile;
+impl ClockKind for VectorKind {
+    const NAME: &'static str = "VectorClock";
+    type Time = Vec<u64>;
+    type Rules = dyn VectorRules;
     type Monitor = ();
 
-
-    fn boot(&self, d: &mut Durable, ctx: &mut Ctx<'_, Self>) -> Volatile {
-        let n = ctx.cluster_size();
-        let me = ctx.id().index();
-        let start = fit(std::mem::take(&mut d.clock), n);
-        d.clock = fit(self.rules.tick(&start, me), n);
-        ctx.stamp(Stamp::Vector(d.clock.clone()));
-        if d.actions < self.params.actions {
-            arm_action(&self.params, Timer::Act, ctx);
-        }
-        Volatile
+    fn reference_rules() -> Rc<dyn VectorRules> {
+        Rc::new(ReferenceRules)
     }
 
-    fn on_message(
-        &self,
-        d: &mut Durable,
-        _v: &mut Volatile,
-        _from: NodeId,
-        msg: Msg,
-        ctx: &mut Ctx<'_, Self>,
-    ) {
-        let Msg::Event { clock } = msg;
-        let next = self.rules.receive(&d.clock, &clock, ctx.id().index());
-        d.clock = fit(next, ctx.cluster_size());
-        ctx.stamp(Stamp::Vector(d.clock.clone()));
+    /// Booting is an event: the simulator's happens-before counts it, so the clock ticks.
+    fn boot(rules: &dyn VectorRules, time: &Vec<u64>, at: &EventAt) -> Option<Vec<u64>> {
+        let start = fit(time.clone(), at.nodes);
+        Some(fit(rules.tick(&start, at.node.index()), at.nodes))
     }
 
-    fn on_timer(&self, d: &mut Durable, _v: &mut Volatile, _timer: Timer, ctx: &mut Ctx<'_, Self>) {
-        d.actions += 1;
-        let next = self.rules.tick(&d.clock, ctx.id().index());
-        d.clock = fit(next, ctx.cluster_size());
-        ctx.stamp(Stamp::Vector(d.clock.clone()));
-        if let Some(to) = action_target(&self.params, ctx) {
-            ctx.send(
-                to,
-                Msg::Event {
-                    clock: d.clock.clone(),
-                },
-            );
-        }
-        if d.actions < self.params.actions {
-            arm_action(&self.params, Timer::Act, ctx);
-        }
+    fn local(rules: &dyn VectorRules, time: &Vec<u64>, at: &EventAt) -> Vec<u64> {
+        fit(rules.tick(time, at.node.index()), at.nodes)
     }
 
-    fn inspect(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> Vec<Field> {
-        vec![
-            Field::new("vector clock (durable)", show(&d.clock)),
-            Field::new("actions taken", d.actions),
-        ]
+    fn receive(rules: &dyn VectorRules, time: &Vec<u64>, msg: &Vec<u64>, at: &EventAt) -> Vec<u64> {
+        fit(rules.receive(time, msg, at.node.index()), at.nodes)
     }
 
-    fn badge(&self, _id: NodeId, d: &Durable, _v: Option<&Volatile>) -> String {
-        format!("V={}", show(&d.clock))
+    fn stamp(time: &Vec<u64>) -> Stamp {
+        Stamp::Vector(time.clone())
+    }
+
+    fn inspect(time: &Vec<u64>, _last_pt: Option<LocalTime>) -> Vec<Field> {
+        vec![Field::new("vector clock (durable)", show(time))]
+    }
+
+    fn badge(time: &Vec<u64>) -> String {
+        format!("V={}", show(time))
+    }
+
+    fn check(_: &mut (), events: &[CausalEvent], i: usize, _: &[Clock]) -> Option<Violation> {
+        invariants::vector_stamp_at(events, i).map(|detail| Violation {
+            invariant: "vector clock (Mattern 1989, §4)".into(),
+            detail,
+        })
     }
 }
 
-impl Lab for VectorClock {
+impl Lab for LogicalClock<VectorKind> {
     const NAME: &'static str = "vector-clock";
     type Params = VectorParams;
     const OPENS_WITH_SPACETIME: bool = true;
@@ -283,11 +209,14 @@ impl Lab for VectorClock {
     }
 
     fn validate(params: &VectorParams, nodes: u32) -> Result<(), String> {
-        params.validate(nodes)
+        params.validate_for(Self::NAME, nodes)
     }
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::clocks_under_nemesis(ProtocolSpec::of::<VectorClock>(VectorParams::default()), seed)]
+        vec![crate::testkit::clocks_under_nemesis(
+            ProtocolSpec::of::<VectorClock>(VectorParams::default()),
+            seed,
+        )]
     }
 }
 

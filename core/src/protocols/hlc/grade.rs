@@ -106,7 +106,11 @@ mod tests {
         let mut sim = scenario.sim(protocol, SimOptions::default());
         sim.run_until(SimTime(EXERCISE_DURATION_US), EXERCISE_MAX_STEPS);
         let events = causal_events(sim.trace().events(), scenario.nodes);
-        (events, clocks_at_start(scenario.nodes, &scenario.clocks), scenario)
+        (
+            events,
+            clocks_at_start(scenario.nodes, &scenario.clocks),
+            scenario,
+        )
     }
 
     /// The paper's rules, remembering every physical reading they were handed.

@@ -50,59 +50,64 @@ fn hlc_of(stamp: &Stamp) -> Option<HlcTime> {
 ///    property needs clocks that never jump backwards: the grader's schedules only skew clocks
 ///    at time zero.
 pub fn check_hlc(events: &[CausalEvent], clocks: &[Clock]) -> Result<(), (usize, String)> {
-    for (i, e) in events.iter().enumerate() {
-        let Some(t) = e.stamp.as_ref().and_then(hlc_of) else {
-            continue;
-        };
-        let node = e.id.node;
-        if let Some((p, ps)) = previous_stamped(events, e) {
-            if let Some(tp) = hlc_of(ps) {
-                if t <= tp {
-                    return Err((i, format!(
-                        "causality broken on {node}: its event at {} got (l, c) = {tp} and its next event, at {}, got {t}. Each event on a node must get a larger (l, c) than the one before it: a larger l, or the same l and a larger c",
-                        p.at, e.at
-                    )));
-                }
+    crate::protocols::lamport::invariants::first_failure(events, |events, i| {
+        let e = &events[i];
+        let readings: Vec<i64> = clocks.iter().map(|c| c.read(e.at).0).collect();
+        let pt = *readings.get(e.id.node.index())?;
+        hlc_at(events, i, pt, &readings)
+    })
+}
+
+/// Checks event `events[i]` as [`check_hlc`] does: `pt` is the node's physical clock at the event,
+/// `readings[j]` node `j`'s (for a live run whose clocks may be set back, the highest it has read
+/// so far: `l` may be any reading from the event's past, which is what property 3 bounds).
+pub fn hlc_at(events: &[CausalEvent], i: usize, pt: i64, readings: &[i64]) -> Option<String> {
+    let e = &events[i];
+    let t = e.stamp.as_ref().and_then(hlc_of)?;
+    let node = e.id.node;
+    if let Some((p, ps)) = previous_stamped(events, e) {
+        if let Some(tp) = hlc_of(ps) {
+            if t <= tp {
+                return Some(format!(
+                    "causality broken on {node}: its event at {} got (l, c) = {tp} and its next event, at {}, got {t}. Each event on a node must get a larger (l, c) than the one before it: a larger l, or the same l and a larger c",
+                    p.at, e.at
+                ));
             }
-        }
-        if let Some((msg, s)) = e.received {
-            if let Some(ts) = events[s].stamp.as_ref().and_then(hlc_of) {
-                if t <= ts {
-                    let sender = events[s].id.node;
-                    return Err((i, format!(
-                        "causality broken: {sender} sent {msg} stamped (l, c) = {ts} at {}, and {node} stamped its receipt {t} at {}. A receive happens after its send, so it needs a larger (l, c): a larger l, or the same l and a larger c",
-                        events[s].at, e.at
-                    )));
-                }
-            }
-        }
-        let Some(own) = clocks.get(node.index()) else {
-            continue;
-        };
-        let pt = own.read(e.at).0;
-        if t.l < pt {
-            return Err((i, format!(
-                "l fell behind the physical clock on {node}: at {} its physical clock read pt = {pt} but the event got (l, c) = {t}. l must never be less than pt, or HLC timestamps stop being close to real time",
-                e.at
-            )));
-        }
-        let (fastest, fastest_pt) = clocks
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (j, c.read(e.at).0))
-            .max_by_key(|&(j, r)| (r, core::cmp::Reverse(j)))
-            .unwrap_or((node.index(), pt));
-        let ceiling = fastest_pt.max(0);
-        if t.l > ceiling {
-            return Err((i, format!(
-                "l ran ahead of every physical clock on {node}: at {} its event got l = {}, but the fastest clock in the cluster ({}) read only {fastest_pt}. l must always be some clock's reading from the event's past, so l - pt = {} may be at most {}, how far the fastest clock is ahead of this node's",
-                e.at,
-                t.l,
-                NodeId(fastest as u32),
-                t.l - pt,
-                ceiling - pt
-            )));
         }
     }
-    Ok(())
+    if let Some((msg, s)) = e.received {
+        if let Some(ts) = events[s].stamp.as_ref().and_then(hlc_of) {
+            if t <= ts {
+                let sender = events[s].id.node;
+                return Some(format!(
+                    "causality broken: {sender} sent {msg} stamped (l, c) = {ts} at {}, and {node} stamped its receipt {t} at {}. A receive happens after its send, so it needs a larger (l, c): a larger l, or the same l and a larger c",
+                    events[s].at, e.at
+                ));
+            }
+        }
+    }
+    if t.l < pt {
+        return Some(format!(
+            "l fell behind the physical clock on {node}: at {} its physical clock read pt = {pt} but the event got (l, c) = {t}. l must never be less than pt, or HLC timestamps stop being close to real time",
+            e.at
+        ));
+    }
+    let (fastest, fastest_pt) = readings
+        .iter()
+        .copied()
+        .enumerate()
+        .max_by_key(|&(j, r)| (r, core::cmp::Reverse(j)))
+        .unwrap_or((node.index(), pt));
+    let ceiling = fastest_pt.max(0);
+    if t.l > ceiling {
+        return Some(format!(
+            "l ran ahead of every physical clock on {node}: at {} its event got l = {}, but the fastest clock in the cluster ({}) read only {fastest_pt}. l must always be some clock's reading from the event's past, so l - pt = {} may be at most {}, how far the fastest clock is ahead of this node's",
+            e.at,
+            t.l,
+            NodeId(fastest as u32),
+            t.l - pt,
+            ceiling - pt
+        ));
+    }
+    None
 }

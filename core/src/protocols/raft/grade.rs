@@ -218,8 +218,8 @@ mod tests {
     use super::*;
     use crate::exercise::{ExerciseSpec, RuleSet};
     use crate::grade::{Grader, Sandbox};
-    use crate::scenario::ProtocolSpec;
     use crate::replay::TraceReplay;
+    use crate::scenario::ProtocolSpec;
     use crate::scenario::Runner;
     use crate::sim::NodeView;
 
@@ -265,7 +265,9 @@ mod tests {
         let ProtocolSpec::Raft(params) = &cx.scenario.protocol else {
             panic!("a Raft run")
         };
-        let functions = RuleSet::find("raft-append").expect("registered").functions();
+        let functions = RuleSet::find("raft-append")
+            .expect("registered")
+            .functions();
         let sandbox = Rc::new(Sandbox::new());
         let ast = Rc::new(sandbox.compile(TRUNCATE_ON_MATCH, functions).unwrap());
         let script = Rc::new(Script::new(sandbox, ast));

@@ -247,5 +247,4 @@ fn compare(a, b) {
             r.to_text()
         );
     }
-
 }
