@@ -124,7 +124,6 @@ impl Raft {
             .filter(|n| *n != me)
             .collect()
     }
-
 }
 
 impl Protocol for Raft {
@@ -156,8 +155,9 @@ impl Protocol for Raft {
         msg: Msg,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        // Servers talk to servers and clients to servers, never otherwise: a message from the
-        // wrong side is dropped, so a confused sender cannot push a client's state into a log.
+        // Each message has one direction: the RPCs and their replies go server to server, `Put`
+        // client to server and `PutReply` back. Anything else is ignored, so no handler sees a
+        // client's id where a server's index is expected (a leader's progress covers servers).
         let from_server = !self.is_client(from, ctx.cluster_size());
         let to_server = v.role != Role::Client;
         match msg {

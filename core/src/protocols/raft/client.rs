@@ -5,8 +5,8 @@
 //! to its log and answers once the entry is committed and applied. A client that hears nothing
 //! within its timeout tries another server, so a command whose reply was lost may reach the log
 //! twice: each carries the client's sequence number, and the state machine applies each
-//! (client, sequence number) once. The leader itself answers a command it has already applied
-//! at once, and drops a duplicate of one still in its log, whose answer comes when it is applied.
+//! (client, sequence number) once. A leader answers at once a command it has already applied,
+//! and ignores a duplicate of one still waiting in its log: the answer comes when that is applied.
 
 use super::log::{Command, Entry};
 use super::msg::{Msg, Put, PutReply, Timer};

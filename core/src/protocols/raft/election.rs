@@ -73,7 +73,12 @@ impl Raft {
 
     /// Becomes a candidate for the next term, votes for itself and asks every other server
     /// (§5.2); a cluster of one server elects itself at once.
-    pub(super) fn start_election(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
+    pub(super) fn start_election(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         d.term += 1;
         d.voted_for = Some(ctx.id());
         v.role = Role::Candidate;

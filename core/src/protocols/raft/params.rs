@@ -1,8 +1,8 @@
 //! The knobs of a Raft cluster: its timing (§5.2's election timeouts, the leader's heartbeat),
 //! its size, the clients' workload, and an optional built-in flaw for a lesson.
 //!
-//! The parameters are data (a scenario's TOML and its share link carry them), so they are checked
-//! here, once, with a message naming the bad one, before any node boots.
+//! The parameters are data (a scenario's TOML and its share link carry them), so a scenario checks
+//! them with [`RaftParams::validate`] before any node boots, and the message names the bad one.
 
 use super::rules::Flaw;
 use serde::{Deserialize, Serialize};

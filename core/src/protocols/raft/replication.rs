@@ -5,9 +5,10 @@
 //! check), removes whatever conflicts, and appends; on a refusal the leader moves the next index
 //! back and tries again, so the follower's log converges to the leader's (Log Matching, §5.3).
 //! An entry of the leader's own term stored on a majority is committed, and everything before it
-//! with it; an older-term entry is never committed by counting replicas alone (§5.4.2, Figure 8).
-//! Committed entries are applied in order to the key-value state machine, once per client
-//! command (§8). The follower's check and the commit rule are [`super::rules::RaftRules`].
+//! with it; the paper's rule never commits an older-term entry by counting its replicas alone
+//! (§5.4.2, Figure 8). Committed entries are applied in order to the key-value state machine,
+//! once per client command (§8). The follower's check and the commit rule are pluggable
+//! ([`super::rules::RaftRules`]).
 
 use super::log::Command;
 use super::msg::{AppendEntries, AppendReply, Msg, PutReply, Timer};
