@@ -160,7 +160,7 @@ impl CausalTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::lossy_generals;
+    use crate::protocols::two_generals::schedules::lossy_generals;
     use crate::SimOptions;
 
     #[test]
@@ -184,7 +184,7 @@ mod tests {
 
     #[test]
     fn boots_of_different_nodes_are_concurrent() {
-        let s = crate::testkit::heartbeat_under_nemesis(3);
+        let s = crate::protocols::heartbeat::schedules::heartbeat_under_nemesis(3);
         let (_, r) = s.run(SimOptions::default()).unwrap();
         let ev = causal_events(r.trace().events(), s.nodes);
         let boots: Vec<_> = ev.iter().filter(|e| e.id.step == 0).collect();

@@ -138,7 +138,7 @@ impl SimulationCase {
 #[serde(rename_all = "kebab-case")]
 pub enum Adversary {
     /// Plays the crashes of the Raft paper's Figure 8 on five servers with two clients, one entry
-    /// per `AppendEntries` and no election no-op (`testkit::raft::Figure8`): the run that commits
+    /// per `AppendEntries` and no election no-op ([`crate::adversary::figure8::Figure8`]): the run that commits
     /// an old-term entry by counting replicas and then loses it.
     #[serde(rename = "figure-8")]
     Figure8,

@@ -27,6 +27,8 @@
 //! ```
 
 pub mod actor;
+pub mod adversary;
+pub mod bench;
 pub mod causality;
 pub mod clock;
 pub mod exercise;
@@ -45,7 +47,6 @@ pub mod scenario;
 pub mod schedules;
 pub mod share;
 pub mod sim;
-pub mod testkit;
 pub mod time;
 pub mod trace;
 

@@ -303,7 +303,7 @@ impl Runner for TraceReplay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::lossy_generals;
+    use crate::protocols::two_generals::schedules::lossy_generals;
     use crate::SimOptions;
 
     #[test]

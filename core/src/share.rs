@@ -212,7 +212,7 @@ mod tests {
 
     #[test]
     fn links_are_compact() {
-        let s = crate::testkit::heartbeat_under_nemesis(3);
+        let s = crate::protocols::heartbeat::schedules::heartbeat_under_nemesis(3);
         let text = encode_link(&SharedRun {
             scenario: s.clone(),
             code: None,
@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn an_altered_or_cut_link_is_refused_with_a_reason() {
         let run = SharedRun {
-            scenario: crate::testkit::lossy_generals(1),
+            scenario: crate::protocols::two_generals::schedules::lossy_generals(1),
             code: None,
         };
         let text = encode_link(&run);
@@ -265,7 +265,7 @@ mod tests {
     fn garbage_never_panics() {
         let mut rng = Rng::stream(11, 0xF422);
         let good = encode_link(&SharedRun {
-            scenario: crate::testkit::lossy_generals(2),
+            scenario: crate::protocols::two_generals::schedules::lossy_generals(2),
             code: None,
         });
         let alphabet: Vec<char> = "aAbZz09-_$%é ".chars().collect();

@@ -2,8 +2,8 @@
 //! drift bends timers, replay reproduces, and two generals can disagree.
 
 use netsplit_core::protocols::heartbeat::Heartbeat;
+use netsplit_core::protocols::two_generals::schedules::lossy_generals;
 use netsplit_core::protocols::two_generals::TwoGenerals;
-use netsplit_core::testkit::lossy_generals;
 use netsplit_core::*;
 
 fn quiet_net() -> NetConfig {

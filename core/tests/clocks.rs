@@ -4,7 +4,10 @@
 
 use netsplit_core::protocols::hlc::HlcParams;
 use netsplit_core::protocols::vector_clock::VectorParams;
-use netsplit_core::testkit::{clocks_under_nemesis, lww_lost_write, lww_synced};
+use netsplit_core::protocols::{
+    clock_sync::schedules::{lww_lost_write, lww_synced},
+    logical_clock::schedules::clocks_under_nemesis,
+};
 use netsplit_core::{ProtocolSpec, Scenario, SimOptions};
 
 fn suite(seeds: u64) -> Vec<Scenario> {

@@ -1,6 +1,8 @@
 //! Same scenario and seed, same trace: across runs, trace modes and (via the golden file) wasm.
 
-use netsplit_core::testkit::{heartbeat_under_nemesis, lossy_generals};
+use netsplit_core::protocols::{
+    heartbeat::schedules::heartbeat_under_nemesis, two_generals::schedules::lossy_generals,
+};
 use netsplit_core::{ProtocolSpec, SimOptions};
 
 const GOLDEN: &str = "tests/golden/digests.txt";
@@ -127,7 +129,7 @@ fn lossy_generals_trace_text_matches_the_golden_file() {
 /// The page runs every protocol through one wrapper type; the wrapping must not change a run.
 #[test]
 fn the_pages_single_simulator_gives_the_typed_simulators_digests() {
-    use netsplit_core::testkit::{run_bench, run_bench_in_page, BenchWorkload};
+    use netsplit_core::bench::{run_bench, run_bench_in_page, BenchWorkload};
     for w in BenchWorkload::ALL {
         assert_eq!(run_bench(w, 20_000), run_bench_in_page(w, 20_000), "{w:?}");
     }

@@ -3,7 +3,7 @@
 //! `NETSPLIT_SEEDS=N` sets how many seeds (default 300); `NETSPLIT_SEED=S` reruns one seed.
 //! A failure names the seed and the command that reruns it.
 
-use netsplit_core::testkit::heartbeat_under_nemesis;
+use netsplit_core::protocols::heartbeat::schedules::heartbeat_under_nemesis;
 use netsplit_core::{EventKind, MsgId, NodeId, SimOptions, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 

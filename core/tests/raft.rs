@@ -5,12 +5,14 @@
 //! the full sweep is `NETSPLIT_RAFT_SCHEDULES=10000`, or `./x test --full`);
 //! `NETSPLIT_SEED=S` reruns one schedule. A failure names the seed and the command that reruns it.
 
+use netsplit_core::adversary::figure8::Figure8;
+use netsplit_core::adversary::Adversary;
 use netsplit_core::protocols::raft::rules::Flaw;
-use netsplit_core::protocols::raft::{Raft, RaftParams, Role};
-use netsplit_core::testkit::raft::{
-    figure8_params, figure8_schedule, raft_schedule, run_raft_schedule, sweep_params, Figure8,
+use netsplit_core::protocols::raft::schedules::{
+    figure8_params, figure8_schedule, raft_schedule, run_raft_schedule, sweep_params,
     RAFT_LIVENESS_BOUND_US,
 };
+use netsplit_core::protocols::raft::{Raft, RaftParams, Role};
 use netsplit_core::{NetConfig, ProtocolSpec, Scenario, Sim, SimOptions, SimTime};
 
 fn schedules(default: u64) -> Vec<u64> {

@@ -1,7 +1,7 @@
 //! The cluster widget mounted in a real page and driven through the DOM, as a learner would.
 #![cfg(target_arch = "wasm32")]
 
-use netsplit_core::testkit::lossy_generals;
+use netsplit_core::protocols::two_generals::schedules::lossy_generals;
 use netsplit_web::{ClusterWidget, ClusterWidgetProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -40,6 +40,8 @@
 //! a larger number always means a write made later. Lost or unreceived writes are
 //! not counted: the store can only lose what it saw.
 
+pub mod schedules;
+
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::NodeId;
 use crate::lab::Lab;
@@ -438,8 +440,8 @@ impl Lab for ClockSync {
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![
-            crate::testkit::lww_lost_write(seed),
-            crate::testkit::lww_synced(seed),
+            crate::protocols::clock_sync::schedules::lww_lost_write(seed),
+            crate::protocols::clock_sync::schedules::lww_synced(seed),
         ]
     }
 }
@@ -447,7 +449,7 @@ impl Lab for ClockSync {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::{lww_lost_write, lww_synced};
+    use crate::protocols::clock_sync::schedules::{lww_lost_write, lww_synced};
     use crate::SimOptions;
 
     #[test]

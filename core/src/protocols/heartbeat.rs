@@ -6,6 +6,8 @@
 //! suspects live nodes (a false suspicion) and only eventually suspects crashed
 //! ones. No timeout is both fast and never wrong in an asynchronous network.
 
+pub mod schedules;
+
 use crate::actor::{Ctx, Field, Protocol};
 use crate::id::NodeId;
 use crate::lab::Lab;
@@ -193,6 +195,6 @@ impl Lab for Heartbeat {
     const GOLDEN_SEEDS: u64 = 64;
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::heartbeat_under_nemesis(seed)]
+        vec![crate::protocols::heartbeat::schedules::heartbeat_under_nemesis(seed)]
     }
 }

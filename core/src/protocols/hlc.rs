@@ -38,7 +38,6 @@ use crate::causality::CausalEvent;
 use crate::clock::Clock;
 use crate::clock::ClockSetting;
 use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
-use crate::id::NodeId;
 use crate::lab::Lab;
 use crate::protocols::logical_clock::{
     ClockKind, ClockTime, EventAt, LogicalClock, LogicalClockParams,
@@ -46,6 +45,7 @@ use crate::protocols::logical_clock::{
 use crate::protocols::spec::ProtocolSpec;
 use crate::rng::Rng;
 use crate::scenario::Scenario;
+use crate::schedules::{ClockSpread, ScheduleConfig};
 use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::fmt;
@@ -222,10 +222,12 @@ impl Lab for LogicalClock<HlcKind> {
     }
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::clocks_under_nemesis(
-            ProtocolSpec::of::<Hlc>(HlcParams::default()),
-            seed,
-        )]
+        vec![
+            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
+                ProtocolSpec::of::<Hlc>(HlcParams::default()),
+                seed,
+            ),
+        ]
     }
 }
 
@@ -234,31 +236,31 @@ pub const HLC_MAX_SKEW_US: i64 = 50_000;
 /// The largest clock rate error a graded HLC schedule gives a node, in parts per million.
 pub const HLC_MAX_DRIFT_PPM: i64 = 200;
 
-/// Per-node clocks for a graded HLC schedule, drawn from the seed: offsets up to
-/// ±[`HLC_MAX_SKEW_US`] and rate errors up to ±[`HLC_MAX_DRIFT_PPM`].
+/// The clocks of a graded HLC schedule: offsets up to ±[`HLC_MAX_SKEW_US`] and rate errors up
+/// to ±[`HLC_MAX_DRIFT_PPM`], drawn from a stream of their own.
+const EXERCISE_CLOCKS: ClockSpread = ClockSpread {
+    skew_us_max: HLC_MAX_SKEW_US,
+    drift_ppm_max: HLC_MAX_DRIFT_PPM,
+    stream: Some(0xC10C),
+};
+
+/// Per-node clocks for a graded HLC schedule ([`EXERCISE_CLOCKS`]), drawn from the seed.
 pub fn random_clocks(seed: u64, nodes: u32) -> Vec<ClockSetting> {
-    let mut rng = Rng::stream(seed, 0xC10C);
-    let skew_span = (2 * HLC_MAX_SKEW_US) as u64;
-    let drift_span = (2 * HLC_MAX_DRIFT_PPM) as u64;
-    (0..nodes)
-        .map(|i| ClockSetting {
-            node: NodeId(i),
-            skew_us: rng.between(0, skew_span) as i64 - HLC_MAX_SKEW_US,
-            drift_ppm: rng.between(0, drift_span) as i64 - HLC_MAX_DRIFT_PPM,
-        })
-        .collect()
+    EXERCISE_CLOCKS.draw(seed, &mut Rng::stream(seed, 0), nodes)
 }
 
 /// The schedule a graded HLC exercise runs for one seed: the exercise schedule on skewed,
 /// drifting clocks ([`random_clocks`]).
 fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
-    let mut scenario = crate::schedules::exercise_schedule(
+    let config = ScheduleConfig {
+        clocks: Some(EXERCISE_CLOCKS),
+        ..crate::schedules::exercise_config(case)
+    };
+    config.draw(
         ProtocolSpec::of::<Hlc>(HlcParams::default()),
-        case,
+        case.nodes,
         seed,
-    );
-    scenario.clocks = random_clocks(seed, case.nodes);
-    scenario
+    )
 }
 
 #[cfg(test)]

@@ -115,10 +115,12 @@ impl Lab for LogicalClock<LamportClock> {
     }
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::clocks_under_nemesis(
-            ProtocolSpec::of::<Lamport>(LamportParams::default()),
-            seed,
-        )]
+        vec![
+            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
+                ProtocolSpec::of::<Lamport>(LamportParams::default()),
+                seed,
+            ),
+        ]
     }
 }
 

@@ -57,6 +57,7 @@ mod log;
 mod msg;
 mod params;
 mod replication;
+pub mod schedules;
 mod state;
 mod view;
 
@@ -249,7 +250,7 @@ impl Lab for Raft {
     const GOLDEN_SEEDS: u64 = 64;
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        use crate::testkit::raft::{raft_schedule, sweep_params};
+        use crate::protocols::raft::schedules::{raft_schedule, sweep_params};
         vec![raft_schedule(seed, 5, sweep_params())]
     }
 }

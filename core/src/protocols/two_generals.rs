@@ -8,6 +8,8 @@
 //! every copy is lost, the sender attacks and the other holds. Adding rounds
 //! only moves the doubt to the new last message (Gray 1978; Akkoyunlu et al. 1975).
 
+pub mod schedules;
+
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
 use crate::id::{NodeId, TimerId};
 use crate::lab::Lab;
@@ -275,6 +277,8 @@ impl Lab for TwoGenerals {
     const GOLDEN_SEEDS: u64 = 64;
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::lossy_generals(seed)]
+        vec![crate::protocols::two_generals::schedules::lossy_generals(
+            seed,
+        )]
     }
 }

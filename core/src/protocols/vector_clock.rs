@@ -213,10 +213,12 @@ impl Lab for LogicalClock<VectorKind> {
     }
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::testkit::clocks_under_nemesis(
-            ProtocolSpec::of::<VectorClock>(VectorParams::default()),
-            seed,
-        )]
+        vec![
+            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
+                ProtocolSpec::of::<VectorClock>(VectorParams::default()),
+                seed,
+            ),
+        ]
     }
 }
 

@@ -10,7 +10,7 @@
 //! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
 //! ```
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
+use netsplit_core::bench::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
 use netsplit_core::{Scenario, SimOptions};
 use netsplit_lessons::{course, run_scenarios};
 use std::process::ExitCode;
@@ -127,12 +127,14 @@ fn bench(args: &[String]) -> Result<(), String> {
 }
 
 /// Plays the Figure 8 adversary on one seed (with the commit flaw if `--flaw`) and prints the
-/// run's fault plan as TOML, ready to paste into a lesson's scenario.
+/// played scenario as TOML, which `netsplit run` replays (and a lesson can embed).
 fn figure8(args: &[String]) -> Result<(), String> {
-    use netsplit_core::protocols::raft::{rules::Flaw, Raft, RaftParams};
-    use netsplit_core::testkit::raft::{
-        figure8_params, figure8_schedule, run_raft_schedule, Figure8,
+    use netsplit_core::adversary::figure8::Figure8;
+    use netsplit_core::adversary::Adversary;
+    use netsplit_core::protocols::raft::schedules::{
+        figure8_params, figure8_schedule, run_raft_schedule,
     };
+    use netsplit_core::protocols::raft::{rules::Flaw, Raft, RaftParams};
     let seed: u64 = args
         .first()
         .and_then(|s| s.parse().ok())

@@ -3,7 +3,7 @@
 //! back as JSON. A separate binary, so the page's own bundle carries no benchmark (and no
 //! per-protocol simulator copies); it loads only on the benchmark page.
 
-use netsplit_core::testkit::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
+use netsplit_core::bench::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 

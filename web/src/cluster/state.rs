@@ -477,7 +477,7 @@ pub fn describe(fault: &Fault) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use netsplit_core::testkit::lossy_generals;
+    use netsplit_core::protocols::two_generals::schedules::lossy_generals;
 
     fn reduce(s: Rc<ClusterState>, a: Action) -> Rc<ClusterState> {
         s.reduce(a)

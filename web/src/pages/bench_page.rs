@@ -1,7 +1,7 @@
 //! The in-browser benchmark: the workloads of `netsplit bench`, run in a worker (which loads only
 //! here) and timed with performance.now(). The same seeds give the same digests as natively.
 
-use netsplit_core::testkit::BenchWorkload;
+use netsplit_core::bench::BenchWorkload;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};

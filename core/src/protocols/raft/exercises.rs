@@ -2,8 +2,8 @@
 
 use super::RaftParams;
 use crate::exercise::{Adversary, RuleSetInfo, SimulationCase};
+use crate::protocols::raft::schedules as raft_kit;
 use crate::scenario::Scenario;
-use crate::testkit::raft as raft_kit;
 
 /// Commands each client sends in a graded Figure 8 schedule (the lesson's runs send 40). The
 /// adversary plays within the first second, and the shorter logs that follow make the leader's

@@ -8,8 +8,8 @@ use super::{Entry, Raft};
 use crate::exercise::{Adversary, SimulationCase};
 use crate::grade::script::{counts, Script};
 use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
+use crate::protocols::raft::schedules as raft_kit;
 use crate::scenario::ProtocolSpec;
-use crate::testkit::raft as raft_kit;
 use std::rc::Rc;
 
 /// Which of the three rules is the learner's.
@@ -157,14 +157,20 @@ fn schedule_with(
     let scenario = super::exercises::exercise_scenario(case, seed);
     let mut adversary = case
         .adversary
-        .map(|Adversary::Figure8| raft_kit::Figure8::default());
+        .map(|Adversary::Figure8| crate::adversary::figure8::Figure8::default());
     let ProtocolSpec::Raft(params) = &scenario.protocol else {
         unreachable!("Raft schedules are Raft scenarios")
     };
     let script = run.script();
     let protocol = Raft::with_rules(params.clone(), learner(writes, script.clone()));
-    let (sim, verdict, played) =
-        raft_kit::run_raft_schedule(&scenario, protocol, usize::MAX, adversary.as_mut());
+    let (sim, verdict, played) = raft_kit::run_raft_schedule(
+        &scenario,
+        protocol,
+        usize::MAX,
+        adversary
+            .as_mut()
+            .map(|a| a as &mut dyn crate::adversary::Adversary<Raft>),
+    );
     // A failing run is played again with the same rules to record what each server held, so the
     // replay shows roles and logs too; what the script prints then is not kept twice.
     let at = |step: u64| {
