@@ -100,6 +100,66 @@ crate::forms::two_forms! {
 }
 
 impl Fault {
+    /// One fault of every kind, for tests that must cover every kind (both serde forms, the link
+    /// format); an exhaustive match below keeps it complete when a kind is added.
+    pub fn examples() -> Vec<Fault> {
+        let (a, b) = (NodeId(0), NodeId(1));
+        let config = NetConfig {
+            latency_us_min: 10,
+            latency_us_max: 20,
+            drop: Ratio::percent(5),
+            duplicate: Ratio::percent(1),
+        };
+        let all = vec![
+            Fault::Crash { node: a },
+            Fault::Restart { node: a },
+            Fault::Partition {
+                groups: vec![vec![a], vec![b]],
+            },
+            Fault::OneWay { from: a, to: b },
+            Fault::Cut { a, b },
+            Fault::Repair { a, b },
+            Fault::Isolate { node: b },
+            Fault::Heal,
+            Fault::Link { a, b, config },
+            Fault::Network { config },
+            Fault::ClockSkew {
+                node: a,
+                skew_us: -5,
+            },
+            Fault::ClockDrift {
+                node: b,
+                drift_ppm: 100,
+            },
+            Fault::Timeout { node: a },
+            Fault::Request {
+                node: b,
+                key: 'x',
+                value: 3,
+            },
+        ];
+        // An exhaustive match: a new kind must be added above.
+        for f in &all {
+            match f {
+                Fault::Crash { .. }
+                | Fault::Restart { .. }
+                | Fault::Partition { .. }
+                | Fault::OneWay { .. }
+                | Fault::Cut { .. }
+                | Fault::Repair { .. }
+                | Fault::Isolate { .. }
+                | Fault::Heal
+                | Fault::Link { .. }
+                | Fault::Network { .. }
+                | Fault::ClockSkew { .. }
+                | Fault::ClockDrift { .. }
+                | Fault::Timeout { .. }
+                | Fault::Request { .. } => {}
+            }
+        }
+        all
+    }
+
     /// Every node the fault names, for validation.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {

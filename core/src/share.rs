@@ -11,6 +11,13 @@ use crate::trace::stable_hash;
 use serde::{Deserialize, Serialize};
 
 /// The version letter links of this format start with.
+///
+/// The compact form is positional (postcard): a value is its fields in order and an enum variant
+/// its index, so protocols, fault kinds and parameter fields are only ever appended, and
+/// `core/tests/golden/link_format.txt` pins the bytes of every protocol's defaults and of every
+/// fault kind. A change that cannot be an append (a field removed, reordered or retyped) must
+/// move this letter on and keep a decoder for the old format, so that links already shared still
+/// open (`core/tests/golden/links.txt` holds links that must open to the same runs forever).
 pub const LINK_VERSION: char = 'a';
 /// The longest link text accepted (a URL fragment this long is already unwieldy).
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
@@ -38,8 +45,10 @@ pub struct SharedRun {
 pub enum LinkError {
     /// Empty or longer than [`MAX_LINK_CHARS`].
     Length(usize),
-    /// Made by another version of Netsplit (or not a Netsplit link).
+    /// Not a Netsplit link (or made by a version of Netsplit too old to know).
     Version,
+    /// Made by a newer version of Netsplit, whose link format (the letter) this one cannot read.
+    NewerVersion(char),
     /// Characters outside base64url, or cut short.
     Encoding,
     /// The check does not match: the link was altered or cut.
@@ -61,6 +70,10 @@ impl std::fmt::Display for LinkError {
             LinkError::Version => write!(
                 f,
                 "this link was made by another version of Netsplit, or is not a Netsplit link"
+            ),
+            LinkError::NewerVersion(v) => write!(
+                f,
+                "this link was made by a newer version of Netsplit (link format '{v}'; this page reads '{LINK_VERSION}' and older): reload the page to get the newest version"
             ),
             LinkError::Encoding => write!(
                 f,
@@ -133,7 +146,13 @@ pub fn decode_link(text: &str) -> Result<SharedRun, LinkError> {
     if text.is_empty() || text.len() > MAX_LINK_CHARS {
         return Err(LinkError::Length(text.len()));
     }
-    let body = text.strip_prefix(LINK_VERSION).ok_or(LinkError::Version)?;
+    let body = match text.chars().next() {
+        Some(LINK_VERSION) => &text[1..],
+        Some(v) if v.is_ascii_lowercase() && v > LINK_VERSION => {
+            return Err(LinkError::NewerVersion(v))
+        }
+        _ => return Err(LinkError::Version),
+    };
     let mut bytes = from_base64url(body).ok_or(LinkError::Encoding)?;
     if bytes.len() < 4 {
         return Err(LinkError::Encoding);
@@ -241,7 +260,11 @@ mod tests {
             decode_link(&text[..text.len() - 3]),
             Err(LinkError::Tampered)
         );
-        assert_eq!(decode_link("zzz"), Err(LinkError::Version));
+        assert_eq!(decode_link("zzz"), Err(LinkError::NewerVersion('z')));
+        assert_eq!(decode_link("Zzz"), Err(LinkError::Version));
+        assert!(LinkError::NewerVersion('c')
+            .to_string()
+            .contains("newer version of Netsplit"));
         assert_eq!(decode_link("a$$$"), Err(LinkError::Encoding));
         assert_eq!(decode_link(""), Err(LinkError::Length(0)));
         // A well-formed link whose run is not playable (0 nodes) is refused as invalid.

@@ -3,7 +3,7 @@
 #![cfg(feature = "authoring")]
 
 use netsplit_core::exercise::Value;
-use netsplit_core::{Fault, NetConfig, NodeId, PlannedFault, ProtocolSpec, Ratio, SimOptions};
+use netsplit_core::{Fault, NodeId, PlannedFault, ProtocolSpec, SimOptions};
 use netsplit_lessons::parse_scenario;
 
 #[test]
@@ -62,65 +62,6 @@ fn faults_read_from_toml_by_kind_and_typos_are_rejected() {
     assert!(message.contains("nod"), "{message}");
 }
 
-/// One fault of every kind, so a kind added to core without a working TOML form fails here.
-fn one_of_every_fault() -> Vec<Fault> {
-    let (a, b) = (NodeId(0), NodeId(1));
-    let config = NetConfig {
-        latency_us_min: 10,
-        latency_us_max: 20,
-        drop: Ratio::percent(5),
-        duplicate: Ratio::percent(1),
-    };
-    let all = vec![
-        Fault::Crash { node: a },
-        Fault::Restart { node: a },
-        Fault::Partition {
-            groups: vec![vec![a], vec![b]],
-        },
-        Fault::OneWay { from: a, to: b },
-        Fault::Cut { a, b },
-        Fault::Repair { a, b },
-        Fault::Isolate { node: b },
-        Fault::Heal,
-        Fault::Link { a, b, config },
-        Fault::Network { config },
-        Fault::ClockSkew {
-            node: a,
-            skew_us: -5,
-        },
-        Fault::ClockDrift {
-            node: b,
-            drift_ppm: 100,
-        },
-        Fault::Timeout { node: a },
-        Fault::Request {
-            node: b,
-            key: 'x',
-            value: 3,
-        },
-    ];
-    // An exhaustive match: a new kind must be added above.
-    for f in &all {
-        match f {
-            Fault::Crash { .. }
-            | Fault::Restart { .. }
-            | Fault::Partition { .. }
-            | Fault::OneWay { .. }
-            | Fault::Cut { .. }
-            | Fault::Repair { .. }
-            | Fault::Isolate { .. }
-            | Fault::Heal
-            | Fault::Link { .. }
-            | Fault::Network { .. }
-            | Fault::ClockSkew { .. }
-            | Fault::ClockDrift { .. }
-            | Fault::Timeout { .. }
-            | Fault::Request { .. } => {}
-        }
-    }
-    all
-}
-
 #[test]
 fn every_protocol_and_fault_round_trips_through_toml_and_the_compact_form() {
     for p in ProtocolSpec::all_defaults() {
@@ -132,7 +73,7 @@ fn every_protocol_and_fault_round_trips_through_toml_and_the_compact_form() {
             p
         );
     }
-    for fault in one_of_every_fault() {
+    for fault in Fault::examples() {
         let planned = PlannedFault { at_us: 7, fault };
         let text = toml::to_string(&planned).expect("writes");
         assert!(text.contains("kind = "), "{text}");
