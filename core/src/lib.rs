@@ -28,11 +28,13 @@
 
 pub mod actor;
 pub mod causality;
+pub mod check;
 pub mod clock;
 pub mod exercise;
 pub mod fault;
 #[cfg(feature = "grader")]
 pub mod grade;
+pub mod history;
 pub mod id;
 pub mod net;
 pub mod protocols;
