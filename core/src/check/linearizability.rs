@@ -24,6 +24,9 @@ use std::hash::{Hash, Hasher};
 /// takes about 2 million steps), yet bounds a pathological input to seconds.
 pub const DEFAULT_BUDGET_STEPS: u64 = 200_000_000;
 
+/// Steps a partition searches before the next partition takes its turn.
+const SLICE_STEPS: u64 = 20_000;
+
 /// The checker's answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -40,7 +43,8 @@ pub enum Verdict {
 pub struct PartitionResult {
     /// The partition's key, `None` if the model does not partition.
     pub key: Option<String>,
-    /// This partition's verdict.
+    /// This partition's verdict; `Unknown` also for a partition left unsearched because
+    /// another was found illegal first (which decides the history).
     pub verdict: Verdict,
     /// The operations of this partition, as indices into the history.
     pub operations: Vec<u64>,
@@ -85,32 +89,59 @@ pub fn check_operations<M: Model>(
     for (i, op) in history.iter().enumerate() {
         groups.entry(model.partition_key(&op.input)).or_default().push(i as u64);
     }
+    let groups: Vec<(Option<String>, Vec<u64>)> = groups.into_iter().collect();
+    let subs: Vec<Vec<&Operation<M::Input, M::Output>>> = groups
+        .iter()
+        .map(|(_, idx)| idx.iter().map(|&i| &history[i as usize]).collect())
+        .collect();
+    let mut searchers: Vec<Searcher<M::State>> = subs.iter().map(|ops| Searcher::new(model.init(), ops)).collect();
+    // Partitions take turns, a slice of steps each, and the first illegal one ends the check:
+    // as Porcupine runs partitions in parallel and stops at the first failure, an easy illegal
+    // key is found without first finishing a hard one. Deterministic: slices count steps.
     let mut left = budget_steps;
+    let mut illegal = false;
+    while left > 0 && !illegal {
+        let mut progressed = false;
+        for (s, ops) in searchers.iter_mut().zip(&subs) {
+            if s.verdict.is_some() || left == 0 {
+                continue;
+            }
+            let before = s.steps;
+            let slice = SLICE_STEPS.min(left);
+            let v = s.run(model, ops, slice);
+            left -= (s.steps - before).min(left);
+            progressed = true;
+            if v == Some(Verdict::Illegal) {
+                illegal = true;
+                break;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
     let mut steps = 0u64;
     let mut partitions = Vec::with_capacity(groups.len());
-    for (key, operations) in groups {
-        let ops: Vec<&Operation<M::Input, M::Output>> =
-            operations.iter().map(|&i| &history[i as usize]).collect();
-        let search = search(model, &ops, left);
-        left -= search.steps.min(left);
-        steps += search.steps;
+    for ((key, operations), (s, ops)) in groups.into_iter().zip(searchers.into_iter().zip(&subs)) {
+        steps += s.steps;
         let global = |local: u32| operations[local as usize];
-        let longest: Vec<u64> = search.longest.iter().map(|&l| global(l)).collect();
-        let blocked = search.blocked.map(global);
-        let explanation = match (search.verdict, search.blocked) {
-            (Verdict::Illegal, Some(b)) => Some(explain(
+        let verdict = s.verdict.unwrap_or(Verdict::Unknown);
+        let longest: Vec<u64> = s.longest.iter().map(|&l| global(l)).collect();
+        let blocked = s.blocked.filter(|_| verdict == Verdict::Illegal);
+        let explanation = blocked.map(|b| {
+            explain(
                 model,
                 ops[b as usize],
-                &search.state_after_longest,
+                &s.states[s.state_after_longest as usize].0,
                 longest.len() as u64,
                 operations.len() as u64,
                 key.as_deref(),
-            )),
-            _ => None,
-        };
+            )
+        });
+        let blocked = blocked.map(global);
         partitions.push(PartitionResult {
             key,
-            verdict: search.verdict,
+            verdict,
             operations,
             longest,
             blocked,
@@ -167,15 +198,6 @@ fn explain<M: Model>(
          {placed} of the {total} operations{scope}.",
         op.client_id
     )
-}
-
-/// The outcome of the search on one partition, in the partition's own operation numbers.
-struct Search<S> {
-    verdict: Verdict,
-    steps: u64,
-    longest: Vec<u32>,
-    blocked: Option<u32>,
-    state_after_longest: S,
 }
 
 const NONE: u32 = u32::MAX;
@@ -282,153 +304,201 @@ impl Cache {
     }
 }
 
-/// Wing and Gong's search with Lowe's cache on one partition, as Porcupine's `checkSingle`.
-fn search<M: Model>(model: &M, ops: &[&Operation<M::Input, M::Output>], budget: u64) -> Search<M::State> {
-    let n = ops.len();
-    // Entries in time order, calls before returns at equal times (closed intervals); the sort
-    // is stable, so events of equal time keep the history's order. A pending operation returns
-    // after everything.
-    let mut order: Vec<(i64, bool, u32)> = Vec::with_capacity(2 * n);
-    for (i, op) in ops.iter().enumerate() {
-        order.push((op.call_time, false, i as u32));
-        order.push((op.return_time.unwrap_or(i64::MAX), true, i as u32));
-    }
-    order.sort_by_key(|&(t, is_return, _)| (t, is_return));
+/// Wing and Gong's search with Lowe's cache on one partition, as Porcupine's `checkSingle`,
+/// made resumable: [`Searcher::run`] takes a slice of steps, so partitions can take turns.
+struct Searcher<S> {
+    /// Per node: next and previous in the list (NONE at the ends); node 0 is the head.
+    next: Vec<u32>,
+    prev: Vec<u32>,
+    /// Per node: its operation.
+    op_of: Vec<u32>,
+    /// Per call node: its return node; NONE for a return node.
+    match_of: Vec<u32>,
+    /// Per operation: a random 64-bit word; a set hashes as the xor of its members' words.
+    zobrist: Vec<u64>,
+    linearized: Vec<u64>,
+    lin_hash: u64,
+    cache: Cache,
+    /// Every state reached, with its hash; the search refers to states by index.
+    states: Vec<(S, u64)>,
+    state: u32,
+    /// The call stack: (call node, state before it).
+    calls: Vec<(u32, u32)>,
+    entry: u32,
+    steps: u64,
+    verdict: Option<Verdict>,
+    /// The longest partial linearization found so far, the operation that blocked it, and
+    /// the state it left.
+    longest: Vec<u32>,
+    blocked: Option<u32>,
+    state_after_longest: u32,
+}
 
-    // A doubly linked list over nodes 1..=2n in time order; node 0 is the head sentinel.
-    let nodes = 2 * n + 1;
-    let mut next = vec![NONE; nodes];
-    let mut prev = vec![NONE; nodes];
-    let mut op_of = vec![0u32; nodes];
-    // For a call node, its return node; NONE for a return node.
-    let mut match_of = vec![NONE; nodes];
-    let mut call_node = vec![NONE; n];
-    for (k, &(_, is_return, op)) in order.iter().enumerate() {
-        let node = k + 1;
-        op_of[node] = op;
-        if is_return {
-            match_of[call_node[op as usize] as usize] = node as u32;
-        } else {
-            call_node[op as usize] = node as u32;
+impl<S: Clone + Eq + Hash> Searcher<S> {
+    fn new<I, O>(init: S, ops: &[&Operation<I, O>]) -> Self {
+        let n = ops.len();
+        // Entries in time order, calls before returns at equal times (closed intervals); the
+        // sort is stable, so events of equal time keep the history's order. A pending
+        // operation returns after everything.
+        let mut order: Vec<(i64, bool, u32)> = Vec::with_capacity(2 * n);
+        for (i, op) in ops.iter().enumerate() {
+            order.push((op.call_time, false, i as u32));
+            order.push((op.return_time.unwrap_or(i64::MAX), true, i as u32));
+        }
+        order.sort_by_key(|&(t, is_return, _)| (t, is_return));
+        let nodes = 2 * n + 1;
+        let mut op_of = vec![0u32; nodes];
+        let mut match_of = vec![NONE; nodes];
+        let mut call_node = vec![NONE; n];
+        for (k, &(_, is_return, op)) in order.iter().enumerate() {
+            let node = k + 1;
+            op_of[node] = op;
+            if is_return {
+                match_of[call_node[op as usize] as usize] = node as u32;
+            } else {
+                call_node[op as usize] = node as u32;
+            }
+        }
+        let prev = (0..nodes).map(|k| if k == 0 { NONE } else { (k - 1) as u32 }).collect();
+        let next: Vec<u32> = (0..nodes).map(|k| if k + 1 < nodes { (k + 1) as u32 } else { NONE }).collect();
+        let words = n.div_ceil(64).max(1);
+        let init_hash = hash_state(&init);
+        Searcher {
+            entry: next[0],
+            next,
+            prev,
+            op_of,
+            match_of,
+            zobrist: (0..n as u64).map(|i| mix(i.wrapping_add(0x9E37_79B9_7F4A_7C15))).collect(),
+            linearized: vec![0u64; words],
+            lin_hash: 0,
+            cache: Cache::new(words),
+            states: vec![(init, init_hash)],
+            state: 0,
+            calls: Vec::new(),
+            steps: 0,
+            verdict: None,
+            longest: Vec::new(),
+            blocked: None,
+            state_after_longest: 0,
         }
     }
-    for node in 0..nodes {
-        prev[node] = if node == 0 { NONE } else { (node - 1) as u32 };
-        next[node] = if node + 1 < nodes { (node + 1) as u32 } else { NONE };
-    }
 
-    let zobrist: Vec<u64> = (0..n as u64).map(|i| mix(i.wrapping_add(0x9E37_79B9_7F4A_7C15))).collect();
-    let words = n.div_ceil(64).max(1);
-    let mut linearized = vec![0u64; words];
-    let mut lin_hash = 0u64;
-    let mut cache = Cache::new(words);
-    let mut states: Vec<(M::State, u64)> = Vec::new();
-    let init = model.init();
-    let init_hash = hash_state(&init);
-    states.push((init, init_hash));
-    let mut state = 0u32;
-    // The call stack: (call node, state before it).
-    let mut calls: Vec<(u32, u32)> = Vec::new();
-    let mut longest: Vec<u32> = Vec::new();
-    let mut blocked: Option<u32> = None;
-    let mut state_after_longest = 0u32;
-    let mut steps = 0u64;
-    let mut entry = next[0];
-
-    let finish = |verdict, steps, longest, blocked, s: u32, states: &[(M::State, u64)]| Search {
-        verdict,
-        steps,
-        longest,
-        blocked,
-        state_after_longest: states[s as usize].0.clone(),
-    };
-
-    while next[0] != NONE {
-        if steps >= budget {
-            return finish(Verdict::Unknown, steps, longest, blocked, state_after_longest, &states);
+    /// Searches for at most `max_steps` more steps; the verdict once the search has ended.
+    fn run<M: Model<State = S>>(
+        &mut self,
+        model: &M,
+        ops: &[&Operation<M::Input, M::Output>],
+        max_steps: u64,
+    ) -> Option<Verdict> {
+        if self.verdict.is_some() {
+            return self.verdict;
         }
-        steps += 1;
-        let e = entry as usize;
-        let ret = match_of[e];
-        if ret != NONE {
-            let op = op_of[e];
-            let o = ops[op as usize];
-            let (cur, cur_hash) = &states[state as usize];
-            let new_state = match model.step(cur, &o.input, o.output.as_ref()) {
-                Step::Illegal => None,
-                Step::Unchanged => Some(state),
-                Step::Changed(s) => {
-                    let h = hash_state(&s);
-                    // A changed state equal to the current one is the current one.
-                    if h == *cur_hash && s == *cur {
-                        Some(state)
-                    } else {
-                        states.push((s, h));
-                        Some((states.len() - 1) as u32)
-                    }
-                }
-            };
-            match new_state {
-                None => entry = next[e],
-                Some(ns) => {
-                    let (w, bit) = ((op / 64) as usize, op % 64);
-                    linearized[w] |= 1 << bit;
-                    let h = lin_hash ^ zobrist[op as usize];
-                    let key = mix(h ^ states[ns as usize].1.rotate_left(17));
-                    if cache.insert(key, &linearized, ns, &states) {
-                        calls.push((entry, state));
-                        state = ns;
-                        lin_hash = h;
-                        // Lift the call and its return out of the list.
-                        let (p, nx) = (prev[e], next[e]);
-                        next[p as usize] = nx;
-                        prev[nx as usize] = p;
-                        let r = ret as usize;
-                        let (rp, rn) = (prev[r], next[r]);
-                        next[rp as usize] = rn;
-                        if rn != NONE {
-                            prev[rn as usize] = rp;
+        let stop = self.steps.saturating_add(max_steps);
+        // Locals for the hot loop; written back at the end.
+        let (mut entry, mut state, mut lin_hash, mut steps) = (self.entry, self.state, self.lin_hash, self.steps);
+        let next = &mut self.next;
+        let prev = &mut self.prev;
+        let op_of = &self.op_of;
+        let match_of = &self.match_of;
+        let linearized = &mut self.linearized;
+        let states = &mut self.states;
+        let calls = &mut self.calls;
+        let mut verdict = None;
+        while next[0] != NONE {
+            if steps >= stop {
+                break;
+            }
+            steps += 1;
+            let e = entry as usize;
+            let ret = match_of[e];
+            if ret != NONE {
+                let op = op_of[e];
+                let o = ops[op as usize];
+                let (cur, cur_hash) = &states[state as usize];
+                let new_state = match model.step(cur, &o.input, o.output.as_ref()) {
+                    Step::Illegal => None,
+                    Step::Unchanged => Some(state),
+                    Step::Changed(s) => {
+                        let h = hash_state(&s);
+                        // A changed state equal to the current one is the current one.
+                        if h == *cur_hash && s == *cur {
+                            Some(state)
+                        } else {
+                            states.push((s, h));
+                            Some((states.len() - 1) as u32)
                         }
-                        entry = next[0];
-                    } else {
-                        linearized[w] &= !(1 << bit);
-                        if ns as usize == states.len() - 1 && ns != state {
-                            states.pop();
-                        }
-                        entry = next[e];
                     }
+                };
+                let Some(ns) = new_state else {
+                    entry = next[e];
+                    continue;
+                };
+                let (w, bit) = ((op / 64) as usize, op % 64);
+                linearized[w] |= 1 << bit;
+                let h = lin_hash ^ self.zobrist[op as usize];
+                let key = mix(h ^ states[ns as usize].1.rotate_left(17));
+                if self.cache.insert(key, linearized, ns, states) {
+                    calls.push((entry, state));
+                    state = ns;
+                    lin_hash = h;
+                    // Lift the call and its return out of the list.
+                    let (p, nx) = (prev[e], next[e]);
+                    next[p as usize] = nx;
+                    prev[nx as usize] = p;
+                    let r = ret as usize;
+                    let (rp, rn) = (prev[r], next[r]);
+                    next[rp as usize] = rn;
+                    if rn != NONE {
+                        prev[rn as usize] = rp;
+                    }
+                    entry = next[0];
+                } else {
+                    linearized[w] &= !(1 << bit);
+                    if ns != state && ns as usize == states.len() - 1 {
+                        states.pop();
+                    }
+                    entry = next[e];
                 }
+            } else {
+                // A return whose operation is not linearized: this order is a dead end.
+                if calls.len() > self.longest.len() || self.blocked.is_none() {
+                    self.longest = calls.iter().map(|&(c, _)| op_of[c as usize]).collect();
+                    self.blocked = Some(op_of[e]);
+                    self.state_after_longest = state;
+                }
+                let Some((call, before)) = calls.pop() else {
+                    verdict = Some(Verdict::Illegal);
+                    break;
+                };
+                let c = call as usize;
+                let op = op_of[c];
+                linearized[(op / 64) as usize] &= !(1 << (op % 64));
+                lin_hash ^= self.zobrist[op as usize];
+                state = before;
+                // Unlift: put the return back, then the call.
+                let r = match_of[c] as usize;
+                let (rp, rn) = (prev[r], next[r]);
+                next[rp as usize] = r as u32;
+                if rn != NONE {
+                    prev[rn as usize] = r as u32;
+                }
+                let (p, nx) = (prev[c], next[c]);
+                next[p as usize] = call;
+                prev[nx as usize] = call;
+                entry = next[c];
             }
-        } else {
-            // A return whose operation is not linearized: this order is a dead end.
-            if calls.len() > longest.len() || blocked.is_none() {
-                longest = calls.iter().map(|&(c, _)| op_of[c as usize]).collect();
-                blocked = Some(op_of[e]);
-                state_after_longest = state;
-            }
-            let Some((call, before)) = calls.pop() else {
-                return finish(Verdict::Illegal, steps, longest, blocked, state_after_longest, &states);
-            };
-            let c = call as usize;
-            let op = op_of[c];
-            linearized[(op / 64) as usize] &= !(1 << (op % 64));
-            lin_hash ^= zobrist[op as usize];
-            state = before;
-            // Unlift: put the return back, then the call.
-            let r = match_of[c] as usize;
-            let (rp, rn) = (prev[r], next[r]);
-            next[rp as usize] = r as u32;
-            if rn != NONE {
-                prev[rn as usize] = r as u32;
-            }
-            let (p, nx) = (prev[c], next[c]);
-            next[p as usize] = call;
-            prev[nx as usize] = call;
-            entry = next[c];
         }
+        if next[0] == NONE {
+            verdict = Some(Verdict::Ok);
+            self.longest = calls.iter().map(|&(c, _)| op_of[c as usize]).collect();
+            self.blocked = None;
+            self.state_after_longest = state;
+        }
+        (self.entry, self.state, self.lin_hash, self.steps) = (entry, state, lin_hash, steps);
+        self.verdict = verdict;
+        verdict
     }
-    let full: Vec<u32> = calls.iter().map(|&(c, _)| op_of[c as usize]).collect();
-    finish(Verdict::Ok, steps, full, None, state, &states)
 }
 
 #[cfg(test)]

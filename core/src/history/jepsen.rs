@@ -96,7 +96,10 @@ pub fn parse_etcd_log(text: &str) -> Result<Vec<Event<CasInput, CasOutput>>, His
             }
             (":ok", ":read") if value == "nil" => EventKind::Return(Some(CasOutput::Read(None))),
             (":ok", ":read") => EventKind::Return(Some(CasOutput::Read(Some(int(&value, line, "the read value")?)))),
-            (":ok", ":write") => EventKind::Return(Some(CasOutput::Write)),
+            (":ok", ":write") => {
+                int(&value, line, "the written value")?;
+                EventKind::Return(Some(CasOutput::Write))
+            }
             (":ok" | ":fail", ":cas") if value != ":timed-out" => {
                 pair(&value, line)?;
                 EventKind::Return(Some(CasOutput::Cas(kind == ":ok")))
