@@ -187,3 +187,41 @@ pub fn validate<I, O>(ops: &[Operation<I, O>]) -> Result<(), HistoryError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(id: u64) -> Event<u8, u8> {
+        Event {
+            client_id: 0,
+            kind: EventKind::Call(1),
+            id,
+        }
+    }
+    fn ret(id: u64) -> Event<u8, u8> {
+        Event {
+            client_id: 0,
+            kind: EventKind::Return(Some(2)),
+            id,
+        }
+    }
+
+    #[test]
+    fn events_become_operations_timed_by_position() {
+        let ops = events_to_operations(vec![call(7), call(8), ret(7)]).unwrap();
+        assert_eq!(ops[0], Operation::returned(0, 1, 0, 2, 2));
+        assert_eq!(ops[1], Operation::pending(0, 1, 1));
+    }
+
+    #[test]
+    fn return_without_call_is_an_error() {
+        assert!(events_to_operations(vec![ret(1)]).is_err());
+    }
+
+    #[test]
+    fn id_called_or_answered_twice_is_an_error() {
+        assert!(events_to_operations(vec![call(1), call(1)]).is_err());
+        assert!(events_to_operations(vec![call(1), ret(1), ret(1)]).is_err());
+    }
+}

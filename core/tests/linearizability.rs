@@ -24,9 +24,17 @@ fn read(path: &str) -> String {
 fn check_file(path: &str) -> CheckResult {
     let text = read(path);
     let result = if path.starts_with("kv/") {
-        check_events(&KeyValue, parse_kv_log(&text).unwrap(), DEFAULT_BUDGET_STEPS)
+        check_events(
+            &KeyValue,
+            parse_kv_log(&text).unwrap(),
+            DEFAULT_BUDGET_STEPS,
+        )
     } else {
-        check_events(&CasRegister, parse_etcd_log(&text).unwrap(), DEFAULT_BUDGET_STEPS)
+        check_events(
+            &CasRegister,
+            parse_etcd_log(&text).unwrap(),
+            DEFAULT_BUDGET_STEPS,
+        )
     };
     result.unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -73,11 +81,14 @@ fn precedes<I, O>(a: &Operation<I, O>, b: &Operation<I, O>) -> bool {
     a.return_time.is_some_and(|r| r < b.call_time)
 }
 
+/// Applies one operation to a whole-object state: the next state, or `None` if illegal.
+type BruteStep<'a, I, O, S> = &'a dyn Fn(&S, &Operation<I, O>) -> Option<S>;
+
 fn brute<I, O, S: Clone>(
     ops: &[Operation<I, O>],
     state: &S,
     placed: &mut Vec<bool>,
-    step: &dyn Fn(&S, &Operation<I, O>) -> Option<S>,
+    step: BruteStep<I, O, S>,
 ) -> bool {
     if placed.iter().all(|&p| p) {
         return true;
@@ -103,7 +114,11 @@ fn brute<I, O, S: Clone>(
 }
 
 fn brute_model<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> bool {
-    let step = |s: &M::State, op: &Operation<M::Input, M::Output>| match model.step(s, &op.input, op.output.as_ref()) {
+    let step = |s: &M::State, op: &Operation<M::Input, M::Output>| match model.step(
+        s,
+        &op.input,
+        op.output.as_ref(),
+    ) {
         Step::Illegal => None,
         Step::Unchanged => Some(s.clone()),
         Step::Changed(n) => Some(n),
@@ -166,14 +181,30 @@ fn random_history<I, O>(
     ops
 }
 
-fn agree<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>], brute_says: bool, seed: u64) -> Verdict {
+fn agree<M: Model>(
+    model: &M,
+    ops: &[Operation<M::Input, M::Output>],
+    brute_says: bool,
+    seed: u64,
+) -> Verdict {
     let got = check_operations(model, ops, DEFAULT_BUDGET_STEPS).unwrap();
-    let want = if brute_says { Verdict::Ok } else { Verdict::Illegal };
-    assert_eq!(got.verdict, want, "seed {seed} disagrees; rerun this seed alone to see it");
+    let want = if brute_says {
+        Verdict::Ok
+    } else {
+        Verdict::Illegal
+    };
+    assert_eq!(
+        got.verdict, want,
+        "seed {seed} disagrees; rerun this seed alone to see it"
+    );
     // An Ok verdict's linearization must be a real one.
     if got.verdict == Verdict::Ok {
         for p in &got.partitions {
-            assert_eq!(p.longest.len(), p.operations.len(), "seed {seed}: partial linearization for Ok");
+            assert_eq!(
+                p.longest.len(),
+                p.operations.len(),
+                "seed {seed}: partial linearization for Ok"
+            );
         }
     }
     got.verdict
@@ -187,7 +218,10 @@ fn checker_agrees_with_brute_force_on_10000_random_histories() {
         let verdict = match seed % 5 {
             0 => {
                 let ops = random_history(&mut rng, &mut |r| match r.below(2) {
-                    0 => (RegisterInput::Write(r.below(3) as i64), RegisterOutput::Write),
+                    0 => (
+                        RegisterInput::Write(r.below(3) as i64),
+                        RegisterOutput::Write,
+                    ),
                     _ => (RegisterInput::Read, RegisterOutput::Read(r.below(3) as i64)),
                 });
                 agree(&Register, &ops, brute_model(&Register, &ops), seed)
@@ -200,7 +234,10 @@ fn checker_agrees_with_brute_force_on_10000_random_histories() {
                         (CasInput::Read, CasOutput::Read((v < 3).then_some(v as i64)))
                     }
                     _ => (
-                        CasInput::Cas { from: r.below(3) as i64, to: r.below(3) as i64 },
+                        CasInput::Cas {
+                            from: r.below(3) as i64,
+                            to: r.below(3) as i64,
+                        },
                         CasOutput::Cas(r.below(2) == 0),
                     ),
                 });
@@ -214,7 +251,8 @@ fn checker_agrees_with_brute_force_on_10000_random_histories() {
                         0 => (KvInput::Put { key, value }, KvOutput::Put),
                         1 => (KvInput::Append { key, value }, KvOutput::Append),
                         _ => {
-                            let read = ["", "a", "b", "ab", "ba", "aa"][r.below(6) as usize].to_string();
+                            let read =
+                                ["", "a", "b", "ab", "ba", "aa"][r.below(6) as usize].to_string();
                             (KvInput::Get { key }, KvOutput::Get(read))
                         }
                     }
@@ -244,7 +282,10 @@ fn checker_agrees_with_brute_force_on_10000_random_histories() {
         }
     }
     // Both verdicts must be well represented, or the comparison proves little.
-    assert!((2_000..8_000).contains(&illegal), "{illegal} of 10000 illegal");
+    assert!(
+        (2_000..8_000).contains(&illegal),
+        "{illegal} of 10000 illegal"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -274,15 +315,46 @@ fn stale_read_is_explained_with_the_longest_order_before_it() {
 #[test]
 fn key_value_explanation_names_the_key_and_the_check_stops_at_the_illegal_partition() {
     let h = [
-        Operation::returned(0, KvInput::Put { key: "x".into(), value: "a".into() }, 0, KvOutput::Put, 1),
-        Operation::returned(1, KvInput::Get { key: "x".into() }, 2, KvOutput::Get(String::new()), 3),
-        Operation::returned(2, KvInput::Get { key: "y".into() }, 2, KvOutput::Get(String::new()), 3),
+        Operation::returned(
+            0,
+            KvInput::Put {
+                key: "x".into(),
+                value: "a".into(),
+            },
+            0,
+            KvOutput::Put,
+            1,
+        ),
+        Operation::returned(
+            1,
+            KvInput::Get { key: "x".into() },
+            2,
+            KvOutput::Get(String::new()),
+            3,
+        ),
+        Operation::returned(
+            2,
+            KvInput::Get { key: "y".into() },
+            2,
+            KvOutput::Get(String::new()),
+            3,
+        ),
     ];
     let r = check_operations(&KeyValue, &h, DEFAULT_BUDGET_STEPS).unwrap();
     assert_eq!(r.verdict, Verdict::Illegal);
-    let verdicts: Vec<(Option<String>, Verdict)> = r.partitions.iter().map(|p| (p.key.clone(), p.verdict)).collect();
+    let verdicts: Vec<(Option<String>, Verdict)> = r
+        .partitions
+        .iter()
+        .map(|p| (p.key.clone(), p.verdict))
+        .collect();
     // Key y is never searched: one illegal key decides the history, as in Porcupine.
-    assert_eq!(verdicts, vec![(Some("x".into()), Verdict::Illegal), (Some("y".into()), Verdict::Unknown)]);
+    assert_eq!(
+        verdicts,
+        vec![
+            (Some("x".into()), Verdict::Illegal),
+            (Some("y".into()), Verdict::Unknown)
+        ]
+    );
     assert_eq!(
         r.explanation(),
         Some(
@@ -295,7 +367,13 @@ fn key_value_explanation_names_the_key_and_the_check_stops_at_the_illegal_partit
 
 #[test]
 fn successful_cas_on_a_value_never_written_is_explained() {
-    let h = [Operation::returned(0, CasInput::Cas { from: 1, to: 2 }, 0, CasOutput::Cas(true), 1)];
+    let h = [Operation::returned(
+        0,
+        CasInput::Cas { from: 1, to: 2 },
+        0,
+        CasOutput::Cas(true),
+        1,
+    )];
     let r = check_operations(&CasRegister, &h, DEFAULT_BUDGET_STEPS).unwrap();
     assert_eq!(
         r.explanation(),
@@ -315,9 +393,23 @@ fn timed_out_write_may_take_effect_after_everything_or_never() {
         Operation::returned(1, RegisterInput::Read, 7, RegisterOutput::Read(1), 8),
         Operation::returned(1, RegisterInput::Read, 9, RegisterOutput::Read(1), 10),
     ];
-    assert_eq!(check_operations(&Register, &h, DEFAULT_BUDGET_STEPS).unwrap().verdict, Verdict::Ok);
-    let reverted = [h[0].clone(), h[2].clone(), Operation::returned(1, RegisterInput::Read, 9, RegisterOutput::Read(0), 10)];
-    assert_eq!(check_operations(&Register, &reverted, DEFAULT_BUDGET_STEPS).unwrap().verdict, Verdict::Illegal);
+    assert_eq!(
+        check_operations(&Register, &h, DEFAULT_BUDGET_STEPS)
+            .unwrap()
+            .verdict,
+        Verdict::Ok
+    );
+    let reverted = [
+        h[0].clone(),
+        h[2].clone(),
+        Operation::returned(1, RegisterInput::Read, 9, RegisterOutput::Read(0), 10),
+    ];
+    assert_eq!(
+        check_operations(&Register, &reverted, DEFAULT_BUDGET_STEPS)
+            .unwrap()
+            .verdict,
+        Verdict::Illegal
+    );
 }
 
 #[test]
@@ -343,7 +435,10 @@ fn exhausted_budget_gives_unknown_not_a_hang() {
 
 #[test]
 fn zero_budget_on_an_empty_history_is_still_ok() {
-    assert_eq!(check_operations(&Counter, &[], 0).unwrap().verdict, Verdict::Ok);
+    assert_eq!(
+        check_operations(&Counter, &[], 0).unwrap().verdict,
+        Verdict::Ok
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -375,7 +470,8 @@ fn etcd_logs_survive_a_write_and_read_back() {
 
 #[test]
 fn bad_lines_give_errors_naming_the_line() {
-    let log = "INFO  jepsen.util - 0\t:invoke\t:write\t4\nINFO  jepsen.util - 0\t:ok\t:write\tfour\n";
+    let log =
+        "INFO  jepsen.util - 0\t:invoke\t:write\t4\nINFO  jepsen.util - 0\t:ok\t:write\tfour\n";
     let e = parse_etcd_log(log).unwrap_err();
     assert!(matches!(&e, HistoryError::Line { line: 2, .. }), "{e}");
     let kv = "{:process 1, :type :invoke, :f :get, :key \"9\", :value nil}\n{:process 1, :type :ok, :f :get, :key \"9\"";
@@ -383,7 +479,10 @@ fn bad_lines_give_errors_naming_the_line() {
     assert_eq!(e.to_string(), "line 2: the map is not closed with `}`");
     let j = "[{\"ClientId\":0,\"Input\":\"Read\",\"Call\":5,\"Output\":{\"Read\":1},\"Return\":4}]";
     let e = json::parse::<RegisterInput, RegisterOutput>(j).unwrap_err();
-    assert_eq!(e.to_string(), "operation 0: returns at 4, before its call at 5");
+    assert_eq!(
+        e.to_string(),
+        "operation 0: returns at 4, before its call at 5"
+    );
 }
 
 #[test]
@@ -391,9 +490,17 @@ fn garbage_input_to_the_readers_gives_errors_never_panics() {
     let samples = [
         read("jepsen/etcd_000.log"),
         read("kv/c01-ok.txt"),
-        json::write(&[Operation::returned(0, KvInput::Get { key: "k".into() }, 0, KvOutput::Get("v".into()), 1)]),
+        json::write(&[Operation::returned(
+            0,
+            KvInput::Get { key: "k".into() },
+            0,
+            KvOutput::Get("v".into()),
+            1,
+        )]),
     ];
-    let alphabet: Vec<char> = "{}[]\":,\\ \t\n-0123456789abcnil:invokeokfailinfo\u{e9}".chars().collect();
+    let alphabet: Vec<char> = "{}[]\":,\\ \t\n-0123456789abcnil:invokeokfailinfo\u{e9}"
+        .chars()
+        .collect();
     for seed in 0..3_000u64 {
         let mut rng = Rng::new(seed);
         let base: Vec<char> = samples[(seed % 3) as usize].chars().take(600).collect();

@@ -63,7 +63,8 @@ pub fn time_lincheck(
             parsed.push((name, events));
         }
     }
-    let kv: Vec<Event<KvInput, KvOutput>> = parse_kv_log(kv_c50_ok).map_err(|e| format!("c50-ok: {e}"))?;
+    let kv: Vec<Event<KvInput, KvOutput>> =
+        parse_kv_log(kv_c50_ok).map_err(|e| format!("c50-ok: {e}"))?;
     let mut figures = LincheckFigures {
         etcd_histories: parsed.len() as u64,
         etcd_total_s: 0.0,
@@ -74,7 +75,9 @@ pub fn time_lincheck(
     };
     for (name, events) in &parsed {
         let (s, verdict) = best_of_3(
-            &mut || check_events(&CasRegister, events.clone(), DEFAULT_BUDGET_STEPS).map(|r| r.verdict),
+            &mut || {
+                check_events(&CasRegister, events.clone(), DEFAULT_BUDGET_STEPS).map(|r| r.verdict)
+            },
             now_s,
         );
         match verdict.map_err(|e| format!("{name}: {e}"))? {

@@ -42,27 +42,41 @@ impl Processes {
     }
 
     fn finish(&mut self, process: u64, line: usize) -> Result<u64, HistoryError> {
-        self.open
-            .remove(&process)
-            .ok_or_else(|| bad(line, format!("process {process} completes an operation it never invoked")))
+        self.open.remove(&process).ok_or_else(|| {
+            bad(
+                line,
+                format!("process {process} completes an operation it never invoked"),
+            )
+        })
     }
 }
 
 fn int(token: &str, line: usize, what: &str) -> Result<i64, HistoryError> {
-    token
-        .parse::<i64>()
-        .map_err(|_| bad(line, format!("expected {what} to be an integer, found {token:?}")))
+    token.parse::<i64>().map_err(|_| {
+        bad(
+            line,
+            format!("expected {what} to be an integer, found {token:?}"),
+        )
+    })
 }
 
 fn pair(value: &str, line: usize) -> Result<(i64, i64), HistoryError> {
     let inner = value
         .strip_prefix('[')
         .and_then(|v| v.strip_suffix(']'))
-        .ok_or_else(|| bad(line, format!("expected a cas value [from to], found {value:?}")))?;
+        .ok_or_else(|| {
+            bad(
+                line,
+                format!("expected a cas value [from to], found {value:?}"),
+            )
+        })?;
     let parts: Vec<&str> = inner.split_whitespace().collect();
     match parts.as_slice() {
         [a, b] => Ok((int(a, line, "cas from")?, int(b, line, "cas to")?)),
-        _ => Err(bad(line, format!("expected a cas value [from to], found {value:?}"))),
+        _ => Err(bad(
+            line,
+            format!("expected a cas value [from to], found {value:?}"),
+        )),
     }
 }
 
@@ -76,26 +90,36 @@ pub fn parse_etcd_log(text: &str) -> Result<Vec<Event<CasInput, CasOutput>>, His
         if tokens.is_empty() {
             continue;
         }
-        if tokens.len() < 7 || tokens[0] != "INFO" || tokens[1] != "jepsen.util" || tokens[2] != "-" {
+        if tokens.len() < 7 || tokens[0] != "INFO" || tokens[1] != "jepsen.util" || tokens[2] != "-"
+        {
             return Err(bad(
                 line,
                 "expected `INFO  jepsen.util - <process> <type> <f> <value>`",
             ));
         }
-        let process = tokens[3]
-            .parse::<u64>()
-            .map_err(|_| bad(line, format!("expected a process number, found {:?}", tokens[3])))?;
+        let process = tokens[3].parse::<u64>().map_err(|_| {
+            bad(
+                line,
+                format!("expected a process number, found {:?}", tokens[3]),
+            )
+        })?;
         let value = tokens[6..].join(" ");
         let (kind, f) = (tokens[4], tokens[5]);
         let event_kind = match (kind, f) {
             (":invoke", ":read") => EventKind::Call(CasInput::Read),
-            (":invoke", ":write") => EventKind::Call(CasInput::Write(int(&value, line, "the written value")?)),
+            (":invoke", ":write") => {
+                EventKind::Call(CasInput::Write(int(&value, line, "the written value")?))
+            }
             (":invoke", ":cas") => {
                 let (from, to) = pair(&value, line)?;
                 EventKind::Call(CasInput::Cas { from, to })
             }
             (":ok", ":read") if value == "nil" => EventKind::Return(Some(CasOutput::Read(None))),
-            (":ok", ":read") => EventKind::Return(Some(CasOutput::Read(Some(int(&value, line, "the read value")?)))),
+            (":ok", ":read") => EventKind::Return(Some(CasOutput::Read(Some(int(
+                &value,
+                line,
+                "the read value",
+            )?)))),
             (":ok", ":write") => {
                 int(&value, line, "the written value")?;
                 EventKind::Return(Some(CasOutput::Write))
@@ -111,10 +135,16 @@ pub fn parse_etcd_log(text: &str) -> Result<Vec<Event<CasInput, CasOutput>>, His
                 continue;
             }
             (":invoke" | ":ok" | ":fail" | ":info", _) => {
-                return Err(bad(line, format!("unknown operation {f:?} (expected :read, :write or :cas)")))
+                return Err(bad(
+                    line,
+                    format!("unknown operation {f:?} (expected :read, :write or :cas)"),
+                ))
             }
             _ => {
-                return Err(bad(line, format!("unknown type {kind:?} (expected :invoke, :ok, :fail or :info)")))
+                return Err(bad(
+                    line,
+                    format!("unknown type {kind:?} (expected :invoke, :ok, :fail or :info)"),
+                ))
             }
         };
         let id = match event_kind {
@@ -150,7 +180,10 @@ fn edn_map(raw: &str, line: usize) -> Result<BTreeMap<String, Edn>, HistoryError
     };
     let atom = |i: &mut usize| {
         let start = *i;
-        while *i < chars.len() && !chars[*i].is_whitespace() && !matches!(chars[*i], ',' | '}' | '{' | '"') {
+        while *i < chars.len()
+            && !chars[*i].is_whitespace()
+            && !matches!(chars[*i], ',' | '}' | '{' | '"')
+        {
             *i += 1;
         }
         chars[start..*i].iter().collect::<String>()
@@ -212,7 +245,10 @@ fn edn_map(raw: &str, line: usize) -> Result<BTreeMap<String, Edn>, HistoryError
                 } else if let Ok(v) = a.parse::<i64>() {
                     Edn::Int(v)
                 } else {
-                    return Err(bad(line, format!("cannot read the value {a:?} of key {key}")));
+                    return Err(bad(
+                        line,
+                        format!("cannot read the value {a:?} of key {key}"),
+                    ));
                 }
             }
         };
@@ -249,14 +285,29 @@ pub fn parse_kv_log(text: &str) -> Result<Vec<Event<KvInput, KvOutput>>, History
         let value = match map.get(":value") {
             Some(Edn::Str(s)) => Some(s.clone()),
             None | Some(Edn::Nil) => None,
-            Some(v) => return Err(bad(line, format!(":value must be a string or nil, found {v:?}"))),
+            Some(v) => {
+                return Err(bad(
+                    line,
+                    format!(":value must be a string or nil, found {v:?}"),
+                ))
+            }
         };
-        let need = || value.clone().ok_or_else(|| bad(line, format!("{f} needs a string :value")));
+        let need = || {
+            value
+                .clone()
+                .ok_or_else(|| bad(line, format!("{f} needs a string :value")))
+        };
         let key = key.clone();
         let event_kind = match (kind.as_str(), f.as_str()) {
             (":invoke", ":get") => EventKind::Call(KvInput::Get { key }),
-            (":invoke", ":put") => EventKind::Call(KvInput::Put { key, value: need()? }),
-            (":invoke", ":append") => EventKind::Call(KvInput::Append { key, value: need()? }),
+            (":invoke", ":put") => EventKind::Call(KvInput::Put {
+                key,
+                value: need()?,
+            }),
+            (":invoke", ":append") => EventKind::Call(KvInput::Append {
+                key,
+                value: need()?,
+            }),
             (":ok", ":get") => EventKind::Return(Some(KvOutput::Get(need()?))),
             (":ok", ":put") => EventKind::Return(Some(KvOutput::Put)),
             (":ok", ":append") => EventKind::Return(Some(KvOutput::Append)),
@@ -266,9 +317,17 @@ pub fn parse_kv_log(text: &str) -> Result<Vec<Event<KvInput, KvOutput>>, History
                 continue;
             }
             (":invoke" | ":ok" | ":fail" | ":info", _) => {
-                return Err(bad(line, format!("unknown operation {f} (expected :get, :put or :append)")))
+                return Err(bad(
+                    line,
+                    format!("unknown operation {f} (expected :get, :put or :append)"),
+                ))
             }
-            _ => return Err(bad(line, format!("unknown type {kind} (expected :invoke, :ok, :fail or :info)"))),
+            _ => {
+                return Err(bad(
+                    line,
+                    format!("unknown type {kind} (expected :invoke, :ok, :fail or :info)"),
+                ))
+            }
         };
         let id = match event_kind {
             EventKind::Call(_) => procs.call(process),
@@ -308,7 +367,9 @@ pub fn write_etcd_log(events: &[Event<CasInput, CasOutput>]) -> String {
                 match (input, output) {
                     (_, Some(CasOutput::Read(None))) => ":ok\t:read\tnil".to_string(),
                     (_, Some(CasOutput::Read(Some(v)))) => format!(":ok\t:read\t{v}"),
-                    (Some(CasInput::Write(v)), Some(CasOutput::Write)) => format!(":ok\t:write\t{v}"),
+                    (Some(CasInput::Write(v)), Some(CasOutput::Write)) => {
+                        format!(":ok\t:write\t{v}")
+                    }
                     (Some(CasInput::Cas { from, to }), Some(CasOutput::Cas(ok))) => {
                         format!(":{}\t:cas\t[{from} {to}]", if *ok { "ok" } else { "fail" })
                     }
@@ -328,7 +389,9 @@ pub fn write_etcd_log(events: &[Event<CasInput, CasOutput>]) -> String {
                     CasInput::Write(_) => ":write",
                     CasInput::Cas { .. } => ":cas",
                 };
-                out.push_str(&format!("INFO  jepsen.util - {client}\t:info\t{f}\t:timed-out\n"));
+                out.push_str(&format!(
+                    "INFO  jepsen.util - {client}\t:info\t{f}\t:timed-out\n"
+                ));
             }
         }
     }
@@ -356,15 +419,23 @@ mod tests {
     #[test]
     fn completion_without_invocation_is_an_error_naming_the_line() {
         let log = "\nINFO  jepsen.util - 0\t:ok\t:read\t3\n";
-        assert!(matches!(parse_etcd_log(log), Err(HistoryError::Line { line: 2, .. })));
+        assert!(matches!(
+            parse_etcd_log(log),
+            Err(HistoryError::Line { line: 2, .. })
+        ));
     }
 
     #[test]
     fn kv_line_reads_as_an_append_call() {
-        let events = parse_kv_log("{:process 9, :type :invoke, :f :append, :key \"0\", :value \"x 9 0 y\"}").unwrap();
+        let events =
+            parse_kv_log("{:process 9, :type :invoke, :f :append, :key \"0\", :value \"x 9 0 y\"}")
+                .unwrap();
         assert_eq!(
             events[0].kind,
-            EventKind::Call(KvInput::Append { key: "0".into(), value: "x 9 0 y".into() })
+            EventKind::Call(KvInput::Append {
+                key: "0".into(),
+                value: "x 9 0 y".into()
+            })
         );
     }
 

@@ -133,13 +133,18 @@ fn bench_lincheck() -> Result<(), String> {
     let read = |p: String| std::fs::read_to_string(&p).map_err(|e| format!("{p}: {e}"));
     let mut etcd = Vec::new();
     for i in 0..=102 {
-        etcd.push((format!("etcd_{i:03}"), read(format!("{dir}/jepsen/etcd_{i:03}.log"))?));
+        etcd.push((
+            format!("etcd_{i:03}"),
+            read(format!("{dir}/jepsen/etcd_{i:03}.log"))?,
+        ));
     }
     let kv = read(format!("{dir}/kv/c50-ok.txt"))?;
     let named: Vec<(&str, &str)> = etcd.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     #[allow(clippy::disallowed_types)]
     let t0 = Instant::now();
-    let f = netsplit_core::check::bench::time_lincheck(&named, &kv, &mut || t0.elapsed().as_secs_f64())?;
+    let f = netsplit_core::check::bench::time_lincheck(&named, &kv, &mut || {
+        t0.elapsed().as_secs_f64()
+    })?;
     let mut line = f.line("native");
     let theirs: Vec<f64> = std::env::var("NETSPLIT_PORCUPINE_S")
         .unwrap_or_default()

@@ -53,7 +53,12 @@ impl Model for CasRegister {
         None
     }
 
-    fn step(&self, state: &Option<i64>, input: &CasInput, output: Option<&CasOutput>) -> Step<Option<i64>> {
+    fn step(
+        &self,
+        state: &Option<i64>,
+        input: &CasInput,
+        output: Option<&CasOutput>,
+    ) -> Step<Option<i64>> {
         match (input, output) {
             (CasInput::Read, None) => Step::Unchanged,
             (CasInput::Read, Some(CasOutput::Read(v))) if v == state => Step::Unchanged,
@@ -81,7 +86,9 @@ impl Model for CasRegister {
             (CasInput::Read, _) => "read → unknown".to_string(),
             (CasInput::Write(v), None) => format!("write {v} (outcome unknown)"),
             (CasInput::Write(v), _) => format!("write {v}"),
-            (CasInput::Cas { from, to }, Some(CasOutput::Cas(true))) => format!("cas({from}, {to}) → ok"),
+            (CasInput::Cas { from, to }, Some(CasOutput::Cas(true))) => {
+                format!("cas({from}, {to}) → ok")
+            }
             (CasInput::Cas { from, to }, Some(_)) => format!("cas({from}, {to}) → fail"),
             (CasInput::Cas { from, to }, None) => format!("cas({from}, {to}) → unknown"),
         }
@@ -91,7 +98,12 @@ impl Model for CasRegister {
         show(*state)
     }
 
-    fn why_illegal(&self, state: &Option<i64>, input: &CasInput, output: Option<&CasOutput>) -> String {
+    fn why_illegal(
+        &self,
+        state: &Option<i64>,
+        input: &CasInput,
+        output: Option<&CasOutput>,
+    ) -> String {
         let s = show(*state);
         match (input, output) {
             (CasInput::Read, Some(CasOutput::Read(v))) => format!(
@@ -115,20 +127,32 @@ mod tests {
 
     #[test]
     fn read_of_nil_is_legal_before_any_write() {
-        assert_eq!(CasRegister.step(&None, &CasInput::Read, Some(&CasOutput::Read(None))), Step::Unchanged);
+        assert_eq!(
+            CasRegister.step(&None, &CasInput::Read, Some(&CasOutput::Read(None))),
+            Step::Unchanged
+        );
     }
 
     #[test]
     fn failed_cas_is_legal_only_when_the_value_differs() {
         let cas = CasInput::Cas { from: 1, to: 2 };
-        assert_eq!(CasRegister.step(&Some(3), &cas, Some(&CasOutput::Cas(false))), Step::Unchanged);
-        assert_eq!(CasRegister.step(&Some(1), &cas, Some(&CasOutput::Cas(false))), Step::Illegal);
+        assert_eq!(
+            CasRegister.step(&Some(3), &cas, Some(&CasOutput::Cas(false))),
+            Step::Unchanged
+        );
+        assert_eq!(
+            CasRegister.step(&Some(1), &cas, Some(&CasOutput::Cas(false))),
+            Step::Illegal
+        );
     }
 
     #[test]
     fn timed_out_cas_takes_effect_when_from_matches() {
         let cas = CasInput::Cas { from: 1, to: 2 };
-        assert_eq!(CasRegister.step(&Some(1), &cas, None), Step::Changed(Some(2)));
+        assert_eq!(
+            CasRegister.step(&Some(1), &cas, None),
+            Step::Changed(Some(2))
+        );
         assert_eq!(CasRegister.step(&Some(3), &cas, None), Step::Unchanged);
     }
 }

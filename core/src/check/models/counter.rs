@@ -60,7 +60,12 @@ impl Model for Counter {
         state.to_string()
     }
 
-    fn why_illegal(&self, state: &i64, input: &CounterInput, output: Option<&CounterOutput>) -> String {
+    fn why_illegal(
+        &self,
+        state: &i64,
+        input: &CounterInput,
+        output: Option<&CounterOutput>,
+    ) -> String {
         match (input, output) {
             (CounterInput::Read, Some(CounterOutput::Read(v))) => format!(
                 "no order of the operations before it leaves the counter at {v}; the longest valid order leaves it at {state}"
@@ -76,6 +81,9 @@ mod tests {
 
     #[test]
     fn increment_wraps_instead_of_overflowing() {
-        assert_eq!(Counter.step(&i64::MAX, &CounterInput::Increment(1), None), Step::Changed(i64::MIN));
+        assert_eq!(
+            Counter.step(&i64::MAX, &CounterInput::Increment(1), None),
+            Step::Changed(i64::MIN)
+        );
     }
 }

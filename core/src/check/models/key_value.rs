@@ -69,7 +69,9 @@ impl Model for KeyValue {
         match (input, output) {
             (KvInput::Get { .. }, None) => Step::Unchanged,
             (KvInput::Get { .. }, Some(KvOutput::Get(v))) if v == state => Step::Unchanged,
-            (KvInput::Put { value, .. }, None | Some(KvOutput::Put)) => Step::Changed(value.clone()),
+            (KvInput::Put { value, .. }, None | Some(KvOutput::Put)) => {
+                Step::Changed(value.clone())
+            }
             (KvInput::Append { value, .. }, None | Some(KvOutput::Append)) => {
                 let mut s = String::with_capacity(state.len() + value.len());
                 s.push_str(state);
@@ -113,12 +115,21 @@ mod tests {
 
     #[test]
     fn append_concatenates_to_the_current_value() {
-        let input = KvInput::Append { key: "x".into(), value: "b".into() };
-        assert_eq!(KeyValue.step(&"a".to_string(), &input, Some(&KvOutput::Append)), Step::Changed("ab".into()));
+        let input = KvInput::Append {
+            key: "x".into(),
+            value: "b".into(),
+        };
+        assert_eq!(
+            KeyValue.step(&"a".to_string(), &input, Some(&KvOutput::Append)),
+            Step::Changed("ab".into())
+        );
     }
 
     #[test]
     fn operations_partition_by_key() {
-        assert_eq!(KeyValue.partition_key(&KvInput::Get { key: "k".into() }), Some("k".into()));
+        assert_eq!(
+            KeyValue.partition_key(&KvInput::Get { key: "k".into() }),
+            Some("k".into())
+        );
     }
 }

@@ -37,7 +37,12 @@ impl Model for Register {
         0
     }
 
-    fn step(&self, state: &i64, input: &RegisterInput, output: Option<&RegisterOutput>) -> Step<i64> {
+    fn step(
+        &self,
+        state: &i64,
+        input: &RegisterInput,
+        output: Option<&RegisterOutput>,
+    ) -> Step<i64> {
         match (input, output) {
             (RegisterInput::Read, None) => Step::Unchanged,
             (RegisterInput::Read, Some(RegisterOutput::Read(v))) if v == state => Step::Unchanged,
@@ -59,7 +64,12 @@ impl Model for Register {
         state.to_string()
     }
 
-    fn why_illegal(&self, state: &i64, input: &RegisterInput, output: Option<&RegisterOutput>) -> String {
+    fn why_illegal(
+        &self,
+        state: &i64,
+        input: &RegisterInput,
+        output: Option<&RegisterOutput>,
+    ) -> String {
         match (input, output) {
             (RegisterInput::Read, Some(RegisterOutput::Read(v))) => format!(
                 "no order of the operations before it leaves the register at {v}; the longest valid order leaves it at {state}"
@@ -75,16 +85,25 @@ mod tests {
 
     #[test]
     fn read_of_the_current_value_is_legal_and_changes_nothing() {
-        assert_eq!(Register.step(&4, &RegisterInput::Read, Some(&RegisterOutput::Read(4))), Step::Unchanged);
+        assert_eq!(
+            Register.step(&4, &RegisterInput::Read, Some(&RegisterOutput::Read(4))),
+            Step::Unchanged
+        );
     }
 
     #[test]
     fn read_of_another_value_is_illegal() {
-        assert_eq!(Register.step(&4, &RegisterInput::Read, Some(&RegisterOutput::Read(5))), Step::Illegal);
+        assert_eq!(
+            Register.step(&4, &RegisterInput::Read, Some(&RegisterOutput::Read(5))),
+            Step::Illegal
+        );
     }
 
     #[test]
     fn write_with_unknown_outcome_takes_effect() {
-        assert_eq!(Register.step(&0, &RegisterInput::Write(7), None), Step::Changed(7));
+        assert_eq!(
+            Register.step(&0, &RegisterInput::Write(7), None),
+            Step::Changed(7)
+        );
     }
 }

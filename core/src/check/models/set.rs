@@ -43,7 +43,12 @@ impl Model for Set {
         BTreeSet::new()
     }
 
-    fn step(&self, state: &BTreeSet<i64>, input: &SetInput, output: Option<&SetOutput>) -> Step<BTreeSet<i64>> {
+    fn step(
+        &self,
+        state: &BTreeSet<i64>,
+        input: &SetInput,
+        output: Option<&SetOutput>,
+    ) -> Step<BTreeSet<i64>> {
         match (input, output) {
             (SetInput::Add(v), None | Some(SetOutput::Add)) => {
                 if state.contains(v) {
@@ -81,7 +86,12 @@ impl Model for Set {
         show(state)
     }
 
-    fn why_illegal(&self, state: &BTreeSet<i64>, input: &SetInput, output: Option<&SetOutput>) -> String {
+    fn why_illegal(
+        &self,
+        state: &BTreeSet<i64>,
+        input: &SetInput,
+        output: Option<&SetOutput>,
+    ) -> String {
         match (input, output) {
             (SetInput::Read, Some(SetOutput::Read(items))) => format!(
                 "no order of the operations before it leaves the set {}; the longest valid order leaves {}",
@@ -101,6 +111,9 @@ mod tests {
     fn read_ignores_order_and_duplicates() {
         let state: BTreeSet<i64> = [1, 3].into_iter().collect();
         let out = SetOutput::Read(vec![3, 1, 3]);
-        assert_eq!(Set.step(&state, &SetInput::Read, Some(&out)), Step::Unchanged);
+        assert_eq!(
+            Set.step(&state, &SetInput::Read, Some(&out)),
+            Step::Unchanged
+        );
     }
 }
