@@ -41,6 +41,26 @@ impl Processes {
         id
     }
 
+    /// Appends one event, a call opening its process's operation or a return closing it.
+    fn push<I, O>(
+        &mut self,
+        events: &mut Vec<Event<I, O>>,
+        process: u64,
+        kind: EventKind<I, O>,
+        line: usize,
+    ) -> Result<(), HistoryError> {
+        let id = match kind {
+            EventKind::Call(_) => self.call(process),
+            EventKind::Return(_) => self.finish(process, line)?,
+        };
+        events.push(Event {
+            client_id: process,
+            kind,
+            id,
+        });
+        Ok(())
+    }
+
     fn finish(&mut self, process: u64, line: usize) -> Result<u64, HistoryError> {
         self.open.remove(&process).ok_or_else(|| {
             bad(
@@ -48,6 +68,21 @@ impl Processes {
                 format!("process {process} completes an operation it never invoked"),
             )
         })
+    }
+}
+
+/// The error for a line whose type or operation is not one the reader knows.
+fn unknown(line: usize, kind: &str, f: &str, operations: &str) -> HistoryError {
+    if matches!(kind, ":invoke" | ":ok" | ":fail" | ":info") {
+        bad(
+            line,
+            format!("unknown operation {f} (expected {operations})"),
+        )
+    } else {
+        bad(
+            line,
+            format!("unknown type {kind} (expected :invoke, :ok, :fail or :info)"),
+        )
     }
 }
 
@@ -134,28 +169,9 @@ pub fn parse_etcd_log(text: &str) -> Result<Vec<Event<CasInput, CasOutput>>, His
                 procs.finish(process, line)?;
                 continue;
             }
-            (":invoke" | ":ok" | ":fail" | ":info", _) => {
-                return Err(bad(
-                    line,
-                    format!("unknown operation {f:?} (expected :read, :write or :cas)"),
-                ))
-            }
-            _ => {
-                return Err(bad(
-                    line,
-                    format!("unknown type {kind:?} (expected :invoke, :ok, :fail or :info)"),
-                ))
-            }
+            _ => return Err(unknown(line, kind, f, ":read, :write or :cas")),
         };
-        let id = match event_kind {
-            EventKind::Call(_) => procs.call(process),
-            EventKind::Return(_) => procs.finish(process, line)?,
-        };
-        events.push(Event {
-            client_id: process,
-            kind: event_kind,
-            id,
-        });
+        procs.push(&mut events, process, event_kind, line)?;
     }
     Ok(events)
 }
@@ -316,28 +332,9 @@ pub fn parse_kv_log(text: &str) -> Result<Vec<Event<KvInput, KvOutput>>, History
                 procs.finish(process, line)?;
                 continue;
             }
-            (":invoke" | ":ok" | ":fail" | ":info", _) => {
-                return Err(bad(
-                    line,
-                    format!("unknown operation {f} (expected :get, :put or :append)"),
-                ))
-            }
-            _ => {
-                return Err(bad(
-                    line,
-                    format!("unknown type {kind} (expected :invoke, :ok, :fail or :info)"),
-                ))
-            }
+            _ => return Err(unknown(line, kind, f, ":get, :put or :append")),
         };
-        let id = match event_kind {
-            EventKind::Call(_) => procs.call(process),
-            EventKind::Return(_) => procs.finish(process, line)?,
-        };
-        events.push(Event {
-            client_id: process,
-            kind: event_kind,
-            id,
-        });
+        procs.push(&mut events, process, event_kind, line)?;
     }
     Ok(events)
 }
