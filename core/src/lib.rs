@@ -30,12 +30,14 @@ pub mod actor;
 pub mod adversary;
 pub mod bench;
 pub mod causality;
+pub mod check;
 pub mod clock;
 pub mod exercise;
 pub mod fault;
 mod forms;
 #[cfg(feature = "grader")]
 pub mod grade;
+pub mod history;
 pub mod id;
 pub mod lab;
 pub mod net;

@@ -123,6 +123,44 @@ fn bench(args: &[String]) -> Result<(), String> {
             );
         }
     }
+    bench_lincheck()
+}
+
+/// Times the linearizability checker on Porcupine's benchmark histories (read from the core's
+/// test data). With `NETSPLIT_PORCUPINE_S="total slowest c50"` (Porcupine's own figures in
+/// seconds, from its `bench.sh` on the same machine) it also prints our time over theirs.
+fn bench_lincheck() -> Result<(), String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/data/porcupine");
+    let read = |p: String| std::fs::read_to_string(&p).map_err(|e| format!("{p}: {e}"));
+    let mut etcd = Vec::new();
+    for i in 0..=102 {
+        etcd.push((
+            format!("etcd_{i:03}"),
+            read(format!("{dir}/jepsen/etcd_{i:03}.log"))?,
+        ));
+    }
+    let kv = read(format!("{dir}/kv/c50-ok.txt"))?;
+    let named: Vec<(&str, &str)> = etcd.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    #[allow(clippy::disallowed_types)]
+    let t0 = Instant::now();
+    let f = netsplit_core::check::bench::time_lincheck(&named, &kv, &mut || {
+        t0.elapsed().as_secs_f64()
+    })?;
+    let mut line = f.line("native");
+    let theirs: Vec<f64> = std::env::var("NETSPLIT_PORCUPINE_S")
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    if let [total, slowest, c50] = theirs[..] {
+        line += &format!(
+            "; over Porcupine's {total:.3} / {slowest:.3} / {c50:.3} s: {:.2}x / {:.2}x / {:.2}x",
+            f.etcd_total_s / total,
+            f.etcd_slowest_s / slowest,
+            f.kv_c50_ok_s / c50
+        );
+    }
+    println!("{line}");
     Ok(())
 }
 
