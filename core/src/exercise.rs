@@ -22,9 +22,11 @@ pub struct RuleSetInfo {
     pub functions: &'static [(&'static str, &'static [&'static str])],
     /// The scenario a simulation case runs for one seed (before any adversary plays), so that an
     /// exercise file can be checked without the grader: it must be a valid scenario.
+    #[cfg(feature = "authoring")]
     pub scenario: fn(&SimulationCase, u64) -> Scenario,
     /// Checks the options of a simulation case this rule set does not take or bounds, naming what
     /// is wrong.
+    #[cfg(feature = "authoring")]
     pub check_case: fn(&SimulationCase) -> Result<(), String>,
     /// Runs and judges one schedule of a simulation case with the learner's code.
     #[cfg(feature = "grader")]
@@ -105,6 +107,7 @@ impl<'de> Deserialize<'de> for RuleSet {
 
 /// Options of a simulation case that only some rule sets take: an error naming them when `case`
 /// sets one, for rule sets that take none.
+#[cfg(feature = "authoring")]
 pub fn no_case_options(case: &SimulationCase) -> Result<(), String> {
     if case.entries_per_append.is_some() || case.adversary.is_some() {
         return Err(format!(
@@ -115,6 +118,7 @@ pub fn no_case_options(case: &SimulationCase) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(feature = "authoring")]
 impl SimulationCase {
     /// Checks the case for rule set `rules`: its sizes, the options the rule set takes, and that
     /// its first schedule is a valid scenario (so every counterexample can be shared and
@@ -171,67 +175,70 @@ enum CompactValue {
 
 impl Serialize for Value {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[cfg(feature = "authoring")]
         if s.is_human_readable() {
-            match self {
+            return match self {
                 Value::Int(i) => s.serialize_i64(*i),
                 Value::Bool(b) => s.serialize_bool(*b),
                 Value::Str(text) => s.serialize_str(text),
                 Value::List(items) => items.serialize(s),
-            }
-        } else {
-            match self.clone() {
-                Value::Int(i) => CompactValue::Int(i),
-                Value::Bool(b) => CompactValue::Bool(b),
-                Value::Str(text) => CompactValue::Str(text),
-                Value::List(items) => CompactValue::List(items),
-            }
-            .serialize(s)
+            };
         }
+        match self.clone() {
+            Value::Int(i) => CompactValue::Int(i),
+            Value::Bool(b) => CompactValue::Bool(b),
+            Value::Str(text) => CompactValue::Str(text),
+            Value::List(items) => CompactValue::List(items),
+        }
+        .serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        if !d.is_human_readable() {
-            return Ok(match CompactValue::deserialize(d)? {
-                CompactValue::Int(i) => Value::Int(i),
-                CompactValue::Bool(b) => Value::Bool(b),
-                CompactValue::Str(text) => Value::Str(text),
-                CompactValue::List(items) => Value::List(items),
-            });
+        #[cfg(feature = "authoring")]
+        if d.is_human_readable() {
+            return d.deserialize_any(BareValue);
         }
-        struct Bare;
-        impl<'de> serde::de::Visitor<'de> for Bare {
-            type Value = Value;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an integer, true or false, a string, or a list of those")
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-                Ok(Value::Bool(b))
-            }
-            fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
-                Ok(Value::Int(i))
-            }
-            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Value, E> {
-                i64::try_from(u)
-                    .map(Value::Int)
-                    .map_err(|_| E::custom(format!("{u} is too large for an integer")))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Value, E> {
-                Ok(Value::Str(text.to_string()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Value::List(items))
-            }
+        Ok(match CompactValue::deserialize(d)? {
+            CompactValue::Int(i) => Value::Int(i),
+            CompactValue::Bool(b) => Value::Bool(b),
+            CompactValue::Str(text) => Value::Str(text),
+            CompactValue::List(items) => Value::List(items),
+        })
+    }
+}
+
+/// Reads [`Value`]'s human-readable form: a bare integer, boolean, string or list.
+#[cfg(feature = "authoring")]
+struct BareValue;
+
+#[cfg(feature = "authoring")]
+impl<'de> serde::de::Visitor<'de> for BareValue {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an integer, true or false, a string, or a list of those")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Int(i))
+    }
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Value, E> {
+        i64::try_from(u)
+            .map(Value::Int)
+            .map_err(|_| E::custom(format!("{u} is too large for an integer")))
+    }
+    fn visit_str<E>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::Str(text.to_string()))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
         }
-        d.deserialize_any(Bare)
+        Ok(Value::List(items))
     }
 }
 

@@ -13,7 +13,8 @@
 
 /// Declares `pub enum $Name` with struct and unit variants, and serde impls that write it tagged by
 /// `$tag` (kebab-case variant names, unknown fields refused) in human-readable formats and by
-/// variant index in compact ones.
+/// variant index in compact ones. Without the `authoring` feature (the page) every format gets
+/// the compact form.
 macro_rules! two_forms {
     (
         $(#[$attr:meta])*
@@ -40,6 +41,7 @@ macro_rules! two_forms {
         const _: () = {
             use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+            #[cfg(feature = "authoring")]
             #[derive(Serialize, Deserialize)]
             #[serde(tag = $tag, rename_all = "kebab-case", deny_unknown_fields)]
             enum Tagged {
@@ -54,30 +56,30 @@ macro_rules! two_forms {
 
             impl Serialize for $Name {
                 fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    #[cfg(feature = "authoring")]
                     if s.is_human_readable() {
-                        match self.clone() {
+                        return match self.clone() {
                             $($Name::$V $({ $($f),* })? => Tagged::$V $({ $($f),* })?,)*
                         }
-                        .serialize(s)
-                    } else {
-                        match self.clone() {
-                            $($Name::$V $({ $($f),* })? => Compact::$V $({ $($f),* })?,)*
-                        }
-                        .serialize(s)
+                        .serialize(s);
                     }
+                    match self.clone() {
+                        $($Name::$V $({ $($f),* })? => Compact::$V $({ $($f),* })?,)*
+                    }
+                    .serialize(s)
                 }
             }
 
             impl<'de> Deserialize<'de> for $Name {
                 fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    Ok(if d.is_human_readable() {
-                        match Tagged::deserialize(d)? {
+                    #[cfg(feature = "authoring")]
+                    if d.is_human_readable() {
+                        return Ok(match Tagged::deserialize(d)? {
                             $(Tagged::$V $({ $($f),* })? => $Name::$V $({ $($f),* })?,)*
-                        }
-                    } else {
-                        match Compact::deserialize(d)? {
-                            $(Compact::$V $({ $($f),* })? => $Name::$V $({ $($f),* })?,)*
-                        }
+                        });
+                    }
+                    Ok(match Compact::deserialize(d)? {
+                        $(Compact::$V $({ $($f),* })? => $Name::$V $({ $($f),* })?,)*
                     })
                 }
             }

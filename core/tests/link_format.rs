@@ -5,6 +5,7 @@
 //! parameters and of one fault of every kind. New protocols and fault kinds append lines
 //! (`NETSPLIT_BLESS=1` adds them); a changed line means old links would no longer open, or open
 //! to another run.
+#![cfg(feature = "authoring")]
 
 use netsplit_core::share::LINK_VERSION;
 use netsplit_core::{Fault, ProtocolSpec};

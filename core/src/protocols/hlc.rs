@@ -37,15 +37,21 @@ use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
 use crate::clock::Clock;
 use crate::clock::ClockSetting;
-use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
-use crate::lab::Lab;
+#[cfg(feature = "authoring")]
+use crate::exercise::no_case_options;
+use crate::exercise::RuleSetInfo;
+#[cfg(any(feature = "authoring", feature = "grader"))]
+use crate::exercise::SimulationCase;
 use crate::protocols::logical_clock::{
     ClockKind, ClockTime, EventAt, LogicalClock, LogicalClockParams,
 };
 use crate::protocols::spec::ProtocolSpec;
 use crate::rng::Rng;
+#[cfg(any(feature = "authoring", feature = "grader"))]
 use crate::scenario::Scenario;
-use crate::schedules::{ClockSpread, ScheduleConfig};
+use crate::schedules::ClockSpread;
+#[cfg(any(feature = "authoring", feature = "grader"))]
+use crate::schedules::ScheduleConfig;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::fmt;
@@ -136,12 +142,41 @@ pub struct HlcMonitor {
 
 impl ClockKind for HlcKind {
     const NAME: &'static str = "Hlc";
+    const LAB_NAME: &'static str = "hlc";
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "hlc",
+        summary: "`send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`",
+        functions: &[
+            ("send", &["l", "c", "pt"]),
+            ("receive", &["l", "c", "ml", "mc", "pt"]),
+        ],
+        #[cfg(feature = "authoring")]
+        scenario: <HlcKind as ClockKind>::exercise_scenario,
+        #[cfg(feature = "authoring")]
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
     type Time = HlcTime;
     type Rules = dyn HlcRules;
     type Monitor = HlcMonitor;
 
     fn reference_rules() -> Rc<dyn HlcRules> {
         Rc::new(ReferenceRules)
+    }
+
+    fn spec(params: LogicalClockParams) -> ProtocolSpec {
+        ProtocolSpec::Hlc(params)
+    }
+
+    /// The exercise schedule on skewed, drifting clocks ([`random_clocks`]).
+    #[cfg(any(feature = "authoring", feature = "grader"))]
+    fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
+        let config = ScheduleConfig {
+            clocks: Some(EXERCISE_CLOCKS),
+            ..crate::schedules::exercise_config(case)
+        };
+        config.draw(Self::spec(HlcParams::default()), case.nodes, seed)
     }
 
     fn local(rules: &dyn HlcRules, time: &HlcTime, at: &EventAt) -> HlcTime {
@@ -195,42 +230,6 @@ impl ClockKind for HlcKind {
     }
 }
 
-impl Lab for LogicalClock<HlcKind> {
-    const NAME: &'static str = "hlc";
-    type Params = HlcParams;
-    const OPENS_WITH_SPACETIME: bool = true;
-
-    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
-        id: "hlc",
-        summary: "`send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`",
-        functions: &[
-            ("send", &["l", "c", "pt"]),
-            ("receive", &["l", "c", "ml", "mc", "pt"]),
-        ],
-        scenario: exercise_scenario,
-        check_case: no_case_options,
-        #[cfg(feature = "grader")]
-        schedule: grade::schedule,
-    }];
-
-    fn reference(params: &HlcParams) -> Self {
-        Hlc::reference(params.clone())
-    }
-
-    fn validate(params: &HlcParams, nodes: u32) -> Result<(), String> {
-        params.validate_for(Self::NAME, nodes)
-    }
-
-    fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![
-            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
-                ProtocolSpec::of::<Hlc>(HlcParams::default()),
-                seed,
-            ),
-        ]
-    }
-}
-
 /// The largest clock offset from true time a graded HLC schedule gives a node at the start, in µs.
 pub const HLC_MAX_SKEW_US: i64 = 50_000;
 /// The largest clock rate error a graded HLC schedule gives a node, in parts per million.
@@ -247,20 +246,6 @@ const EXERCISE_CLOCKS: ClockSpread = ClockSpread {
 /// Per-node clocks for a graded HLC schedule ([`EXERCISE_CLOCKS`]), drawn from the seed.
 pub fn random_clocks(seed: u64, nodes: u32) -> Vec<ClockSetting> {
     EXERCISE_CLOCKS.draw(seed, &mut Rng::stream(seed, 0), nodes)
-}
-
-/// The schedule a graded HLC exercise runs for one seed: the exercise schedule on skewed,
-/// drifting clocks ([`random_clocks`]).
-fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
-    let config = ScheduleConfig {
-        clocks: Some(EXERCISE_CLOCKS),
-        ..crate::schedules::exercise_config(case)
-    };
-    config.draw(
-        ProtocolSpec::of::<Hlc>(HlcParams::default()),
-        case.nodes,
-        seed,
-    )
 }
 
 #[cfg(test)]

@@ -15,11 +15,11 @@ pub mod invariants;
 use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
 use crate::clock::Clock;
-use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
-use crate::lab::Lab;
+#[cfg(feature = "authoring")]
+use crate::exercise::no_case_options;
+use crate::exercise::RuleSetInfo;
 use crate::protocols::logical_clock::{ClockKind, EventAt, LogicalClock, LogicalClockParams};
 use crate::protocols::spec::ProtocolSpec;
-use crate::scenario::Scenario;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::rc::Rc;
@@ -55,12 +55,28 @@ pub type Lamport = LogicalClock<LamportClock>;
 
 impl ClockKind for LamportClock {
     const NAME: &'static str = "Lamport";
+    const LAB_NAME: &'static str = "lamport";
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "lamport",
+        summary: "`tick(clock)` and `receive(clock, msg_time)`, each returning the new clock",
+        functions: &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
+        #[cfg(feature = "authoring")]
+        scenario: <LamportClock as ClockKind>::exercise_scenario,
+        #[cfg(feature = "authoring")]
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
     type Time = u64;
     type Rules = dyn LamportRules;
     type Monitor = ();
 
     fn reference_rules() -> Rc<dyn LamportRules> {
         Rc::new(ReferenceRules)
+    }
+
+    fn spec(params: LogicalClockParams) -> ProtocolSpec {
+        ProtocolSpec::Lamport(params)
     }
 
     fn local(rules: &dyn LamportRules, time: &u64, _at: &EventAt) -> u64 {
@@ -89,47 +105,4 @@ impl ClockKind for LamportClock {
             detail,
         })
     }
-}
-
-impl Lab for LogicalClock<LamportClock> {
-    const NAME: &'static str = "lamport";
-    type Params = LamportParams;
-    const OPENS_WITH_SPACETIME: bool = true;
-
-    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
-        id: "lamport",
-        summary: "`tick(clock)` and `receive(clock, msg_time)`, each returning the new clock",
-        functions: &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
-        scenario: exercise_scenario,
-        check_case: no_case_options,
-        #[cfg(feature = "grader")]
-        schedule: grade::schedule,
-    }];
-
-    fn reference(params: &LamportParams) -> Self {
-        Lamport::reference(params.clone())
-    }
-
-    fn validate(params: &LamportParams, nodes: u32) -> Result<(), String> {
-        params.validate_for(Self::NAME, nodes)
-    }
-
-    fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![
-            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
-                ProtocolSpec::of::<Lamport>(LamportParams::default()),
-                seed,
-            ),
-        ]
-    }
-}
-
-/// The schedule a graded Lamport exercise runs for one seed: the default workload under
-/// [`crate::schedules::exercise_schedule`].
-fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
-    crate::schedules::exercise_schedule(
-        ProtocolSpec::of::<Lamport>(LamportParams::default()),
-        case,
-        seed,
-    )
 }

@@ -16,8 +16,14 @@ pub mod schedules;
 use crate::actor::{Ctx, Field, Protocol, Violation};
 use crate::causality::{CausalEvent, CausalTracker};
 use crate::clock::Clock;
+use crate::exercise::RuleSetInfo;
+#[cfg(any(feature = "authoring", feature = "grader"))]
+use crate::exercise::SimulationCase;
 use crate::id::NodeId;
+use crate::lab::Lab;
+use crate::protocols::spec::ProtocolSpec;
 use crate::rng::Ratio;
+use crate::scenario::Scenario;
 use crate::time::{LocalTime, SimDuration};
 use crate::trace::{Stamp, TraceEvent};
 use serde::{Deserialize, Serialize};
@@ -99,6 +105,10 @@ impl ClockTime for Vec<u64> {
 pub trait ClockKind: 'static {
     /// The protocol's name in `Debug` output.
     const NAME: &'static str;
+    /// The protocol's one name in the registry ([`Lab::NAME`]).
+    const LAB_NAME: &'static str;
+    /// The rule sets a learner can write for this clock ([`Lab::RULE_SETS`]).
+    const RULE_SETS: &'static [RuleSetInfo];
     /// What a node keeps (and what a message carries).
     type Time: ClockTime;
     /// The pluggable rules (a trait object), so an exercise can run a learner's.
@@ -108,6 +118,13 @@ pub trait ClockKind: 'static {
 
     /// The reference rules.
     fn reference_rules() -> Rc<Self::Rules>;
+    /// Parameters of this clock as a scenario's protocol.
+    fn spec(params: LogicalClockParams) -> ProtocolSpec;
+    /// The schedule a graded exercise of this clock runs for one seed.
+    #[cfg(any(feature = "authoring", feature = "grader"))]
+    fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
+        crate::schedules::exercise_schedule(Self::spec(LogicalClockParams::default()), case, seed)
+    }
     /// The time after booting, if booting is an event for this clock (vector clocks count it).
     fn boot(_rules: &Self::Rules, _time: &Self::Time, _at: &EventAt) -> Option<Self::Time> {
         None
@@ -336,6 +353,51 @@ impl<C: ClockKind> Protocol for LogicalClock<C> {
         }
         found
     }
+}
+
+/// Every logical clock is registered the same way: the shared workload's parameters, the clock's
+/// own name and rule sets, and the logical clocks' golden schedule.
+impl<C: ClockKind> Lab for LogicalClock<C> {
+    const NAME: &'static str = C::LAB_NAME;
+    type Params = LogicalClockParams;
+    const OPENS_WITH_SPACETIME: bool = true;
+    const RULE_SETS: &'static [RuleSetInfo] = C::RULE_SETS;
+
+    fn reference(params: &LogicalClockParams) -> Self {
+        LogicalClock::reference(params.clone())
+    }
+
+    fn validate(params: &LogicalClockParams, nodes: u32) -> Result<(), String> {
+        params.validate_for(C::LAB_NAME, nodes)
+    }
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![schedules::clocks_under_nemesis(
+            C::spec(LogicalClockParams::default()),
+            seed,
+        )]
+    }
+}
+
+/// A graded run of clock `C`: the simulator after the run, the scenario it ran, and the run's
+/// causal events.
+#[cfg(feature = "grader")]
+pub(crate) type LearnerRun<C> = (crate::sim::Sim<LogicalClock<C>>, Scenario, Vec<CausalEvent>);
+
+/// Runs one graded schedule of clock `C` with the learner's `rules` (over `script`); the run and
+/// its causal events, for the clock's own checker to judge.
+#[cfg(feature = "grader")]
+pub(crate) fn run_learner<C: ClockKind>(
+    case: &SimulationCase,
+    seed: u64,
+    rules: Rc<C::Rules>,
+    script: &crate::grade::script::Script,
+) -> Result<LearnerRun<C>, crate::grade::ScheduleFailure> {
+    let scenario = C::exercise_scenario(case, seed);
+    let protocol = LogicalClock::<C>::with_rules(LogicalClockParams::default(), rules);
+    let sim = crate::grade::run_schedule(protocol, &scenario, script)?;
+    let events = crate::causality::causal_events(sim.trace().events(), scenario.nodes);
+    Ok((sim, scenario, events))
 }
 
 #[cfg(test)]

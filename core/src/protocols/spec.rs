@@ -128,6 +128,7 @@ macro_rules! protocol_spec {
         }
 
         /// The human-readable form: tagged by `name`, as lessons and scenario files write it.
+        #[cfg(feature = "authoring")]
         #[derive(Serialize, Deserialize)]
         #[serde(tag = "name", rename_all = "kebab-case")]
         enum Tagged {
@@ -143,30 +144,30 @@ macro_rules! protocol_spec {
 
         impl Serialize for ProtocolSpec {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #[cfg(feature = "authoring")]
                 if s.is_human_readable() {
-                    match self.clone() {
+                    return match self.clone() {
                         $(ProtocolSpec::$Type(p) => Tagged::$Type(p),)*
                     }
-                    .serialize(s)
-                } else {
-                    match self.clone() {
-                        $(ProtocolSpec::$Type(p) => Compact::$Type(p),)*
-                    }
-                    .serialize(s)
+                    .serialize(s);
                 }
+                match self.clone() {
+                    $(ProtocolSpec::$Type(p) => Compact::$Type(p),)*
+                }
+                .serialize(s)
             }
         }
 
         impl<'de> Deserialize<'de> for ProtocolSpec {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(if d.is_human_readable() {
-                    match Tagged::deserialize(d)? {
+                #[cfg(feature = "authoring")]
+                if d.is_human_readable() {
+                    return Ok(match Tagged::deserialize(d)? {
                         $(Tagged::$Type(p) => ProtocolSpec::$Type(p),)*
-                    }
-                } else {
-                    match Compact::deserialize(d)? {
-                        $(Compact::$Type(p) => ProtocolSpec::$Type(p),)*
-                    }
+                    });
+                }
+                Ok(match Compact::deserialize(d)? {
+                    $(Compact::$Type(p) => ProtocolSpec::$Type(p),)*
                 })
             }
         }
@@ -179,6 +180,7 @@ mod tests {
     use super::*;
 
     /// The scenario-file tag is the kebab-case of the registry entry; it must be the name too.
+    #[cfg(feature = "authoring")]
     #[test]
     fn every_protocols_name_is_its_scenario_file_tag() {
         for spec in ProtocolSpec::all_defaults() {
@@ -195,6 +197,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "authoring")]
     #[test]
     fn every_protocol_round_trips_through_both_forms() {
         for spec in ProtocolSpec::all_defaults() {

@@ -29,11 +29,11 @@ pub mod invariants;
 use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
 use crate::clock::Clock;
-use crate::exercise::{no_case_options, RuleSetInfo, SimulationCase};
-use crate::lab::Lab;
+#[cfg(feature = "authoring")]
+use crate::exercise::no_case_options;
+use crate::exercise::RuleSetInfo;
 use crate::protocols::logical_clock::{ClockKind, EventAt, LogicalClock, LogicalClockParams};
 use crate::protocols::spec::ProtocolSpec;
-use crate::scenario::Scenario;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
 use std::fmt;
@@ -143,12 +143,32 @@ fn show(clock: &[u64]) -> String {
 
 impl ClockKind for VectorKind {
     const NAME: &'static str = "VectorClock";
+    const LAB_NAME: &'static str = "vector-clock";
+    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
+        id: "vector-clock",
+        summary: "`tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`",
+        functions: &[
+            ("tick", &["clock", "me"]),
+            ("receive", &["clock", "msg_clock", "me"]),
+            ("compare", &["a", "b"]),
+        ],
+        #[cfg(feature = "authoring")]
+        scenario: <VectorKind as ClockKind>::exercise_scenario,
+        #[cfg(feature = "authoring")]
+        check_case: no_case_options,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
     type Time = Vec<u64>;
     type Rules = dyn VectorRules;
     type Monitor = ();
 
     fn reference_rules() -> Rc<dyn VectorRules> {
         Rc::new(ReferenceRules)
+    }
+
+    fn spec(params: LogicalClockParams) -> ProtocolSpec {
+        ProtocolSpec::VectorClock(params)
     }
 
     /// Booting is an event: the simulator's happens-before counts it, so the clock ticks.
@@ -183,52 +203,6 @@ impl ClockKind for VectorKind {
             detail,
         })
     }
-}
-
-impl Lab for LogicalClock<VectorKind> {
-    const NAME: &'static str = "vector-clock";
-    type Params = VectorParams;
-    const OPENS_WITH_SPACETIME: bool = true;
-
-    const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
-        id: "vector-clock",
-        summary: "`tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`",
-        functions: &[
-            ("tick", &["clock", "me"]),
-            ("receive", &["clock", "msg_clock", "me"]),
-            ("compare", &["a", "b"]),
-        ],
-        scenario: exercise_scenario,
-        check_case: no_case_options,
-        #[cfg(feature = "grader")]
-        schedule: grade::schedule,
-    }];
-
-    fn reference(params: &VectorParams) -> Self {
-        VectorClock::reference(params.clone())
-    }
-
-    fn validate(params: &VectorParams, nodes: u32) -> Result<(), String> {
-        params.validate_for(Self::NAME, nodes)
-    }
-
-    fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![
-            crate::protocols::logical_clock::schedules::clocks_under_nemesis(
-                ProtocolSpec::of::<VectorClock>(VectorParams::default()),
-                seed,
-            ),
-        ]
-    }
-}
-
-/// The schedule a graded vector-clock exercise runs for one seed.
-fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
-    crate::schedules::exercise_schedule(
-        ProtocolSpec::of::<VectorClock>(VectorParams::default()),
-        case,
-        seed,
-    )
 }
 
 #[cfg(test)]

@@ -4,12 +4,12 @@
 //! ([`super::invariants::check_hlc`]).
 
 use super::invariants::check_hlc;
-use super::{Hlc, HlcParams, HlcRules, HlcTime};
-use crate::causality::causal_events;
+use super::{HlcKind, HlcRules, HlcTime};
 use crate::clock::clocks_at_start;
 use crate::exercise::{SimulationCase, Value};
 use crate::grade::script::{from_script, Script, ScriptArgs};
-use crate::grade::{counterexample, run_schedule, ScheduleFailure, ScheduleRun};
+use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
+use crate::protocols::logical_clock::run_learner;
 use std::rc::Rc;
 
 /// The learner's rules, called by the reference cluster.
@@ -67,11 +67,9 @@ pub(super) fn schedule(
     case: &SimulationCase,
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
-    let scenario = super::exercise_scenario(case, seed);
     let script = run.script();
-    let protocol = Hlc::with_rules(HlcParams::default(), Rc::new(LearnerRules(script.clone())));
-    let sim = run_schedule(protocol, &scenario, &script)?;
-    let events = causal_events(sim.trace().events(), scenario.nodes);
+    let rules = Rc::new(LearnerRules(script.clone()));
+    let (sim, scenario, events) = run_learner::<HlcKind>(case, seed, rules, &script)?;
     let clocks = clocks_at_start(scenario.nodes, &scenario.clocks);
     check_hlc(&events, &clocks)
         .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
@@ -79,10 +77,14 @@ pub(super) fn schedule(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{exercise_scenario, random_clocks, HLC_MAX_DRIFT_PPM, HLC_MAX_SKEW_US};
+    use super::super::{
+        random_clocks, Hlc, HlcKind, HlcParams, HLC_MAX_DRIFT_PPM, HLC_MAX_SKEW_US,
+    };
     use super::*;
+    use crate::causality::causal_events;
     use crate::causality::CausalEvent;
     use crate::clock::Clock;
+    use crate::protocols::logical_clock::ClockKind;
     use crate::scenario::Scenario;
     use crate::schedules::{EXERCISE_DURATION_US, EXERCISE_MAX_STEPS};
     use crate::sim::SimOptions;
@@ -101,7 +103,7 @@ mod tests {
             entries_per_append: None,
             adversary: None,
         };
-        let scenario = exercise_scenario(&case, seed);
+        let scenario = HlcKind::exercise_scenario(&case, seed);
         let protocol = Hlc::with_rules(HlcParams::default(), rules);
         let mut sim = scenario.sim(protocol, SimOptions::default());
         sim.run_until(SimTime(EXERCISE_DURATION_US), EXERCISE_MAX_STEPS);

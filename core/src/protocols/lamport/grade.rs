@@ -3,11 +3,11 @@
 //! the simulator's happens-before ([`super::invariants::check_clock_condition`]).
 
 use super::invariants::check_clock_condition;
-use super::{Lamport, LamportParams, LamportRules};
-use crate::causality::causal_events;
+use super::{LamportClock, LamportRules};
 use crate::exercise::SimulationCase;
 use crate::grade::script::Script;
-use crate::grade::{counterexample, run_schedule, ScheduleFailure, ScheduleRun};
+use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
+use crate::protocols::logical_clock::run_learner;
 use std::rc::Rc;
 
 /// The learner's rules, called by the reference cluster.
@@ -52,14 +52,9 @@ pub(super) fn schedule(
     case: &SimulationCase,
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
-    let scenario = super::exercise_scenario(case, seed);
     let script = run.script();
-    let protocol = Lamport::with_rules(
-        LamportParams::default(),
-        Rc::new(LearnerRules(script.clone())),
-    );
-    let sim = run_schedule(protocol, &scenario, &script)?;
-    let events = causal_events(sim.trace().events(), scenario.nodes);
+    let rules = Rc::new(LearnerRules(script.clone()));
+    let (sim, scenario, events) = run_learner::<LamportClock>(case, seed, rules, &script)?;
     check_clock_condition(&events)
         .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
 }

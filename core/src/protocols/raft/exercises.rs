@@ -1,14 +1,19 @@
 //! The Raft rule sets a learner can write, and the schedules their simulation cases run.
 
-use super::RaftParams;
-use crate::exercise::{Adversary, RuleSetInfo, SimulationCase};
-use crate::protocols::raft::schedules as raft_kit;
-use crate::scenario::Scenario;
+use crate::exercise::RuleSetInfo;
+#[cfg(any(feature = "authoring", feature = "grader"))]
+use {
+    super::RaftParams,
+    crate::exercise::{Adversary, SimulationCase},
+    crate::protocols::raft::schedules as raft_kit,
+    crate::scenario::Scenario,
+};
 
 /// Commands each client sends in a graded Figure 8 schedule (the lesson's runs send 40). The
 /// adversary plays within the first second, and the shorter logs that follow make the leader's
 /// calls to the learner's `advance_commit` about twice as cheap; the adversary finishes about as
 /// often (95 of 200 schedules with 16, 87 with 40).
+#[cfg(any(feature = "authoring", feature = "grader"))]
 const FIGURE8_GRADING_COMMANDS: u32 = 16;
 
 /// Raft's three rule sets: the vote (§5.2, §5.4.1), the follower's `AppendEntries` (§5.3) and the
@@ -30,7 +35,9 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
                 "cand_last_term",
             ],
         )],
+        #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
+        #[cfg(feature = "authoring")]
         check_case,
         #[cfg(feature = "grader")]
         schedule: super::grade::vote_schedule,
@@ -42,7 +49,9 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
             "append_entries",
             &["log", "prev_index", "prev_term", "entries"],
         )],
+        #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
+        #[cfg(feature = "authoring")]
         check_case,
         #[cfg(feature = "grader")]
         schedule: super::grade::append_schedule,
@@ -54,7 +63,9 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
             "advance_commit",
             &["commit_index", "term", "log", "match_index"],
         )],
+        #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
+        #[cfg(feature = "authoring")]
         check_case,
         #[cfg(feature = "grader")]
         schedule: super::grade::commit_schedule,
@@ -64,6 +75,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
 /// The schedule a graded Raft case runs for one seed: the property sweep's for `case.nodes`
 /// servers and one client, or, with the Figure 8 adversary, the figure's setting (the adversary
 /// then adds its faults as it plays).
+#[cfg(any(feature = "authoring", feature = "grader"))]
 pub(super) fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
     match case.adversary {
         Some(Adversary::Figure8) => raft_kit::figure8_schedule(
@@ -83,6 +95,7 @@ pub(super) fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
     }
 }
 
+#[cfg(feature = "authoring")]
 /// The options only Raft cases take: at least one entry per message, and the Figure 8 adversary
 /// only on the five servers it plays on.
 fn check_case(case: &SimulationCase) -> Result<(), String> {

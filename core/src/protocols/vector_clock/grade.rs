@@ -4,11 +4,12 @@
 //! pairs of the run's events and must agree with happens-before.
 
 use super::invariants::{check_vector_stamps, show_clock, true_order};
-use super::{Order, VectorClock, VectorParams, VectorRules};
-use crate::causality::{causal_events, CausalEvent};
+use super::{Order, VectorKind, VectorRules};
+use crate::causality::CausalEvent;
 use crate::exercise::{SimulationCase, Value};
 use crate::grade::script::{from_script, shown, Script, ScriptArgs};
-use crate::grade::{counterexample, run_schedule, ScheduleFailure, ScheduleRun};
+use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
+use crate::protocols::logical_clock::run_learner;
 use crate::rng::Rng;
 use std::rc::Rc;
 
@@ -121,15 +122,10 @@ pub(super) fn schedule(
     case: &SimulationCase,
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
-    let scenario = super::exercise_scenario(case, seed);
     let script = run.script();
     let rules = LearnerRules(script.clone());
-    let protocol = VectorClock::with_rules(
-        VectorParams::default(),
-        Rc::new(LearnerRules(script.clone())),
-    );
-    let sim = run_schedule(protocol, &scenario, &script)?;
-    let events: Vec<CausalEvent> = causal_events(sim.trace().events(), scenario.nodes);
+    let learner = Rc::new(LearnerRules(script.clone()));
+    let (sim, scenario, events) = run_learner::<VectorKind>(case, seed, learner, &script)?;
     let at_event = |i: usize| counterexample(&sim, &scenario, events[i].id.step);
     check_vector_stamps(&events).map_err(|(i, message)| (message, at_event(i)))?;
     // Compare the true clocks (equal to the learner's stamps once the check above passed), so
