@@ -10,6 +10,7 @@
 //! crash loses it and a restart rebuilds it with [`Protocol::boot`].
 
 use crate::clock::Clock;
+use crate::controls::NodeAction;
 use crate::id::{NodeId, TimerId};
 use crate::rng::Rng;
 use crate::time::{LocalTime, SimDuration};
@@ -164,6 +165,17 @@ pub trait Protocol: Clone + 'static {
         _volatile: Option<&Self::Volatile>,
     ) -> String {
         String::new()
+    }
+
+    /// The buttons the node's inspector shows (Raft's "time out now"); `volatile` is `None` while
+    /// crashed (the page disables them then).
+    fn actions(
+        &self,
+        _id: NodeId,
+        _durable: &Self::Durable,
+        _volatile: Option<&Self::Volatile>,
+    ) -> Vec<NodeAction> {
+        Vec::new()
     }
 
     /// True if [`Protocol::check`] checks anything (so the simulator can skip building views).

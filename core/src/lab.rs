@@ -9,7 +9,9 @@
 //! protocol.
 
 use crate::actor::Protocol;
+use crate::controls::Control;
 use crate::exercise::RuleSetInfo;
+use crate::fault::PlannedFault;
 use crate::scenario::Scenario;
 use core::fmt::Debug;
 use core::hash::Hash;
@@ -39,6 +41,19 @@ pub trait Lab: Protocol {
     /// Checks the parameters for a cluster of `nodes` nodes, naming what is wrong. Called after
     /// [`Lab::node_range`] has been checked.
     fn validate(params: &Self::Params, nodes: u32) -> Result<(), String>;
+
+    /// The controls the page shows beside a live cluster of `nodes` nodes with these parameters;
+    /// `live` are the faults the learner has injected so far (a button may depend on how often it
+    /// was pressed).
+    fn controls(_params: &Self::Params, _nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
+        Vec::new()
+    }
+
+    /// Sets the parameter that control `id` edits to `value` (a number, or 0 and 1 for a
+    /// toggle); false if no control of this protocol has that id.
+    fn set_control(_params: &mut Self::Params, _id: &str, _value: u32) -> bool {
+        false
+    }
 
     /// True if the page opens this protocol with the space-time diagram showing (the logical
     /// clocks, whose whole point is the order of events across nodes).

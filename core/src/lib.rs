@@ -32,6 +32,7 @@ pub mod bench;
 pub mod causality;
 pub mod check;
 pub mod clock;
+pub mod controls;
 pub mod exercise;
 pub mod fault;
 mod forms;
@@ -54,6 +55,7 @@ pub mod trace;
 
 pub use actor::{Ctx, Field, LogCell, LogView, NodeRef, Protocol, Violation};
 pub use clock::ClockSetting;
+pub use controls::{Control, NodeAction};
 pub use fault::{random_plan, Fault, NemesisConfig, PlannedFault};
 pub use id::{MsgId, NodeId, TimerId};
 pub use lab::Lab;

@@ -270,6 +270,8 @@ impl Runner for TraceReplay {
                         .map_or_else(|| n.stamp.clone().unwrap_or_default(), |v| v.badge.clone()),
                     log: recorded.and_then(|v| v.log.clone()),
                     fields,
+                    // A recorded run is watched, not acted on.
+                    actions: Vec::new(),
                 }
             })
             .collect()

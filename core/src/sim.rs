@@ -7,6 +7,7 @@
 
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
 use crate::clock::{Clock, ClockSetting};
+use crate::controls::NodeAction;
 use crate::fault::{Fault, PlannedFault};
 use crate::id::{MsgId, NodeId, TimerId};
 use crate::net::{NetConfig, Network};
@@ -138,6 +139,8 @@ pub struct NodeView {
     pub fields: Vec<Field>,
     /// Its replicated log, if the protocol keeps one.
     pub log: Option<LogView>,
+    /// The buttons its inspector shows.
+    pub actions: Vec<NodeAction>,
 }
 
 /// A cluster of nodes running protocol `P`.
@@ -299,6 +302,7 @@ impl<P: Protocol> Sim<P> {
                     badge: self.protocol.badge(id, &n.durable, n.volatile.as_ref()),
                     fields: self.protocol.inspect(id, &n.durable, n.volatile.as_ref()),
                     log: self.protocol.log_view(id, &n.durable, n.volatile.as_ref()),
+                    actions: self.protocol.actions(id, &n.durable, n.volatile.as_ref()),
                 }
             })
             .collect()

@@ -1,5 +1,6 @@
 //! The live cluster widget and its parts, one component per file.
 
+pub mod controls;
 pub mod event_log;
 pub mod inspector;
 pub mod log_grid;

@@ -13,6 +13,7 @@
 
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
 use crate::clock::Clock;
+use crate::controls::NodeAction;
 use crate::id::NodeId;
 use crate::trace::TraceEvent;
 use core::fmt;
@@ -225,6 +226,16 @@ macro_rules! any_protocol {
                         p.badge(id, d, v)
                     })*
                     _ => String::new(),
+                }
+            }
+
+            fn actions(&self, id: NodeId, durable: &AnyDurable, volatile: Option<&AnyVolatile>) -> Vec<NodeAction> {
+                match (self, durable) {
+                    $((AnyProtocol::$V(p), AnyDurable::$V(d)) => {
+                        let v = match volatile { Some(AnyVolatile::$V(v)) => Some(v), _ => None };
+                        p.actions(id, d, v)
+                    })*
+                    _ => Vec::new(),
                 }
             }
 

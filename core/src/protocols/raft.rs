@@ -68,6 +68,8 @@ pub use params::RaftParams;
 pub use state::{Client, Durable, Pending, Role, Volatile};
 
 use crate::actor::{Ctx, Field, LogView, NodeRef, Protocol, Violation};
+use crate::controls::{Control, NodeAction};
+use crate::fault::PlannedFault;
 use crate::id::NodeId;
 use crate::lab::Lab;
 use crate::scenario::Scenario;
@@ -219,6 +221,10 @@ impl Protocol for Raft {
         view::badge(d, v)
     }
 
+    fn actions(&self, id: NodeId, d: &Durable, _v: Option<&Volatile>) -> Vec<NodeAction> {
+        view::actions(id, d)
+    }
+
     fn has_invariants(&self) -> bool {
         true
     }
@@ -237,6 +243,14 @@ impl Lab for Raft {
 
     fn reference(params: &RaftParams) -> Self {
         Raft::new(params.clone())
+    }
+
+    fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -> Vec<Control> {
+        view::controls(params, nodes, live)
+    }
+
+    fn set_control(params: &mut RaftParams, id: &str, value: u32) -> bool {
+        view::set_control(params, id, value)
     }
 
     fn node_range(params: &RaftParams) -> (u32, u32) {

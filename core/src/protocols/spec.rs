@@ -84,6 +84,27 @@ macro_rules! protocol_spec {
                 }
             }
 
+            /// The controls the page shows beside a live cluster ([`Lab::controls`]).
+            pub fn controls(
+                &self,
+                nodes: u32,
+                live: &[crate::fault::PlannedFault],
+            ) -> Vec<crate::controls::Control> {
+                match self {
+                    $(ProtocolSpec::$Type(p) => <crate::protocols::$module::$Type as Lab>::controls(p, nodes, live),)*
+                }
+            }
+
+            /// These parameters with control `id` set to `value`, or `None` if the protocol has no
+            /// such control ([`Lab::set_control`]).
+            pub fn with_control(&self, id: &str, value: u32) -> Option<ProtocolSpec> {
+                let mut spec = self.clone();
+                let known = match &mut spec {
+                    $(ProtocolSpec::$Type(p) => <crate::protocols::$module::$Type as Lab>::set_control(p, id, value),)*
+                };
+                known.then_some(spec)
+            }
+
             /// True if the page opens this protocol with the space-time diagram showing.
             pub fn opens_with_spacetime(&self) -> bool {
                 match self {
@@ -240,5 +261,47 @@ mod tests {
             .collect();
         registered.sort();
         assert_eq!(modules, registered);
+    }
+
+    /// A control the page draws must edit a parameter the protocol has, to a value it accepts,
+    /// and a button must inject a fault that fits the cluster.
+    #[test]
+    fn every_protocols_controls_edit_its_parameters_and_fit_its_cluster() {
+        use crate::controls::Control;
+        let mut seen = 0;
+        for spec in ProtocolSpec::all_defaults() {
+            let (nodes, _) = spec.node_range();
+            for control in spec.controls(nodes, &[]) {
+                seen += 1;
+                match control {
+                    Control::Number {
+                        id,
+                        min,
+                        max,
+                        value,
+                        ..
+                    } => {
+                        assert!(min <= value && value <= max, "{id}");
+                        for v in [min, max] {
+                            let edited = spec.with_control(id, v).expect("a known control");
+                            assert_eq!(edited.validate(nodes), Ok(()), "{id} = {v}");
+                        }
+                    }
+                    Control::Toggle { id, on, .. } => {
+                        let edited = spec.with_control(id, u32::from(!on)).expect("known");
+                        assert_ne!(edited, spec, "{id} changes something");
+                        assert_eq!(edited.validate(nodes), Ok(()), "{id}");
+                    }
+                    Control::Button { id, fault, .. } => {
+                        assert_eq!(fault.validate(nodes), Ok(()), "{id}");
+                    }
+                }
+            }
+            assert_eq!(spec.with_control("no-such-control", 1), None);
+        }
+        assert!(
+            seen >= 3,
+            "Raft's two controls and the two generals' rounds"
+        );
     }
 }

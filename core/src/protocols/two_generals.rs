@@ -11,6 +11,8 @@
 pub mod schedules;
 
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
+use crate::controls::Control;
+use crate::fault::PlannedFault;
 use crate::id::{NodeId, TimerId};
 use crate::lab::Lab;
 use crate::scenario::Scenario;
@@ -28,6 +30,9 @@ pub struct TwoGenerals {
     /// When dawn comes, on each general's own clock.
     pub dawn_us: u64,
 }
+
+/// The most messages an exchange may take (more would only make the same point slower).
+pub const MAX_ROUNDS: u32 = 20;
 
 impl Default for TwoGenerals {
     fn default() -> Self {
@@ -116,8 +121,11 @@ impl TwoGenerals {
         if nodes != 2 {
             return Err(format!("two-generals needs exactly 2 nodes, not {nodes}"));
         }
-        if !(1..=20).contains(&self.rounds) {
-            return Err(format!("rounds must be 1..=20, not {}", self.rounds));
+        if !(1..=MAX_ROUNDS).contains(&self.rounds) {
+            return Err(format!(
+                "rounds must be 1..={MAX_ROUNDS}, not {}",
+                self.rounds
+            ));
         }
         if self.retry_us == 0 {
             return Err("retry_us must be more than 0".into());
@@ -264,6 +272,24 @@ impl Lab for TwoGenerals {
 
     fn reference(params: &TwoGenerals) -> Self {
         params.clone()
+    }
+
+    fn controls(params: &TwoGenerals, _nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
+        vec![Control::Number {
+            id: "rounds",
+            label: "Rounds (messages in the exchange)",
+            min: 1,
+            max: MAX_ROUNDS,
+            value: params.rounds,
+        }]
+    }
+
+    fn set_control(params: &mut TwoGenerals, id: &str, value: u32) -> bool {
+        match id {
+            "rounds" => params.rounds = value,
+            _ => return false,
+        }
+        true
     }
 
     fn node_range(_: &TwoGenerals) -> (u32, u32) {

@@ -1,6 +1,6 @@
 //! The node inspector: one node's state, clock and the faults that apply to it.
 
-use netsplit_core::{NodeId, NodeView};
+use netsplit_core::{Fault, NodeId, NodeView};
 use yew::prelude::*;
 
 /// The node to show and what its buttons do.
@@ -16,8 +16,8 @@ pub struct InspectorProps {
     pub on_skew: Callback<(NodeId, i64)>,
     /// Set its clock drift, in ppm.
     pub on_drift: Callback<(NodeId, i64)>,
-    /// Make its protocol timeout expire now (shown for servers with a log: Raft).
-    pub on_timeout: Callback<NodeId>,
+    /// One of the node's own actions ([`NodeView::actions`]) was pressed: what it injects.
+    pub on_action: Callback<Fault>,
 }
 
 /// Shows the selected node.
@@ -39,10 +39,13 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let cb = props.on_isolate.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
     };
-    let timeout = {
-        let cb = props.on_timeout.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(id))
-    };
+    let actions = v.actions.iter().map(|a| {
+        let (cb, fault) = (props.on_action.clone(), a.fault.clone());
+        let onclick = Callback::from(move |_: MouseEvent| cb.emit(fault.clone()));
+        html! {
+            <button {onclick} disabled={!v.up} data-testid={a.id} title={a.title}>{a.label}</button>
+        }
+    });
     let skew = {
         let cb = props.on_skew.clone();
         Callback::from(move |e: Event| {
@@ -71,10 +74,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <div class="row">
                 <button data-testid="crash-toggle" onclick={toggle}>{ if v.up { "Crash" } else { "Restart" } }</button>
                 <button onclick={isolate} disabled={!v.up}>{"Isolate"}</button>
-                if v.log.is_some() {
-                    <button onclick={timeout} disabled={!v.up} data-testid="timeout-now"
-                        title="Its election timer expires now: it stands for election in the next term">{"Time out now"}</button>
-                }
+                { for actions }
             </div>
             <div class="row clock">
                 <label>{"skew (ms) "}

@@ -440,16 +440,6 @@ pub fn group_lists(groups: &[u8]) -> Vec<Vec<NodeId>> {
         .collect()
 }
 
-impl ClusterState {
-    /// How many client requests the learner has made in this run.
-    pub fn requests(&self) -> u32 {
-        self.live_faults
-            .iter()
-            .filter(|f| matches!(f.fault, Fault::Request { .. }))
-            .count() as u32
-    }
-}
-
 /// A sentence for the status line (and screen readers) about a fault.
 pub fn describe(fault: &Fault) -> String {
     match fault {

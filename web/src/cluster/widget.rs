@@ -1,5 +1,6 @@
 //! The live cluster widget: a ring of nodes, controls, inspector and log around one simulation.
 
+use super::controls::Controls;
 use super::event_log::{EventLog, LogLine};
 use super::inspector::Inspector;
 use super::log_grid::LogGrid;
@@ -11,10 +12,9 @@ use super::state::{Action, ClusterState};
 use crate::pages::playground::link_for;
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use netsplit_core::protocols::raft::RaftParams;
 use netsplit_core::replay::Recording;
 use netsplit_core::share::SharedRun;
-use netsplit_core::{EventKind, Fault, NodeId, ProtocolSpec, Scenario};
+use netsplit_core::{EventKind, Fault, NodeId, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -85,55 +85,6 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Stamped { .. } => "stamp",
         EventKind::Requested { .. } => "request",
         EventKind::Violation { .. } => "violation",
-    }
-}
-
-/// Raft's controls: a client request (the next key and value in turn) and the timeout mode.
-fn raft_controls(
-    p: &RaftParams,
-    scenario: &Scenario,
-    requests: u32,
-    d: &UseReducerDispatcher<ClusterState>,
-) -> Html {
-    let clients = p.clients.min(scenario.nodes);
-    let first_client = scenario.nodes - clients;
-    let request = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| {
-            let n = requests + 1;
-            let key = ['x', 'y', 'z'][(n % 3) as usize];
-            d.dispatch(Action::Inject(Fault::Request {
-                node: NodeId(first_client),
-                key,
-                value: i64::from(n) * 10,
-            }))
-        })
-    };
-    let randomized = p.randomized_timeouts;
-    let toggle = {
-        let (d, scenario, p) = (d.clone(), scenario.clone(), p.clone());
-        Callback::from(move |_: Event| {
-            let mut s = scenario.clone();
-            s.protocol = ProtocolSpec::Raft(RaftParams {
-                randomized_timeouts: !randomized,
-                ..p.clone()
-            });
-            d.dispatch(Action::Reconfigure(Box::new(s)));
-        })
-    };
-    html! {
-        <div class="raft-controls">
-            if clients > 0 {
-                <button onclick={request} data-testid="client-request"
-                    title="The client sends a write to the server it believes leads; a follower redirects it">
-                    {format!("Client request (from n{first_client})")}
-                </button>
-            }
-            <label class="param">
-                <input type="checkbox" checked={randomized} onchange={toggle} data-testid="randomized-timeouts" />
-                {" Randomized election timeouts"}
-            </label>
-        </div>
     }
 }
 
@@ -218,9 +169,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         let d = d.clone();
         Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node })))
     };
-    let on_timeout = {
+    let on_action = {
         let d = d.clone();
-        Callback::from(move |node| d.dispatch(Action::Inject(Fault::Timeout { node })))
+        Callback::from(move |f: Fault| d.dispatch(Action::Inject(f)))
     };
     let on_skew = {
         let d = d.clone();
@@ -302,38 +253,28 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         })
     };
 
-    let params = match &state.scenario.protocol {
-        ProtocolSpec::TwoGenerals(p) => {
-            let rounds_now = p.rounds;
-            let (d, scenario, p) = (d.clone(), state.scenario.clone(), p.clone());
-            let onchange = Callback::from(move |e: Event| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                if let Ok(rounds) = input.value().parse::<u32>() {
-                    let mut s = scenario.clone();
-                    s.protocol = ProtocolSpec::TwoGenerals(
-                        netsplit_core::protocols::two_generals::TwoGenerals {
-                            rounds,
-                            ..p.clone()
-                        },
-                    );
-                    d.dispatch(Action::Reconfigure(Box::new(s)));
-                }
-            });
-            html! {
-                <label class="param">{"Rounds (messages in the exchange) "}
-                    <input type="number" min="1" max="10" value={rounds_now.to_string()} {onchange} data-testid="rounds" />
-                </label>
+    // A recorded run is watched, not changed: its protocol's controls are not offered.
+    let controls = if props.recording.is_none() {
+        state
+            .scenario
+            .protocol
+            .controls(state.scenario.nodes, &state.live_faults)
+    } else {
+        Vec::new()
+    };
+    let on_set = {
+        let (d, scenario) = (d.clone(), state.scenario.clone());
+        Callback::from(move |(id, value): (&'static str, u32)| {
+            if let Some(protocol) = scenario.protocol.with_control(id, value) {
+                let mut s = scenario.clone();
+                s.protocol = protocol;
+                d.dispatch(Action::Reconfigure(Box::new(s)));
             }
-        }
-        ProtocolSpec::Raft(p) if props.recording.is_none() => {
-            raft_controls(p, &state.scenario, state.requests(), &d)
-        }
-        ProtocolSpec::Heartbeat(_)
-        | ProtocolSpec::Lamport(_)
-        | ProtocolSpec::VectorClock(_)
-        | ProtocolSpec::Hlc(_)
-        | ProtocolSpec::ClockSync(_)
-        | ProtocolSpec::Raft(_) => html! {},
+        })
+    };
+    let on_inject = {
+        let d = d.clone();
+        Callback::from(move |f: Fault| d.dispatch(Action::Inject(f)))
     };
 
     html! {
@@ -341,7 +282,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             aria-label={format!("Live cluster: {}", props.title)}>
             if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
             if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
-            {params}
+            <Controls {controls} {on_set} on_inject={on_inject.clone()} />
             if !violations.is_empty() {
                 <div class="violation-banner" role="alert" data-testid="violation">
                     { for violations.iter().map(|v| html! { <p><strong>{format!("Invariant broken: {}", v.invariant)}</strong>{format!(" — {}", v.detail)}</p> }) }
@@ -352,7 +293,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} view_time={state.view_time}
                     selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
-                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} {on_timeout} />
+                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} {on_action} />
             </div>
             <LogGrid nodes={nodes.clone()} />
             <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}

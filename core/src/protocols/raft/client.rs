@@ -17,7 +17,7 @@ use crate::id::NodeId;
 use crate::time::SimDuration;
 
 /// The keys clients write on their own.
-const KEYS: [char; 3] = ['x', 'y', 'z'];
+pub(super) const KEYS: [char; 3] = ['x', 'y', 'z'];
 
 impl Raft {
     /// The leader's side of a `Put`: log it and replicate at once (§8); anyone else redirects.

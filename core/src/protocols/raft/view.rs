@@ -4,8 +4,13 @@
 //! A crashed node has no volatile state, so each view shows what survives a crash (term, vote,
 //! log) and leaves the rest out; its commit index counts as 0, which is what it restarts with.
 
+use super::client::KEYS;
 use super::state::{Durable, Role, Volatile};
+use super::RaftParams;
 use crate::actor::{Field, LogCell, LogView};
+use crate::controls::{Control, NodeAction};
+use crate::fault::{Fault, PlannedFault};
+use crate::id::NodeId;
 
 /// The node's state as named fields: a client's progress, or a server's Figure 2 state.
 pub(super) fn inspect(d: &Durable, v: Option<&Volatile>) -> Vec<Field> {
@@ -94,5 +99,112 @@ pub(super) fn badge(d: &Durable, v: Option<&Volatile>) -> String {
         _ if d.client.is_client => "client".into(),
         Some(v) => format!("{} t{}", v.role, d.term),
         None => format!("t{}", d.term),
+    }
+}
+
+/// "Time out now" on a server (clients have no election timer): RaftScope's button, which lets a
+/// learner line timers up by hand.
+pub(super) fn actions(id: NodeId, d: &Durable) -> Vec<NodeAction> {
+    if d.client.is_client {
+        return Vec::new();
+    }
+    vec![NodeAction {
+        id: "timeout-now",
+        label: "Time out now",
+        title: "Its election timer expires now: it stands for election in the next term",
+        fault: Fault::Timeout { node: id },
+    }]
+}
+
+/// A client request (the next key and value in turn, from the first client) and the timeout mode.
+pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -> Vec<Control> {
+    let mut controls = Vec::new();
+    let clients = params.clients.min(nodes);
+    if clients > 0 {
+        let first_client = nodes - clients;
+        let asked = live
+            .iter()
+            .filter(|f| matches!(f.fault, Fault::Request { .. }))
+            .count() as u32;
+        let n = asked + 1;
+        controls.push(Control::Button {
+            id: "client-request",
+            label: format!("Client request (from n{first_client})"),
+            title:
+                "The client sends a write to the server it believes leads; a follower redirects it",
+            fault: Fault::Request {
+                node: NodeId(first_client),
+                key: KEYS[(n % 3) as usize],
+                value: i64::from(n) * 10,
+            },
+        });
+    }
+    controls.push(Control::Toggle {
+        id: "randomized-timeouts",
+        label: "Randomized election timeouts",
+        on: params.randomized_timeouts,
+    });
+    controls
+}
+
+/// Sets the parameter a control of [`controls`] edits.
+pub(super) fn set_control(params: &mut RaftParams, id: &str, value: u32) -> bool {
+    match id {
+        "randomized-timeouts" => params.randomized_timeouts = value != 0,
+        _ => return false,
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::Control;
+
+    fn request(params: &RaftParams, live: &[PlannedFault]) -> Fault {
+        controls(params, 6, live)
+            .into_iter()
+            .find_map(|c| match c {
+                Control::Button { fault, .. } => Some(fault),
+                _ => None,
+            })
+            .expect("a client request button")
+    }
+
+    #[test]
+    fn each_client_request_writes_the_next_key_and_value_from_the_first_client() {
+        let params = RaftParams::default();
+        let first = request(&params, &[]);
+        assert_eq!(
+            first,
+            Fault::Request {
+                node: NodeId(5),
+                key: 'y',
+                value: 10
+            }
+        );
+        let live = [PlannedFault {
+            at_us: 5,
+            fault: first,
+        }];
+        assert_eq!(
+            request(&params, &live),
+            Fault::Request {
+                node: NodeId(5),
+                key: 'z',
+                value: 20
+            }
+        );
+    }
+
+    #[test]
+    fn only_servers_can_time_out_now() {
+        let mut d = Durable::default();
+        assert_eq!(
+            actions(NodeId(2), &d)[0].fault,
+            Fault::Timeout { node: NodeId(2) }
+        );
+        d.client.is_client = true;
+        assert!(actions(NodeId(5), &d).is_empty());
     }
 }

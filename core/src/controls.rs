@@ -1,0 +1,61 @@
+//! Controls and node actions as data: what a protocol lets a learner do to a live run, declared by
+//! the protocol and drawn by the page, which never names a protocol.
+//!
+//! A control edits one parameter (a number or a toggle: the run is rebuilt from its seed with the
+//! new value) or injects something into the run now (a button: a client's request, say). A node
+//! action is a button in one node's inspector ("time out now" is Raft's). Each carries what to do
+//! as data: the fault a button injects, or the id the protocol reads back in
+//! [`crate::Lab::set_control`].
+
+use crate::fault::Fault;
+
+/// A control shown beside a protocol's cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// A number field that edits a parameter; the run restarts from its seed with the new value.
+    Number {
+        /// Names the control (also its `data-testid` in the page).
+        id: &'static str,
+        /// What it edits, shown beside it.
+        label: &'static str,
+        /// The least value the protocol accepts.
+        min: u32,
+        /// The largest value the protocol accepts.
+        max: u32,
+        /// The value now.
+        value: u32,
+    },
+    /// A checkbox that edits a parameter; the run restarts from its seed with the new value.
+    Toggle {
+        /// Names the control (also its `data-testid` in the page).
+        id: &'static str,
+        /// What it turns on, shown beside it.
+        label: &'static str,
+        /// True if on now.
+        on: bool,
+    },
+    /// A button that injects a fault or an outside request into the run now.
+    Button {
+        /// Names the control (also its `data-testid` in the page).
+        id: &'static str,
+        /// Its text.
+        label: String,
+        /// What it does, in a sentence (the tooltip).
+        title: &'static str,
+        /// What pressing it injects.
+        fault: Fault,
+    },
+}
+
+/// A button in one node's inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeAction {
+    /// Names the action (also its `data-testid` in the page).
+    pub id: &'static str,
+    /// Its text.
+    pub label: &'static str,
+    /// What it does, in a sentence (the tooltip).
+    pub title: &'static str,
+    /// What pressing it injects.
+    pub fault: Fault,
+}
