@@ -10,7 +10,7 @@
 //! - [`models`]: register, compare-and-set register (etcd), key-value store, set, counter.
 //! - [`linearizability`]: is a concurrent [`crate::history`] explained by some sequential
 //!   order that respects real time? (Wing and Gong's search with Lowe's cache, as Porcupine.)
-//! - [`bench`]: times the checker on Porcupine's own test histories.
+//! - [`bench`](mod@bench): times the checker on Porcupine's own test histories.
 
 pub mod bench;
 pub mod linearizability;

@@ -16,8 +16,6 @@ pub const EXERCISE_FORMAT_VERSION: u32 = 1;
 pub struct RuleSetInfo {
     /// The id an exercise file names (`rules = "hlc"`).
     pub id: &'static str,
-    /// What the learner writes, for the prompt's reference.
-    pub summary: &'static str,
     /// The functions the learner must define: name and parameter names.
     pub functions: &'static [(&'static str, &'static [&'static str])],
     /// The scenario a simulation case runs for one seed (before any adversary plays), so that an
@@ -151,7 +149,7 @@ pub enum Adversary {
 /// A value passed to or returned by a learner's function: an integer, a short word or a list.
 ///
 /// Written bare in exercise files (`3`, `"concurrent"`, `[1, 0, 2]`, `true`), by variant index in
-/// the compact form the page decodes (see [`crate::forms`] for why there are two).
+/// the compact form the page decodes (`forms.rs` in this crate says why there are two).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
     /// An integer.

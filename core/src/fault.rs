@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 crate::forms::two_forms! {
     /// One thing that goes wrong (or gets fixed). Written `{ kind = "crash", node = 1 }` in
-    /// lesson and scenario files, by variant index in share links ([`crate::forms`]).
+    /// lesson and scenario files, by variant index in share links (`forms.rs` says why).
     #[derive(Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Fault tagged "kind" {
         /// The node stops; it keeps only what it persisted.

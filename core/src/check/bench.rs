@@ -2,7 +2,7 @@
 //! (Jepsen, 2015) and the 50-client key-value history `c50-ok`.
 //!
 //! Core never reads a clock, so the caller hands in one (`Instant` natively,
-//! `performance.now()` in a worker), as [`crate::testkit::time_bench`] does. Parsing is not
+//! `performance.now()` in a worker), as [`crate::bench::time_bench`] does. Parsing is not
 //! timed, as in Porcupine's Go benchmark (`b.ResetTimer` after parsing).
 //!
 //! Measured on the 2-core development machine (total of the 102 etcd histories / slowest,

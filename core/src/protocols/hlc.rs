@@ -145,7 +145,7 @@ impl ClockKind for HlcKind {
     const LAB_NAME: &'static str = "hlc";
     const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
         id: "hlc",
-        summary: "`send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`",
+        // The learner writes `send(l, c, pt)` and `receive(l, c, ml, mc, pt)`, each returning `[l, c]`.
         functions: &[
             ("send", &["l", "c", "pt"]),
             ("receive", &["l", "c", "ml", "mc", "pt"]),
@@ -243,7 +243,8 @@ const EXERCISE_CLOCKS: ClockSpread = ClockSpread {
     stream: Some(0xC10C),
 };
 
-/// Per-node clocks for a graded HLC schedule ([`EXERCISE_CLOCKS`]), drawn from the seed.
+/// Per-node clocks for a graded HLC schedule, drawn from the seed: offsets up to
+/// ±[`HLC_MAX_SKEW_US`] and rate errors up to ±[`HLC_MAX_DRIFT_PPM`].
 pub fn random_clocks(seed: u64, nodes: u32) -> Vec<ClockSetting> {
     EXERCISE_CLOCKS.draw(seed, &mut Rng::stream(seed, 0), nodes)
 }

@@ -58,7 +58,7 @@ impl ClockKind for LamportClock {
     const LAB_NAME: &'static str = "lamport";
     const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
         id: "lamport",
-        summary: "`tick(clock)` and `receive(clock, msg_time)`, each returning the new clock",
+        // The learner writes `tick(clock)` and `receive(clock, msg_time)`, each returning the new clock.
         functions: &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
         #[cfg(feature = "authoring")]
         scenario: <LamportClock as ClockKind>::exercise_scenario,

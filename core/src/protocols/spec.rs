@@ -1,5 +1,5 @@
 //! [`ProtocolSpec`]: which protocol a scenario runs, with its parameters, generated from the
-//! registry ([`super::for_each_protocol`]).
+//! registry (`for_each_protocol!` in [`crate::protocols`]).
 //!
 //! It has two serde forms, read and written by the same type. A human-readable format (TOML in
 //! lesson and scenario files, the command line's output) tags the parameters with the protocol's

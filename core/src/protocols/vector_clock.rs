@@ -146,7 +146,7 @@ impl ClockKind for VectorKind {
     const LAB_NAME: &'static str = "vector-clock";
     const RULE_SETS: &'static [RuleSetInfo] = &[RuleSetInfo {
         id: "vector-clock",
-        summary: "`tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`",
+        // The learner writes `tick(clock, me)`, `receive(clock, msg_clock, me)` and `compare(a, b)`.
         functions: &[
             ("tick", &["clock", "me"]),
             ("receive", &["clock", "msg_clock", "me"]),

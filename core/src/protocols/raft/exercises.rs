@@ -21,7 +21,7 @@ const FIGURE8_GRADING_COMMANDS: u32 = 16;
 pub(super) const RULE_SETS: &[RuleSetInfo] = &[
     RuleSetInfo {
         id: "raft-vote",
-        summary: "`grant_vote(term, voted_for, last_index, last_term, candidate, cand_term, cand_last_index, cand_last_term)`, returning true or false (`voted_for` is -1 for nobody)",
+        // The learner writes `grant_vote(term, voted_for, last_index, last_term, candidate, cand_term, cand_last_index, cand_last_term)`, returning true or false (`voted_for` is -1 for nobody).
         functions: &[(
             "grant_vote",
             &[
@@ -44,7 +44,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
     },
     RuleSetInfo {
         id: "raft-append",
-        summary: "`append_entries(log, prev_index, prev_term, entries)` on the follower, logs and entries as lists of terms, returning false to reject or the new log",
+        // The learner writes `append_entries(log, prev_index, prev_term, entries)` on the follower, logs and entries as lists of terms, returning false to reject or the new log.
         functions: &[(
             "append_entries",
             &["log", "prev_index", "prev_term", "entries"],
@@ -58,7 +58,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
     },
     RuleSetInfo {
         id: "raft-commit",
-        summary: "`advance_commit(commit_index, term, log, match_index)` on the leader, `log` as a list of terms and one `match_index` per server, returning the new commit index",
+        // The learner writes `advance_commit(commit_index, term, log, match_index)` on the leader, `log` as a list of terms and one `match_index` per server, returning the new commit index.
         functions: &[(
             "advance_commit",
             &["commit_index", "term", "log", "match_index"],
