@@ -145,6 +145,29 @@ try {
     await w.locator('[data-testid=play]').click();
   });
 
+  await check('protocol controls come from core: the timeout-mode toggle rebuilds the Raft run, the rounds field edits the two generals up to core\'s bound', async () => {
+    await page.goto(`${base}#/lesson/raft-leader-election`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=aligned-timers]');
+    await w.waitFor();
+    const toggle = w.locator('[data-testid=randomized-timeouts]');
+    const before = await toggle.isChecked();
+    const digest = await w.locator('[data-testid=digest]').textContent();
+    await toggle.click();
+    await page.waitForFunction((was) => document.querySelector('[data-scenario=aligned-timers] [data-testid=randomized-timeouts]').checked !== was, before);
+    await w.locator('[data-testid=step]').click();
+    await w.locator('[data-testid=step]').click();
+    expect((await w.locator('[data-testid=digest]').textContent()) !== digest, 'the run was rebuilt with the other timeout mode');
+    await page.goto(`${base}#/lesson/two-generals`);
+    const g = page.locator('[data-testid=cluster-widget][data-scenario=more-rounds]');
+    await g.waitFor();
+    const rounds = g.locator('[data-testid=rounds]');
+    expect((await rounds.getAttribute('max')) === '20', `max ${await rounds.getAttribute('max')}`);
+    await rounds.fill('15');
+    await rounds.dispatchEvent('change');
+    await page.waitForFunction(() => document.querySelector('[data-scenario=more-rounds] [data-testid=rounds]').value === '15');
+    await g.screenshot({ path: `${OUT}/two-generals-rounds.png` });
+  });
+
   await check('Raft: a partition heals and every log converges', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     const w = page.locator('[data-testid=cluster-widget][data-scenario=minority-leader]');

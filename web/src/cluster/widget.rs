@@ -1,6 +1,6 @@
 //! The live cluster widget: a ring of nodes, controls, inspector and log around one simulation.
 
-use super::controls::Controls;
+use super::controls::controls;
 use super::event_log::{EventLog, LogLine};
 use super::inspector::Inspector;
 use super::log_grid::LogGrid;
@@ -254,7 +254,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     };
 
     // A recorded run is watched, not changed: its protocol's controls are not offered.
-    let controls = if props.recording.is_none() {
+    let offered = if props.recording.is_none() {
         state
             .scenario
             .protocol
@@ -282,7 +282,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             aria-label={format!("Live cluster: {}", props.title)}>
             if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
             if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
-            <Controls {controls} {on_set} on_inject={on_inject.clone()} />
+            { controls(&offered, &on_set, &on_inject) }
             if !violations.is_empty() {
                 <div class="violation-banner" role="alert" data-testid="violation">
                     { for violations.iter().map(|v| html! { <p><strong>{format!("Invariant broken: {}", v.invariant)}</strong>{format!(" — {}", v.detail)}</p> }) }
