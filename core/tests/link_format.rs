@@ -71,7 +71,7 @@ fn every_pinned_value_of_the_link_format_is_written_as_before() {
         let mut text = if golden.is_empty() {
             format!(
                 "# The compact (postcard) bytes of every protocol's defaults and of one fault of every kind,\n\
-                 # link format '{LINK_VERSION}'. Lines are only ever appended (NETSPLIT_BLESS=1 cargo test -p netsplit-core --test link_format).\n"
+                 # link format '{LINK_VERSION}'. Lines are only ever appended (NETSPLIT_BLESS=1 cargo test -p netsplit-core --features authoring --test link_format).\n"
             )
         } else {
             golden.clone()
@@ -85,6 +85,6 @@ fn every_pinned_value_of_the_link_format_is_written_as_before() {
     }
     assert!(
         new.is_empty(),
-        "new protocols or fault kinds: pin them with NETSPLIT_BLESS=1 cargo test -p netsplit-core --test link_format: {new:?}"
+        "new protocols or fault kinds: pin them with NETSPLIT_BLESS=1 cargo test -p netsplit-core --features authoring --test link_format: {new:?}"
     );
 }
