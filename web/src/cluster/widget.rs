@@ -169,10 +169,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         let d = d.clone();
         Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node })))
     };
-    let on_action = {
-        let d = d.clone();
-        Callback::from(move |f: Fault| d.dispatch(Action::Inject(f)))
-    };
+    // Injects a fault the protocol declared: a control's button or a node's action.
     let on_skew = {
         let d = d.clone();
         Callback::from(move |(node, skew_us)| {
@@ -272,6 +269,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             }
         })
     };
+    // Injects what the protocol declared: a control's button or a node's own action.
     let on_inject = {
         let d = d.clone();
         Callback::from(move |f: Fault| d.dispatch(Action::Inject(f)))
@@ -293,7 +291,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                 <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} view_time={state.view_time}
                     selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
-                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} {on_action} />
+                <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} on_action={on_inject.clone()} />
             </div>
             <LogGrid nodes={nodes.clone()} />
             <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
