@@ -9,6 +9,7 @@
 //! (Raft's term, vote and log): it survives a crash. `Volatile` is memory: a
 //! crash loses it and a restart rebuilds it with [`Protocol::boot`].
 
+use crate::client::{Input, OpId, OpResult};
 use crate::clock::Clock;
 use crate::controls::NodeAction;
 use crate::id::{NodeId, TimerId};
@@ -114,24 +115,15 @@ pub trait Protocol: Clone + 'static {
         ctx: &mut Ctx<'_, Self>,
     );
 
-    /// Handles an outside request (a user asking a client node to write `key = value`).
-    /// Most protocols take none.
-    fn on_request(
+    /// Handles an input from outside the cluster ([`Fault::Input`](crate::fault::Fault::Input)):
+    /// a client operation this node should perform, or "time out now". A client node that
+    /// performs an operation reports it with [`Ctx::invoke`] and [`Ctx::complete`], which makes
+    /// the run's history. Most protocols take none, and ignore it.
+    fn on_input(
         &self,
         _durable: &mut Self::Durable,
         _volatile: &mut Self::Volatile,
-        _key: char,
-        _value: i64,
-        _ctx: &mut Ctx<'_, Self>,
-    ) {
-    }
-
-    /// Handles "time out now": the timeout that drives the protocol expires at once.
-    /// Most protocols have none to expire.
-    fn on_timeout_now(
-        &self,
-        _durable: &mut Self::Durable,
-        _volatile: &mut Self::Volatile,
+        _input: &Input,
         _ctx: &mut Ctx<'_, Self>,
     ) {
     }
@@ -228,6 +220,14 @@ pub(crate) enum Effect<P: Protocol> {
     Stamp {
         stamp: Stamp,
     },
+    Invoke {
+        op: OpId,
+        input: Input,
+    },
+    Complete {
+        op: OpId,
+        result: OpResult,
+    },
 }
 
 /// What a handler may do: read its clock and identity, draw randomness, and emit effects.
@@ -238,6 +238,7 @@ pub struct Ctx<'a, P: Protocol> {
     pub(crate) rng: &'a mut Rng,
     pub(crate) effects: &'a mut Vec<Effect<P>>,
     pub(crate) next_timer: &'a mut u64,
+    pub(crate) next_op: &'a mut u64,
 }
 
 impl<P: Protocol> Ctx<'_, P> {
@@ -304,6 +305,23 @@ impl<P: Protocol> Ctx<'_, P> {
     /// Adds a line to the trace, shown in the event log ("suspect n2", "attack at dawn").
     pub fn note(&mut self, text: impl Into<String>) {
         self.effects.push(Effect::Note { text: text.into() });
+    }
+
+    /// Starts a client operation on this node's behalf: the run's history gets a call of `input`
+    /// now, which [`Ctx::complete`] answers later with the returned id. An operation never
+    /// completed stays pending: it may have taken effect at any time after its call.
+    pub fn invoke(&mut self, input: Input) -> OpId {
+        let op = OpId(*self.next_op);
+        *self.next_op += 1;
+        self.effects.push(Effect::Invoke { op, input });
+        op
+    }
+
+    /// Ends a client operation started with [`Ctx::invoke`]: the client learned `result`.
+    /// [`OpResult::Unknown`] (it gave up waiting) leaves the operation pending in the history,
+    /// since it may still take effect.
+    pub fn complete(&mut self, op: OpId, result: OpResult) {
+        self.effects.push(Effect::Complete { op, result });
     }
 
     /// Records the logical time this node gives the event it is handling, for checkers and diagrams.

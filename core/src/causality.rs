@@ -61,6 +61,7 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         | EventKind::Note { node, .. }
         | EventKind::Stamped { node, .. }
         | EventKind::Requested { node, .. } => Some(*node),
+        EventKind::Invoked { client, .. } | EventKind::Completed { client, .. } => Some(*client),
         // A drop at delivery time is the network's doing; at send time the Sent line owns the event.
         EventKind::Dropped { .. }
         | EventKind::Crashed { .. }

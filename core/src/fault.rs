@@ -1,5 +1,6 @@
 //! Faults as data: what a learner, a lesson script or a random nemesis can do to a cluster.
 
+use crate::client::Input;
 use crate::id::NodeId;
 use crate::net::NetConfig;
 use crate::rng::{Ratio, Rng};
@@ -83,11 +84,17 @@ crate::forms::two_forms! {
         },
         /// Makes a node's protocol timeout expire now (in Raft: stand for election at once).
         /// Lets a learner line timers up by hand, as RaftScope's "time out" button does.
+        ///
+        /// Kept so that plans and links made before [`Fault::Input`] still read and replay the
+        /// same; new plans write `Input { input: TimeoutNow }`.
         Timeout {
             /// Which node.
             node: NodeId,
         },
         /// Someone outside the cluster asks a node (a client) to write `key = value`.
+        ///
+        /// Kept so that plans and links made before [`Fault::Input`] still read and replay the
+        /// same; new plans write `Input { input: Write { .. } }`.
         Request {
             /// Which node.
             node: NodeId,
@@ -95,6 +102,14 @@ crate::forms::two_forms! {
             key: char,
             /// The value.
             value: i64,
+        },
+        /// Someone outside the cluster gives a node an input: a client operation (read, write,
+        /// compare-and-set, ...) or "time out now" ([`crate::client::Input`]).
+        Input {
+            /// Which node.
+            node: NodeId,
+            /// What.
+            input: Input,
         },
     }
 }
@@ -137,6 +152,13 @@ impl Fault {
                 key: 'x',
                 value: 3,
             },
+            Fault::Input {
+                node: b,
+                input: Input::Write {
+                    key: "x".into(),
+                    value: 3,
+                },
+            },
         ];
         // An exhaustive match: a new kind must be added above.
         for f in &all {
@@ -154,10 +176,66 @@ impl Fault {
                 | Fault::ClockSkew { .. }
                 | Fault::ClockDrift { .. }
                 | Fault::Timeout { .. }
-                | Fault::Request { .. } => {}
+                | Fault::Request { .. }
+                | Fault::Input { .. } => {}
             }
         }
         all
+    }
+
+    /// The node and input of a fault that is an input to a node (`Input`, and the older
+    /// `Timeout` and `Request`, read as the inputs they stand for); `None` for the others.
+    pub fn as_input(&self) -> Option<(NodeId, Input)> {
+        match self {
+            Fault::Input { node, input } => Some((*node, input.clone())),
+            Fault::Timeout { node } => Some((*node, Input::TimeoutNow)),
+            Fault::Request { node, key, value } => Some((
+                *node,
+                Input::Write {
+                    key: key.to_string(),
+                    value: *value,
+                },
+            )),
+            _ => None,
+        }
+    }
+
+    /// A sentence about the fault for people: the page's status line and screen readers.
+    pub fn describe(&self) -> String {
+        let group = |g: &[NodeId]| {
+            let names: Vec<String> = g.iter().map(NodeId::to_string).collect();
+            names.join(" ")
+        };
+        match self {
+            Fault::Crash { node } => format!("{node} crashed: it keeps only what it persisted."),
+            Fault::Restart { node } => format!("{node} restarted from its durable state."),
+            Fault::Partition { groups } => {
+                let sides: Vec<String> = groups.iter().map(|g| group(g)).collect();
+                format!("Partitioned into {{{}}}.", sides.join("} {"))
+            }
+            Fault::OneWay { from, to } => format!("{from}'s messages to {to} are lost."),
+            Fault::Cut { a, b } => format!("Link {a}–{b} cut."),
+            Fault::Repair { a, b } => format!("Link {a}–{b} repaired."),
+            Fault::Isolate { node } => format!("{node} isolated from every other node."),
+            Fault::Heal => "All links restored.".into(),
+            Fault::Link { a, b, config } => format!("Link {a}–{b} now {}.", config.describe()),
+            Fault::Network { config } => format!("Every link now {}.", config.describe()),
+            Fault::ClockSkew { node, skew_us } => {
+                format!("{node}'s clock set {} ms from true time.", ms3(*skew_us))
+            }
+            Fault::ClockDrift { node, drift_ppm } => {
+                format!("{node}'s clock drift set to {drift_ppm} ppm.")
+            }
+            Fault::Timeout { node }
+            | Fault::Input {
+                node,
+                input: Input::TimeoutNow,
+            } => format!("{node}'s timeout expired now."),
+            Fault::Request { node, key, value } => {
+                format!("Client {node} asked to write {key}={value}.")
+            }
+            Fault::Input { node, input } => format!("Client {node} asked to {input}."),
+        }
     }
 
     /// Every node the fault names, for validation.
@@ -169,6 +247,7 @@ impl Fault {
             | Fault::ClockSkew { node, .. }
             | Fault::ClockDrift { node, .. }
             | Fault::Request { node, .. }
+            | Fault::Input { node, .. }
             | Fault::Timeout { node } => vec![*node],
             Fault::OneWay { from: a, to: b }
             | Fault::Cut { a, b }
@@ -192,6 +271,9 @@ impl Fault {
         if let Fault::Network { config } | Fault::Link { config, .. } = self {
             config.validate()?;
         }
+        if let Fault::Input { input, .. } = self {
+            input.validate()?;
+        }
         if let Fault::ClockDrift { drift_ppm, .. } = self {
             if !(-500_000..=500_000).contains(drift_ppm) {
                 return Err(format!("drift_ppm {drift_ppm} is outside -500000..=500000"));
@@ -199,6 +281,13 @@ impl Fault {
         }
         Ok(())
     }
+}
+
+/// Microseconds as milliseconds with three decimals, in integers (no float formatting).
+fn ms3(us: i64) -> String {
+    let sign = if us < 0 { "-" } else { "" };
+    let a = us.unsigned_abs();
+    format!("{sign}{}.{:03}", a / 1000, a % 1000)
 }
 
 /// A fault applied at a given simulated time.
@@ -288,6 +377,23 @@ pub fn random_plan(rng: &mut Rng, cfg: &NemesisConfig) -> Vec<PlannedFault> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_fault_is_described_in_a_sentence_not_as_debug_output() {
+        for f in Fault::examples() {
+            let text = f.describe();
+            assert!(text.ends_with('.'), "{text}");
+            assert!(
+                !text.contains('{') || text.starts_with("Partitioned"),
+                "{text}"
+            );
+        }
+        let skew = Fault::ClockSkew {
+            node: NodeId(1),
+            skew_us: -1500,
+        };
+        assert_eq!(skew.describe(), "n1's clock set -1.500 ms from true time.");
+    }
 
     #[test]
     fn fault_naming_a_missing_node_is_rejected() {

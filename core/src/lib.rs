@@ -31,6 +31,7 @@ pub mod adversary;
 pub mod bench;
 pub mod causality;
 pub mod check;
+pub mod client;
 pub mod clock;
 pub mod controls;
 pub mod exercise;

@@ -35,6 +35,15 @@ impl Default for NetConfig {
 }
 
 impl NetConfig {
+    /// The settings in a few words (`latency 100..500us drop 5% duplicate 0%`): the trace's
+    /// text, so changing it changes every digest that records a network change.
+    pub fn describe(&self) -> String {
+        format!(
+            "latency {}..{}us drop {} duplicate {}",
+            self.latency_us_min, self.latency_us_max, self.drop, self.duplicate
+        )
+    }
+
     /// Checks the settings make sense, naming the bad one.
     pub fn validate(&self) -> Result<(), String> {
         if self.latency_us_min > self.latency_us_max {

@@ -7,7 +7,9 @@
 //! the same rules, so a replayed Raft run shows its log grid and inspector like a live one.
 
 use crate::actor::{Field, LogView, Protocol, Violation};
+use crate::client::{Input, OpResult};
 use crate::fault::PlannedFault;
+use crate::history::Operation;
 use crate::id::{MsgId, NodeId};
 use crate::net::{NetConfig, Network};
 use crate::scenario::Runner;
@@ -88,6 +90,8 @@ pub struct TraceReplay {
     wire: BTreeMap<MsgId, InFlight>,
     network: Network,
     violations: Vec<Violation>,
+    /// The client operations of the invoke and complete events replayed so far.
+    history: Vec<Operation<Input, OpResult>>,
 }
 
 #[derive(Clone, Default)]
@@ -112,6 +116,7 @@ impl TraceReplay {
             wire: BTreeMap::new(),
             network: Network::new(nodes, NetConfig::default()),
             violations: Vec::new(),
+            history: Vec::new(),
         };
         // The boot (step 0) is part of the starting state, as in a live run.
         while r.events.get(r.next).is_some_and(|e| e.step == 0) {
@@ -197,6 +202,20 @@ impl TraceReplay {
                     detail: detail.clone(),
                 });
             }
+            // Operations are numbered in invocation order, so a trace that kept them all
+            // rebuilds the history exactly; one that lost some keeps those it can place.
+            EventKind::Invoked { client, op, input } if op.0 == self.history.len() as u64 => {
+                let call = e.at.0 as i64;
+                let client = u64::from(client.0);
+                self.history
+                    .push(Operation::pending(client, input.clone(), call));
+            }
+            EventKind::Completed { op, result, .. } if *result != OpResult::Unknown => {
+                if let Some(o) = self.history.get_mut(op.0 as usize) {
+                    o.output = Some(result.clone());
+                    o.return_time = Some(e.at.0 as i64);
+                }
+            }
             _ => {}
         }
         self.trace.record(e.step, e.at, e.kind, 0);
@@ -241,6 +260,10 @@ impl Runner for TraceReplay {
 
     fn trace(&self) -> &Trace {
         &self.trace
+    }
+
+    fn history(&self) -> &[Operation<Input, OpResult>] {
+        &self.history
     }
 
     fn node_views(&self) -> Vec<NodeView> {

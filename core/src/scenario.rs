@@ -2,8 +2,10 @@
 
 use crate::actor::Protocol;
 use crate::actor::Violation;
+use crate::client::{Input, OpResult};
 use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
+use crate::history::Operation;
 use crate::net::{NetConfig, Network};
 pub use crate::protocols::spec::ProtocolSpec;
 use crate::sim::{InFlight, NodeView, Sim, SimOptions};
@@ -168,6 +170,8 @@ pub trait Runner {
     fn next_event_time(&self) -> Option<SimTime>;
     /// Distinct violations so far.
     fn violations(&self) -> Vec<Violation>;
+    /// The run's client operations so far ([`Sim::history`]).
+    fn history(&self) -> &[Operation<Input, OpResult>];
 }
 
 impl<P: Protocol> Runner for Sim<P> {
@@ -206,5 +210,8 @@ impl<P: Protocol> Runner for Sim<P> {
     }
     fn violations(&self) -> Vec<Violation> {
         Sim::violations(self).cloned().collect()
+    }
+    fn history(&self) -> &[Operation<Input, OpResult>] {
+        Sim::history(self)
     }
 }

@@ -156,3 +156,42 @@ pub fn exercise_config(case: &SimulationCase) -> ScheduleConfig {
 pub fn exercise_schedule(protocol: ProtocolSpec, case: &SimulationCase, seed: u64) -> Scenario {
     exercise_config(case).draw(protocol, case.nodes, seed)
 }
+
+/// A seeded client workload: `count` reads and writes of `keys` (about half each; values count
+/// up from 1 so that every write is told apart), spread over `0..horizon_us` across the
+/// `clients`, as inputs a scenario's fault plan delivers. Added to a schedule, it makes the run's
+/// history worth checking: writes alone are always linearizable.
+///
+/// Drawn from its own stream of the seed, so adding it leaves the schedule's network and faults
+/// as they were.
+pub fn client_ops(
+    seed: u64,
+    clients: &[NodeId],
+    keys: &[&str],
+    count: u32,
+    horizon_us: u64,
+) -> Vec<crate::fault::PlannedFault> {
+    use crate::client::Input;
+    use crate::fault::{Fault, PlannedFault};
+    let mut rng = Rng::stream(seed, 0xC11E);
+    let (Some(_), Some(_)) = (clients.first(), keys.first()) else {
+        return Vec::new();
+    };
+    let mut ops: Vec<PlannedFault> = (1..=i64::from(count))
+        .map(|value| {
+            let node = *rng.pick(clients).unwrap_or(&clients[0]);
+            let key = rng.pick(keys).unwrap_or(&keys[0]).to_string();
+            let input = if rng.below(2) == 0 {
+                Input::Read { key }
+            } else {
+                Input::Write { key, value }
+            };
+            PlannedFault {
+                at_us: rng.below(horizon_us.max(1)),
+                fault: Fault::Input { node, input },
+            }
+        })
+        .collect();
+    ops.sort_by_key(|p| p.at_us);
+    ops
+}

@@ -6,9 +6,11 @@
 //! whole run: replaying to step N is how the UI moves back in time.
 
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
+use crate::client::{Input, OpId, OpResult};
 use crate::clock::{Clock, ClockSetting};
 use crate::controls::NodeAction;
 use crate::fault::{Fault, PlannedFault};
+use crate::history::Operation;
 use crate::id::{MsgId, NodeId, TimerId};
 use crate::net::{NetConfig, Network};
 use crate::queue::{Class, EventQueue};
@@ -159,6 +161,8 @@ pub struct Sim<P: Protocol> {
     trace: Trace,
     next_msg: u64,
     next_timer: u64,
+    /// The run's client operations, indexed by [`OpId`] (ids count from 0).
+    history: Vec<Operation<Input, OpResult>>,
     effects: Vec<Effect<P>>,
     violations_seen: BTreeSet<Violation>,
     monitor: P::Monitor,
@@ -204,6 +208,7 @@ impl<P: Protocol> Sim<P> {
             trace: Trace::new(opts.trace_cap),
             next_msg: 1,
             next_timer: 1,
+            history: Vec::new(),
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
@@ -483,6 +488,8 @@ impl<P: Protocol> Sim<P> {
     ) {
         let mut effects = std::mem::take(&mut self.effects);
         let size = self.nodes.len() as u32;
+        // Ids follow the history's length: an effect applied below adds each operation there.
+        let mut next_op = self.history.len() as u64;
         let n = &mut self.nodes[node.index()];
         let Some(volatile) = n.volatile.as_mut() else {
             return;
@@ -494,6 +501,7 @@ impl<P: Protocol> Sim<P> {
             rng: &mut n.rng,
             effects: &mut effects,
             next_timer: &mut self.next_timer,
+            next_op: &mut next_op,
         };
         f(&self.protocol, &mut n.durable, volatile, &mut ctx);
         self.apply_effects(node, &mut effects);
@@ -503,6 +511,7 @@ impl<P: Protocol> Sim<P> {
     fn boot(&mut self, node: NodeId) {
         let mut effects = std::mem::take(&mut self.effects);
         let size = self.nodes.len() as u32;
+        let mut next_op = self.history.len() as u64;
         let n = &mut self.nodes[node.index()];
         let mut ctx = Ctx {
             id: node,
@@ -511,6 +520,7 @@ impl<P: Protocol> Sim<P> {
             rng: &mut n.rng,
             effects: &mut effects,
             next_timer: &mut self.next_timer,
+            next_op: &mut next_op,
         };
         let volatile = self.protocol.boot(&mut n.durable, &mut ctx);
         n.volatile = Some(volatile);
@@ -552,8 +562,58 @@ impl<P: Protocol> Sim<P> {
                     let content = stable_hash(&text);
                     self.record(EventKind::Note { node, text }, content);
                 }
+                Effect::Invoke { op, input } => self.invoke(node, op, input),
+                Effect::Complete { op, result } => self.complete(node, op, result),
             }
         }
+    }
+
+    /// A client's operation begins: the history gets a pending call.
+    #[inline(never)]
+    fn invoke(&mut self, client: NodeId, op: OpId, input: Input) {
+        let call_time = self.now.0 as i64;
+        self.history.push(Operation::pending(
+            u64::from(client.0),
+            input.clone(),
+            call_time,
+        ));
+        debug_assert_eq!(self.history.len() as u64, op.0 + 1);
+        self.record(EventKind::Invoked { client, op, input }, 0);
+    }
+
+    /// A client's operation ends. A protocol that completes an operation twice, or one it did
+    /// not invoke, or another client's, gets a note rather than a panic, and the history keeps
+    /// the first answer.
+    #[inline(never)]
+    fn complete(&mut self, client: NodeId, op: OpId, result: OpResult) {
+        let now = self.now.0 as i64;
+        let problem = match self.history.get_mut(op.0 as usize) {
+            None => Some(format!("completed {op}, which was never invoked")),
+            Some(o) if o.client_id != u64::from(client.0) => {
+                Some(format!("completed {op}, which n{} invoked", o.client_id))
+            }
+            Some(o) if o.return_time.is_some() => Some(format!("completed {op} twice")),
+            Some(o) => {
+                // An unknown outcome stays pending: the operation may still take effect.
+                if result != OpResult::Unknown {
+                    o.output = Some(result.clone());
+                    o.return_time = Some(now);
+                }
+                None
+            }
+        };
+        match problem {
+            Some(text) => self.record(EventKind::Note { node: client, text }, 0),
+            None => self.record(EventKind::Completed { client, op, result }, 0),
+        }
+    }
+
+    /// The run's client operations so far, in the order they were invoked, timed in
+    /// microseconds of true simulated time: what the linearizability checker reads
+    /// ([`crate::check::linearizability::check_operations`]). An operation not (yet) answered,
+    /// or answered [`OpResult::Unknown`], is pending.
+    pub fn history(&self) -> &[Operation<Input, OpResult>] {
+        &self.history
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
@@ -639,17 +699,14 @@ impl<P: Protocol> Sim<P> {
                     self.boot(*node);
                 }
             }
-            Fault::Timeout { node } | Fault::Request { node, .. } => {
+            Fault::Timeout { .. } | Fault::Request { .. } | Fault::Input { .. } => {
+                let Some((node, input)) = fault.as_input() else {
+                    return;
+                };
                 let up = self.nodes[node.index()].volatile.is_some();
                 self.record(input_event(fault, up), content);
-                match *fault {
-                    Fault::Timeout { node } if up => {
-                        self.with_node(node, |p, d, v, ctx| p.on_timeout_now(d, v, ctx))
-                    }
-                    Fault::Request { node, key, value } if up => {
-                        self.with_node(node, |p, d, v, ctx| p.on_request(d, v, key, value, ctx))
-                    }
-                    _ => {}
+                if up {
+                    self.with_node(node, |p, d, v, ctx| p.on_input(d, v, &input, ctx));
                 }
             }
             Fault::ClockSkew { node, .. } | Fault::ClockDrift { node, .. } => {
@@ -798,12 +855,7 @@ fn record_send(
 
 /// Applies a network fault and says what happened, for the trace.
 fn network_fault(net: &mut Network, fault: &Fault) -> EventKind {
-    let shape = |c: &NetConfig| {
-        format!(
-            "latency {}..{}us drop {} duplicate {}",
-            c.latency_us_min, c.latency_us_max, c.drop, c.duplicate
-        )
-    };
+    let shape = NetConfig::describe;
     match fault {
         Fault::Partition { groups } => {
             net.partition(groups);
@@ -880,8 +932,22 @@ fn input_event(fault: &Fault, up: bool) -> EventKind {
         (Fault::Request { node, key, value }, false) => EventKind::Configured {
             description: format!("request {key}={value} to {node} lost: it is down"),
         },
-        (Fault::Timeout { node }, true) => EventKind::Configured {
+        (Fault::Timeout { node }, true)
+        | (
+            Fault::Input {
+                node,
+                input: Input::TimeoutNow,
+            },
+            true,
+        ) => EventKind::Configured {
             description: format!("{node}: timeout expires now"),
+        },
+        (Fault::Input { node, input }, true) => EventKind::Requested {
+            node: *node,
+            request: input.to_string(),
+        },
+        (Fault::Input { node, input }, false) => EventKind::Configured {
+            description: format!("{input} to {node} lost: it is down"),
         },
         (other, _) => EventKind::Configured {
             description: format!("ignored {other:?}: the node is down or it is not an input"),

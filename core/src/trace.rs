@@ -5,6 +5,7 @@
 //! (and each message's content), never display text, so it is the same whether
 //! or not labels were recorded, and the same natively and in wasm.
 
+use crate::client::{Input, OpId, OpResult};
 use crate::id::{MsgId, NodeId, TimerId};
 use crate::time::SimTime;
 use core::fmt::{self, Write as _};
@@ -162,6 +163,27 @@ pub enum EventKind {
         /// What, in words (`x=3`).
         request: String,
     },
+    /// A client started an operation ([`crate::actor::Ctx::invoke`]). Kept out of the trace
+    /// digest (it has its own, [`Trace::history_digest`]), so that adding a history to a
+    /// protocol leaves its golden digests as they were.
+    Invoked {
+        /// The client node.
+        client: NodeId,
+        /// Which operation of the run.
+        op: OpId,
+        /// What it asked.
+        input: Input,
+    },
+    /// A client learned the outcome of an operation ([`crate::actor::Ctx::complete`]); out of
+    /// the trace digest as [`EventKind::Invoked`] is.
+    Completed {
+        /// The client node.
+        client: NodeId,
+        /// Which operation.
+        op: OpId,
+        /// What it learned.
+        result: OpResult,
+    },
     /// A safety property broke.
     Violation {
         /// Which property.
@@ -236,6 +258,10 @@ pub struct Trace {
     digest: StableHasher,
     /// The current step's records, kept (whatever the cap) for checkers of the run's history.
     step_events: Option<Vec<TraceEvent>>,
+    /// How many invoke and complete events were recorded (they are not in `recorded`).
+    history_recorded: u64,
+    /// The digest of the invoke and complete events alone.
+    history_digest: StableHasher,
 }
 
 impl Trace {
@@ -247,6 +273,8 @@ impl Trace {
             recorded: 0,
             digest: StableHasher::default(),
             step_events: None,
+            history_recorded: 0,
+            history_digest: StableHasher::default(),
         }
     }
 
@@ -270,6 +298,10 @@ impl Trace {
 
     /// Adds an event. `content` is the hash of the message or timer behind it, if any.
     pub(crate) fn record(&mut self, step: u64, at: SimTime, kind: EventKind, content: u64) {
+        if let EventKind::Invoked { .. } | EventKind::Completed { .. } = kind {
+            self.record_history(step, at, kind);
+            return;
+        }
         self.recorded += 1;
         let d = &mut self.digest;
         d.write_u64(step);
@@ -362,7 +394,38 @@ impl Trace {
                 d.write(invariant.as_bytes());
                 d.write(detail.as_bytes());
             }
+            // Recorded by `record_history`, above.
+            EventKind::Invoked { .. } | EventKind::Completed { .. } => {}
         }
+        self.keep(step, at, kind);
+    }
+
+    /// Adds an invoke or complete event: its own digest and count, the same kept list.
+    fn record_history(&mut self, step: u64, at: SimTime, kind: EventKind) {
+        self.history_recorded += 1;
+        let d = &mut self.history_digest;
+        d.write_u64(step);
+        d.write_u64(at.0);
+        match &kind {
+            EventKind::Invoked { client, op, input } => {
+                d.write_u32(1);
+                d.write_u32(client.0);
+                d.write_u64(op.0);
+                input.hash(d);
+            }
+            EventKind::Completed { client, op, result } => {
+                d.write_u32(2);
+                d.write_u32(client.0);
+                d.write_u64(op.0);
+                result.hash(d);
+            }
+            _ => {}
+        }
+        self.keep(step, at, kind);
+    }
+
+    /// Keeps an event for the step's checkers and, within the cap, for people.
+    fn keep(&mut self, step: u64, at: SimTime, kind: EventKind) {
         if let Some(buffer) = &mut self.step_events {
             buffer.push(TraceEvent {
                 step,
@@ -380,19 +443,31 @@ impl Trace {
         &self.events
     }
 
-    /// How many events were recorded in all (kept or not).
+    /// How many events were recorded in all (kept or not), not counting invoke and complete
+    /// events (see [`Trace::history_recorded`]).
     pub fn recorded(&self) -> u64 {
         self.recorded
     }
 
-    /// True if events were recorded beyond the cap and are missing from [`Trace::events`].
-    pub fn truncated(&self) -> bool {
-        self.recorded > self.events.len() as u64
+    /// How many invoke and complete events were recorded.
+    pub fn history_recorded(&self) -> u64 {
+        self.history_recorded
     }
 
-    /// The digest of every event so far, as 16 hex digits.
+    /// True if events were recorded beyond the cap and are missing from [`Trace::events`].
+    pub fn truncated(&self) -> bool {
+        self.recorded + self.history_recorded > self.events.len() as u64
+    }
+
+    /// The digest of every event so far but invokes and completes, as 16 hex digits.
     pub fn digest(&self) -> String {
         format!("{:016x}", self.digest.finish())
+    }
+
+    /// The digest of the client history alone (every invoke and complete event), as 16 hex
+    /// digits: pinned beside [`Trace::digest`] so a change to what clients see is caught too.
+    pub fn history_digest(&self) -> String {
+        format!("{:016x}", self.history_digest.finish())
     }
 }
 
@@ -407,7 +482,8 @@ pub const LEGEND: &str = "\
 #   PART / HEAL / CONF                        links blocked / restored / network or clock changed
 #   NOTE  n text                              the protocol's own remark
 #   STAMP n L=.. / V=[..] / HLC=(..)           the logical time n gave the event it is handling
-#   REQ   n key=value                         someone outside asked n (a client) to write
+#   REQ   n input                             someone outside gave n an input (write y=10, read y)
+#   CALL  n opN input / DONE n opN result     a client n started an operation / learned its outcome
 #   VIOL  invariant: detail                   a safety property broke";
 
 impl fmt::Display for TraceEvent {
@@ -455,6 +531,10 @@ impl fmt::Display for TraceEvent {
             EventKind::Note { node, text } => write!(f, "NOTE  {node} {text}"),
             EventKind::Stamped { node, stamp } => write!(f, "STAMP {node} {stamp}"),
             EventKind::Requested { node, request } => write!(f, "REQ   {node} {request}"),
+            EventKind::Invoked { client, op, input } => write!(f, "CALL  {client} {op} {input}"),
+            EventKind::Completed { client, op, result } => {
+                write!(f, "DONE  {client} {op} {result}")
+            }
             EventKind::Violation { invariant, detail } => write!(f, "VIOL  {invariant}: {detail}"),
         }
     }
@@ -473,10 +553,18 @@ impl Trace {
             let _ = writeln!(
                 out,
                 "# ... {} more events not kept",
-                self.recorded - self.events.len() as u64
+                self.recorded + self.history_recorded - self.events.len() as u64
             );
         }
         let _ = writeln!(out, "# events {} digest {}", self.recorded, self.digest());
+        if self.history_recorded > 0 {
+            let _ = writeln!(
+                out,
+                "# history events {} digest {}",
+                self.history_recorded,
+                self.history_digest()
+            );
+        }
         out
     }
 }

@@ -2,11 +2,12 @@
 //!
 //! postcard is positional, so a link made today decodes tomorrow only if every value it holds is
 //! written the same way. `golden/link_format.txt` pins the bytes of every protocol's default
-//! parameters and of one fault of every kind. New protocols and fault kinds append lines
+//! parameters, of one fault of every kind and of one input of every kind. New protocols and fault kinds append lines
 //! (`NETSPLIT_BLESS=1` adds them); a changed line means old links would no longer open, or open
 //! to another run.
 #![cfg(feature = "authoring")]
 
+use netsplit_core::client::Input;
 use netsplit_core::share::LINK_VERSION;
 use netsplit_core::{Fault, ProtocolSpec};
 
@@ -37,6 +38,17 @@ fn lines() -> Vec<String> {
             .to_string();
         let bytes = postcard::to_allocvec(&fault).expect("compact");
         out.push(format!("fault {kind} {}", hex(&bytes)));
+    }
+    for input in Input::examples() {
+        let text = toml::to_string(&input).expect("toml");
+        let op = text
+            .lines()
+            .find_map(|l| l.strip_prefix("op = "))
+            .expect("tagged")
+            .trim_matches('"')
+            .to_string();
+        let bytes = postcard::to_allocvec(&input).expect("compact");
+        out.push(format!("input {op} {}", hex(&bytes)));
     }
     out
 }

@@ -137,7 +137,10 @@ try {
     const log = await w.locator('[data-testid=event-log]').textContent();
     expect(log.includes('n0 times out: stands for election in term 1'), `log: ${log.slice(0, 400)}`);
     await w.locator('[data-testid=client-request]').click();
-    expect((await w.locator('[data-testid=event-log]').textContent()).includes('REQ   n5 y=10'), 'request logged');
+    const withRequest = await w.locator('[data-testid=event-log]').textContent();
+    expect(withRequest.includes('REQ   n5 write y=10'), 'request logged');
+    // The client's command is an operation of the run's history: invoked at once.
+    expect(/CALL  n5 op\d+ write y=10/.test(withRequest), `invocation logged: ${withRequest.slice(0, 600)}`);
     await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
     await w.locator('[data-testid=play]').click();
     await page.waitForFunction(() => [...document.querySelectorAll('[data-scenario=aligned-timers] [data-testid=log-grid] td.cell.committed')]

@@ -50,3 +50,12 @@ fn every_lesson_scenario_runs_in_the_browser_within_budget() {
         assert!(errors.is_empty(), "{:?}", errors);
     }
 }
+
+#[path = "../../core/tests/history_digests.rs"]
+mod history_digests;
+
+#[wasm_bindgen_test]
+fn wasm_client_histories_equal_native_golden_history_digests() {
+    const HISTORY_GOLDEN: &str = include_str!("../../core/tests/golden/history_digests.txt");
+    history_digests::compare(HISTORY_GOLDEN, &history_digests::lines()).unwrap();
+}

@@ -10,6 +10,9 @@
 //! | [`KeyValue`] | `{"Get":{"key":"x"}}`, `{"Put":{"key":"x","value":"a"}}`, `{"Append":{"key":"x","value":"b"}}` | `{"Get":"ab"}`, `"Put"`, `"Append"` |
 //! | [`Set`] | `{"Add":3}`, `"Read"` | `"Add"`, `{"Read":[1,3]}` |
 //! | [`Counter`] | `{"Increment":1}`, `"Read"` | `"Increment"`, `{"Read":7}` |
+//! | [`Store`] | the simulator's [`crate::client::Input`] | [`crate::client::OpResult`] |
+//!
+//! [`Store`] is the model of a simulated run's own history ([`crate::sim::Sim::history`]).
 //!
 //! An output of `null` (or none) is an unknown outcome.
 
@@ -18,9 +21,11 @@ pub mod counter;
 pub mod key_value;
 pub mod register;
 pub mod set;
+pub mod store;
 
 pub use cas_register::{CasInput, CasOutput, CasRegister};
 pub use counter::{Counter, CounterInput, CounterOutput};
 pub use key_value::{KeyValue, KvInput, KvOutput};
 pub use register::{Register, RegisterInput, RegisterOutput};
 pub use set::{Set, SetInput, SetOutput};
+pub use store::{KeyState, Store};

@@ -12,6 +12,7 @@
 //! `Sim<P>` directly.
 
 use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
+use crate::client::Input;
 use crate::clock::Clock;
 use crate::controls::NodeAction;
 use crate::id::NodeId;
@@ -36,6 +37,7 @@ fn forward<P: Protocol, R>(
             rng: &mut *ctx.rng,
             effects: &mut effects,
             next_timer: &mut *ctx.next_timer,
+            next_op: &mut *ctx.next_op,
         };
         f(&mut inner)
     };
@@ -53,6 +55,8 @@ fn forward<P: Protocol, R>(
         Effect::CancelTimer { id } => Effect::CancelTimer { id },
         Effect::Note { text } => Effect::Note { text },
         Effect::Stamp { stamp } => Effect::Stamp { stamp },
+        Effect::Invoke { op, input } => Effect::Invoke { op, input },
+        Effect::Complete { op, result } => Effect::Complete { op, result },
     }));
     result
 }
@@ -181,19 +185,10 @@ macro_rules! any_protocol {
                 }
             }
 
-            fn on_request(&self, durable: &mut AnyDurable, volatile: &mut AnyVolatile, key: char, value: i64, ctx: &mut Ctx<'_, Self>) {
+            fn on_input(&self, durable: &mut AnyDurable, volatile: &mut AnyVolatile, input: &Input, ctx: &mut Ctx<'_, Self>) {
                 match (self, durable, volatile) {
                     $((AnyProtocol::$V(p), AnyDurable::$V(d), AnyVolatile::$V(v)) => {
-                        forward(ctx, AnyMsg::$V, AnyTimer::$V, |c| p.on_request(d, v, key, value, c))
-                    })*
-                    _ => {}
-                }
-            }
-
-            fn on_timeout_now(&self, durable: &mut AnyDurable, volatile: &mut AnyVolatile, ctx: &mut Ctx<'_, Self>) {
-                match (self, durable, volatile) {
-                    $((AnyProtocol::$V(p), AnyDurable::$V(d), AnyVolatile::$V(v)) => {
-                        forward(ctx, AnyMsg::$V, AnyTimer::$V, |c| p.on_timeout_now(d, v, c))
+                        forward(ctx, AnyMsg::$V, AnyTimer::$V, |c| p.on_input(d, v, input, c))
                     })*
                     _ => {}
                 }

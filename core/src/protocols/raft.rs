@@ -63,11 +63,14 @@ mod view;
 
 pub use self::log::{Command, Entry, Log};
 pub use liveness::check_liveness;
-pub use msg::{AppendEntries, AppendReply, Msg, Put, PutReply, RequestVote, Timer, Vote};
+pub use msg::{
+    AppendEntries, AppendReply, Get, GetReply, Msg, Put, PutReply, RequestVote, Timer, Vote,
+};
 pub use params::RaftParams;
-pub use state::{Client, Durable, Pending, Role, Volatile};
+pub use state::{Client, Durable, Pending, Queued, Request, Role, Volatile};
 
 use crate::actor::{Ctx, Field, LogView, NodeRef, Protocol, Violation};
+use crate::client::Input;
 use crate::controls::{Control, NodeAction};
 use crate::fault::PlannedFault;
 use crate::id::NodeId;
@@ -179,6 +182,8 @@ impl Protocol for Raft {
             }
             Msg::Put(m) if !from_server && to_server => self.on_put(d, v, from, m, ctx),
             Msg::PutReply(m) if from_server && !to_server => self.on_put_reply(d, v, from, m, ctx),
+            Msg::Get(m) if !from_server && to_server => self.on_get(d, v, from, m, ctx),
+            Msg::GetReply(m) if from_server && !to_server => self.on_get_reply(d, v, from, m, ctx),
             _ => {}
         }
     }
@@ -192,21 +197,8 @@ impl Protocol for Raft {
         }
     }
 
-    fn on_request(
-        &self,
-        d: &mut Durable,
-        v: &mut Volatile,
-        key: char,
-        value: i64,
-        ctx: &mut Ctx<'_, Self>,
-    ) {
-        self.on_client_request(d, v, key, value, ctx);
-    }
-
-    fn on_timeout_now(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
-        if matches!(v.role, Role::Follower | Role::Candidate) {
-            self.start_election(d, v, ctx);
-        }
+    fn on_input(&self, d: &mut Durable, v: &mut Volatile, input: &Input, ctx: &mut Ctx<'_, Self>) {
+        self.on_outside_input(d, v, input, ctx);
     }
 
     fn inspect(&self, _id: NodeId, d: &Durable, v: Option<&Volatile>) -> Vec<Field> {

@@ -8,6 +8,9 @@
 //! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the played scenario as TOML
 //! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
+//! netsplit history FILE.toml|LESSON/SCENARIO [--seed N]
+//!                                             run a scenario, print its client history as
+//!                                             Porcupine JSON and the linearizability verdict
 //! ```
 
 use netsplit_core::bench::{run_bench, run_bench_in_page, time_bench, BenchRun, BenchWorkload};
@@ -20,7 +23,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]"
     );
     ExitCode::from(2)
 }
@@ -76,6 +79,40 @@ fn run(args: &[String]) -> Result<(), String> {
     print!("{}", runner.trace().to_text(&s.header()));
     if outcome.budget_exhausted {
         println!("# stopped: event budget of {} steps used up", s.max_steps);
+    }
+    Ok(())
+}
+
+/// Runs a scenario and prints its client history (Porcupine's JSON form) and what the
+/// linearizability checker makes of it, against the store every client operation is about.
+fn history(args: &[String]) -> Result<(), String> {
+    use netsplit_core::check::linearizability::check_operations;
+    use netsplit_core::check::models::Store;
+    use netsplit_core::history::json;
+    let target = args.first().ok_or("history needs a scenario")?;
+    let mut s = if target.ends_with(".toml") {
+        scenario_from_file(target)?
+    } else {
+        scenario_from_lesson(target)?
+    };
+    if let Some(seed) = flag(args, "--seed")? {
+        s.seed = seed;
+    }
+    let (_, runner) = s.run(SimOptions {
+        trace_cap: 0,
+        check_invariants: false,
+    })?;
+    let ops = runner.history();
+    print!("{}", json::write(ops));
+    let result = check_operations(&Store, ops, 10_000_000).map_err(|e| e.to_string())?;
+    eprintln!(
+        "# {} operations, {:?} after {} search steps",
+        ops.len(),
+        result.verdict,
+        result.steps
+    );
+    if let Some(why) = result.explanation() {
+        eprintln!("# {why}");
     }
     Ok(())
 }
@@ -319,6 +356,7 @@ fn main() -> ExitCode {
         Some("grade") => grade(&args[1..]),
         Some("figure8") => figure8(&args[1..]),
         Some("golden") => golden(&args[1..]),
+        Some("history") => history(&args[1..]),
         _ => return usage(),
     };
     match result {

@@ -365,7 +365,7 @@ impl Reducible for ClusterState {
                 if fault == Fault::Heal {
                     s.groups.iter_mut().for_each(|g| *g = 0);
                 }
-                s.status = describe(&fault);
+                s.status = fault.describe();
                 s.inject(fault);
             }
             Action::ToggleCrash(node) => {
@@ -374,7 +374,7 @@ impl Reducible for ClusterState {
                 } else {
                     Fault::Restart { node }
                 };
-                s.status = describe(&fault);
+                s.status = fault.describe();
                 s.inject(fault);
             }
             Action::ToggleLink(a, b) => {
@@ -387,7 +387,7 @@ impl Reducible for ClusterState {
                 } else {
                     Fault::Cut { a, b }
                 };
-                s.status = describe(&fault);
+                s.status = fault.describe();
                 s.inject(fault);
             }
             Action::MoveToGroup(node, group) => {
@@ -438,30 +438,6 @@ pub fn group_lists(groups: &[u8]) -> Vec<Vec<NodeId>> {
         })
         .filter(|g| !g.is_empty())
         .collect()
-}
-
-/// A sentence for the status line (and screen readers) about a fault.
-pub fn describe(fault: &Fault) -> String {
-    match fault {
-        Fault::Crash { node } => format!("{node} crashed: it keeps only what it persisted."),
-        Fault::Restart { node } => format!("{node} restarted from its durable state."),
-        Fault::Cut { a, b } => format!("Link {a}–{b} cut."),
-        Fault::Repair { a, b } => format!("Link {a}–{b} repaired."),
-        Fault::Isolate { node } => format!("{node} isolated from every other node."),
-        Fault::Heal => "All links restored.".into(),
-        Fault::Timeout { node } => format!("{node}'s timeout expired now."),
-        Fault::Request { node, key, value } => {
-            format!("Client {node} asked to write {key}={value}.")
-        }
-        Fault::ClockSkew { node, skew_us } => format!(
-            "{node}'s clock set {} ms from true time.",
-            crate::svg::ms3(*skew_us)
-        ),
-        Fault::ClockDrift { node, drift_ppm } => {
-            format!("{node}'s clock drift set to {drift_ppm} ppm.")
-        }
-        other => format!("{other:?}"),
-    }
 }
 
 #[cfg(test)]

@@ -84,6 +84,7 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Note { .. } => "note",
         EventKind::Stamped { .. } => "stamp",
         EventKind::Requested { .. } => "request",
+        EventKind::Invoked { .. } | EventKind::Completed { .. } => "client",
         EventKind::Violation { .. } => "violation",
     }
 }

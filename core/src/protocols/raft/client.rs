@@ -7,12 +7,19 @@
 //! twice: each carries the client's sequence number, and the state machine applies each
 //! (client, sequence number) once. A leader answers at once a command it has already applied,
 //! and ignores a duplicate of one still waiting in its log: the answer comes when that is applied.
+//!
+//! A read goes through the log too (`Get`): the leader appends it and answers with the key's value
+//! when the entry is applied, so the answer reflects every write committed before it (§8 offers
+//! this, or the cheaper read-index of the thesis's §6.4). Every command a client takes is an
+//! operation of the run's history (`Ctx::invoke` when it is queued, `Ctx::complete` when it is
+//! answered), which the linearizability checker can read.
 
 use super::log::{Command, Entry};
-use super::msg::{Msg, Put, PutReply, Timer};
-use super::state::{session, Durable, Pending, Role, Volatile};
+use super::msg::{Get, GetReply, Msg, Put, PutReply, Timer};
+use super::state::{session, Durable, Pending, Queued, Request, Role, Volatile};
 use super::Raft;
 use crate::actor::Ctx;
+use crate::client::{Input, OpResult};
 use crate::id::NodeId;
 use crate::time::SimDuration;
 
@@ -67,22 +74,107 @@ impl Raft {
         self.advance_commit(d, v, ctx);
     }
 
-    /// A request from the page's control: a client queues it; a server cannot take one.
-    pub(super) fn on_client_request(
+    /// The leader's side of a `Get`: log the read and replicate at once, to answer when it is
+    /// applied; anyone else redirects. A retried read is logged again (reading twice is harmless),
+    /// unless a copy is still waiting in the log.
+    pub(super) fn on_get(
         &self,
         d: &mut Durable,
         v: &mut Volatile,
-        key: char,
-        value: i64,
+        from: NodeId,
+        get: Get,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        if v.role == Role::Client {
-            d.client.queue.push((key, value));
-            if d.client.pending.is_none() {
-                self.client_send(d, v, ctx);
+        let Get { key, seq } = get;
+        if v.role != Role::Leader {
+            let reply = Msg::GetReply(GetReply {
+                seq,
+                ok: false,
+                leader: v.leader,
+                value: None,
+            });
+            ctx.send(from, reply);
+            return;
+        }
+        if v.waiting.iter().any(|w| w.1 == (from, seq)) {
+            return;
+        }
+        d.log.push(Entry {
+            term: d.term,
+            command: Command::Get {
+                key,
+                client: from,
+                seq,
+            },
+        });
+        v.waiting.push((d.log.last_index(), (from, seq)));
+        for peer in self.server_peers(ctx) {
+            self.send_append(d, v, peer, ctx);
+        }
+        self.advance_commit(d, v, ctx);
+    }
+
+    /// An input from outside: a client takes reads and writes of one-character keys (each an
+    /// operation of the history, queued behind any in flight); a follower or candidate told to
+    /// time out stands for election at once. Anything else is noted and dropped.
+    pub(super) fn on_outside_input(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        input: &Input,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        if let Input::TimeoutNow = input {
+            if matches!(v.role, Role::Follower | Role::Candidate) {
+                self.start_election(d, v, ctx);
             }
-        } else {
+            return;
+        }
+        if v.role != Role::Client {
             ctx.note("only clients take requests: send it to a client node");
+            return;
+        }
+        let one_char = |key: &str| {
+            let mut chars = key.chars();
+            chars.next().filter(|_| chars.next().is_none())
+        };
+        let request = match input {
+            Input::Write { key, value } => {
+                one_char(key).map(|key| Request::Put { key, value: *value })
+            }
+            Input::Read { key } => one_char(key).map(|key| Request::Get { key }),
+            _ => None,
+        };
+        let Some(request) = request else {
+            ctx.note(format!(
+                "a Raft client takes reads and writes of one-character keys, not {input}"
+            ));
+            return;
+        };
+        self.enqueue(d, v, request, ctx);
+    }
+
+    /// Queues a command as a new operation of the history, and sends it unless another is in
+    /// flight (a command in flight is re-sent only by its retry timer).
+    fn enqueue(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        request: Request,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let op = ctx.invoke(match request {
+            Request::Put { key, value } => Input::Write {
+                key: key.to_string(),
+                value,
+            },
+            Request::Get { key } => Input::Read {
+                key: key.to_string(),
+            },
+        });
+        d.client.queue.push(Queued { request, op });
+        if d.client.pending.is_none() {
+            self.client_send(d, v, ctx);
         }
     }
 
@@ -91,12 +183,12 @@ impl Raft {
     pub(super) fn client_send(&self, d: &mut Durable, v: &mut Volatile, ctx: &mut Ctx<'_, Self>) {
         let c = &mut d.client;
         if c.pending.is_none() && !c.queue.is_empty() {
-            let (key, value) = c.queue.remove(0);
+            let Queued { request, op } = c.queue.remove(0);
             c.next_seq = c.next_seq.max(1);
             c.pending = Some(Pending {
                 seq: c.next_seq,
-                key,
-                value,
+                request,
+                op,
             });
             c.next_seq += 1;
         }
@@ -110,14 +202,15 @@ impl Raft {
                 to
             }
         };
-        ctx.send(
-            to,
-            Msg::Put(Put {
-                key: p.key,
-                value: p.value,
+        let msg = match p.request {
+            Request::Put { key, value } => Msg::Put(Put {
+                key,
+                value,
                 seq: p.seq,
             }),
-        );
+            Request::Get { key } => Msg::Get(Get { key, seq: p.seq }),
+        };
+        ctx.send(to, msg);
         if let Some(t) = v.retry_timer.take() {
             ctx.cancel_timer(t);
         }
@@ -147,15 +240,13 @@ impl Raft {
         v: &mut Volatile,
         ctx: &mut Ctx<'_, Self>,
     ) {
-        let c = &mut d.client;
-        c.issued += 1;
+        d.client.issued += 1;
         let key = KEYS[ctx.rng().below(KEYS.len() as u64) as usize];
-        c.queue.push((key, i64::from(c.issued)));
+        let value = i64::from(d.client.issued);
+        // Armed before the command is queued, as it always was: the order of the draws is part
+        // of every Raft digest.
         self.arm_client(d, ctx);
-        // A command already in flight is not re-sent: only its retry timer does that.
-        if d.client.pending.is_none() {
-            self.client_send(d, v, ctx);
-        }
+        self.enqueue(d, v, Request::Put { key, value }, ctx);
     }
 
     /// The wait for command `seq` ran out: forget the leader guess and send it again elsewhere.
@@ -183,10 +274,43 @@ impl Raft {
         ctx: &mut Ctx<'_, Self>,
     ) {
         let PutReply { seq, ok, leader } = reply;
+        self.on_reply(d, v, from, (seq, ok, leader), OpResult::Ok, ctx);
+    }
+
+    /// The client's side of a `GetReply`, as for a `PutReply`, with the value read.
+    pub(super) fn on_get_reply(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        from: NodeId,
+        reply: GetReply,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let GetReply {
+            seq,
+            ok,
+            leader,
+            value,
+        } = reply;
+        self.on_reply(d, v, from, (seq, ok, leader), OpResult::Value(value), ctx);
+    }
+
+    /// An answer to command `seq`: if `ok`, the operation completes with `result` and the next
+    /// is sent; otherwise follow the redirect, or wait for the retry timer if none is known.
+    fn on_reply(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        from: NodeId,
+        (seq, ok, leader): (u64, bool, Option<NodeId>),
+        result: OpResult,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         let Some(p) = d.client.pending.clone().filter(|p| p.seq == seq) else {
             return;
         };
         if ok {
+            ctx.complete(p.op, result);
             d.client.acked.push(p);
             d.client.pending = None;
             v.leader_guess = Some(from);

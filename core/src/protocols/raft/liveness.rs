@@ -41,8 +41,8 @@ pub fn check_liveness(
     for c in clients {
         if let Some(p) = &c.durable.client.pending {
             return Err(since(format!(
-                "{}'s command #{} ({}={}) is still not acknowledged",
-                c.id, p.seq, p.key, p.value
+                "{}'s command #{} ({}) is still not acknowledged",
+                c.id, p.seq, p.request
             )));
         }
         for p in &c.durable.client.acked {
@@ -51,12 +51,12 @@ pub fn check_liveness(
                 let applied = s.durable.log[..(v.last_applied as usize).min(s.durable.log.len())]
                     .iter()
                     .any(|e| {
-                        matches!(e.command, Command::Put { client, seq, .. } if client == c.id && seq == p.seq)
+                        matches!(e.command, Command::Put { client, seq, .. } | Command::Get { client, seq, .. } if client == c.id && seq == p.seq)
                     });
                 if !applied {
                     return Err(since(format!(
-                        "{} has not applied {}'s acknowledged command #{} ({}={})",
-                        s.id, c.id, p.seq, p.key, p.value
+                        "{} has not applied {}'s acknowledged command #{} ({})",
+                        s.id, c.id, p.seq, p.request
                     )));
                 }
             }

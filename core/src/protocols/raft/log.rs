@@ -24,6 +24,16 @@ pub enum Command {
         /// The client's sequence number, so a retried command is applied once.
         seq: u64,
     },
+    /// Read `key`, the `seq`-th command of `client`: a read through the log, answered with the
+    /// value when the entry is applied, is linearizable (§8) at the cost of a log entry.
+    Get {
+        /// Which key.
+        key: char,
+        /// Who asked.
+        client: NodeId,
+        /// The client's sequence number.
+        seq: u64,
+    },
 }
 
 impl fmt::Display for Command {
@@ -31,6 +41,7 @@ impl fmt::Display for Command {
         match self {
             Command::Noop => write!(f, "noop"),
             Command::Put { key, value, .. } => write!(f, "{key}={value}"),
+            Command::Get { key, .. } => write!(f, "get {key}"),
         }
     }
 }

@@ -29,6 +29,10 @@ pub enum Msg {
     Put(Put),
     /// The answer to `Put`.
     PutReply(PutReply),
+    /// A client asks to read a key (appended after the others: the order is part of the digest).
+    Get(Get),
+    /// The answer to `Get`.
+    GetReply(GetReply),
 }
 
 /// A candidate asks for a vote (Figure 2, "RequestVote RPC", §5.2, §5.4.1).
@@ -112,6 +116,29 @@ pub struct PutReply {
     pub leader: Option<NodeId>,
 }
 
+/// A client asks to read `key` (§8): the leader puts the read in its log and answers when it is
+/// applied, so the answer reflects every write committed before it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Get {
+    /// Which key.
+    pub key: char,
+    /// The client's sequence number for this command.
+    pub seq: u64,
+}
+
+/// The answer to [`Get`]: the value, or a redirect as for [`PutReply`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GetReply {
+    /// Which command.
+    pub seq: u64,
+    /// Applied, and `value` is the answer. Otherwise this server is not the leader.
+    pub ok: bool,
+    /// The leader this server knows of, when `ok` is false.
+    pub leader: Option<NodeId>,
+    /// The key's value when the read was applied (`None`: never written).
+    pub value: Option<i64>,
+}
+
 impl fmt::Debug for Msg {
     /// A short form for the trace and the message labels.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -156,6 +183,18 @@ impl fmt::Debug for Msg {
                 (true, _) => write!(f, "PutReply #{seq} ok"),
                 (false, Some(l)) => write!(f, "PutReply #{seq} ask {l}"),
                 (false, None) => write!(f, "PutReply #{seq} no leader"),
+            },
+            Msg::Get(Get { key, seq }) => write!(f, "Get {key} #{seq}"),
+            Msg::GetReply(GetReply {
+                seq,
+                ok,
+                leader,
+                value,
+            }) => match (ok, leader, value) {
+                (true, _, Some(v)) => write!(f, "GetReply #{seq} {v}"),
+                (true, _, None) => write!(f, "GetReply #{seq} nil"),
+                (false, Some(l), _) => write!(f, "GetReply #{seq} ask {l}"),
+                (false, None, _) => write!(f, "GetReply #{seq} no leader"),
             },
         }
     }

@@ -11,7 +11,7 @@
 //! ([`super::rules::RaftRules`]).
 
 use super::log::Command;
-use super::msg::{AppendEntries, AppendReply, Msg, PutReply, Timer};
+use super::msg::{AppendEntries, AppendReply, GetReply, Msg, PutReply, Timer};
 use super::rules::{term_at, LogEdit};
 use super::state::{session, set_session, Durable, Role, Volatile};
 use super::Raft;
@@ -93,31 +93,48 @@ impl Raft {
         while v.last_applied < end {
             v.last_applied += 1;
             let index = v.last_applied;
-            if let Command::Put {
-                key,
-                value,
-                client,
-                seq,
-            } = d.log[(index - 1) as usize].command
-            {
-                if session(&v.sessions, client) < seq {
-                    set_session(&mut v.sessions, client, seq);
-                    match v.kv.binary_search_by_key(&key, |e| e.0) {
-                        Ok(i) => v.kv[i].1 = value,
-                        Err(i) => v.kv.insert(i, (key, value)),
+            match d.log[(index - 1) as usize].command {
+                Command::Put {
+                    key,
+                    value,
+                    client,
+                    seq,
+                } => {
+                    if session(&v.sessions, client) < seq {
+                        set_session(&mut v.sessions, client, seq);
+                        match v.kv.binary_search_by_key(&key, |e| e.0) {
+                            Ok(i) => v.kv[i].1 = value,
+                            Err(i) => v.kv.insert(i, (key, value)),
+                        }
                     }
-                }
-                let waited = v.waiting.iter().position(|w| w.0 == index);
-                if waited.map(|i| v.waiting.swap_remove(i).1) == Some((client, seq)) {
-                    ctx.send(
-                        client,
-                        Msg::PutReply(PutReply {
+                    if answers(v, index, (client, seq)) {
+                        let reply = PutReply {
                             seq,
                             ok: true,
                             leader: None,
-                        }),
-                    );
+                        };
+                        ctx.send(client, Msg::PutReply(reply));
+                    }
                 }
+                Command::Get { key, client, seq } => {
+                    if session(&v.sessions, client) < seq {
+                        set_session(&mut v.sessions, client, seq);
+                    }
+                    if answers(v, index, (client, seq)) {
+                        let value =
+                            v.kv.binary_search_by_key(&key, |e| e.0)
+                                .ok()
+                                .map(|i| v.kv[i].1);
+                        let reply = GetReply {
+                            seq,
+                            ok: true,
+                            leader: None,
+                            value,
+                        };
+                        ctx.send(client, Msg::GetReply(reply));
+                    }
+                }
+                Command::Noop => {}
             }
         }
     }
@@ -230,4 +247,11 @@ impl Raft {
             self.send_append(d, v, from, ctx);
         }
     }
+}
+
+/// True if this leader has a client waiting on entry `index` for command `who`: it stops
+/// waiting, and the caller answers.
+fn answers(v: &mut Volatile, index: u64, who: (NodeId, u64)) -> bool {
+    let waited = v.waiting.iter().position(|w| w.0 == index);
+    waited.map(|i| v.waiting.swap_remove(i).1) == Some(who)
 }

@@ -7,18 +7,54 @@
 //! too, so a restarted client picks up its own commands where it was.
 
 use super::log::Log;
+use crate::client::OpId;
 use crate::id::{NodeId, TimerId};
 use std::fmt;
+
+/// What a client asks the cluster to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Request {
+    /// Set `key` to `value`.
+    Put {
+        /// Key.
+        key: char,
+        /// Value.
+        value: i64,
+    },
+    /// Read `key`.
+    Get {
+        /// Key.
+        key: char,
+    },
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Request::Put { key, value } => write!(f, "{key}={value}"),
+            Request::Get { key } => write!(f, "get {key}"),
+        }
+    }
+}
+
+/// A command waiting in a client's queue: what, and the operation of the run's history it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Queued {
+    /// What it asks.
+    pub request: Request,
+    /// Its operation in the history.
+    pub op: OpId,
+}
 
 /// A command a client sent and has not yet seen applied.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Pending {
     /// Sequence number.
     pub seq: u64,
-    /// Key.
-    pub key: char,
-    /// Value.
-    pub value: i64,
+    /// What it asks.
+    pub request: Request,
+    /// Its operation in the history, completed when the answer comes.
+    pub op: OpId,
 }
 
 /// A client's state, kept durable so that a restarted client picks up where it was.
@@ -31,7 +67,7 @@ pub struct Client {
     /// Commands of its own issued so far.
     pub issued: u32,
     /// Commands waiting to be sent, oldest first.
-    pub queue: Vec<(char, i64)>,
+    pub queue: Vec<Queued>,
     /// The command in flight.
     pub pending: Option<Pending>,
     /// Commands acknowledged as committed, in order.

@@ -8,6 +8,7 @@ use super::client::KEYS;
 use super::state::{Durable, Role, Volatile};
 use super::RaftParams;
 use crate::actor::{Field, LogCell, LogView};
+use crate::client::Input;
 use crate::controls::{Control, NodeAction};
 use crate::fault::{Fault, PlannedFault};
 use crate::id::NodeId;
@@ -16,9 +17,10 @@ use crate::id::NodeId;
 pub(super) fn inspect(d: &Durable, v: Option<&Volatile>) -> Vec<Field> {
     if d.client.is_client {
         let c = &d.client;
-        let pending = c.pending.as_ref().map_or("none".to_string(), |p| {
-            format!("#{} {}={}", p.seq, p.key, p.value)
-        });
+        let pending = c
+            .pending
+            .as_ref()
+            .map_or("none".to_string(), |p| format!("#{} {}", p.seq, p.request));
         return vec![
             Field::new("role", "client"),
             Field::new("in flight", pending),
@@ -112,30 +114,45 @@ pub(super) fn actions(id: NodeId, d: &Durable) -> Vec<NodeAction> {
         id: "timeout-now",
         label: "Time out now",
         title: "Its election timer expires now: it stands for election in the next term",
-        fault: Fault::Timeout { node: id },
+        fault: Fault::Input {
+            node: id,
+            input: Input::TimeoutNow,
+        },
     }]
 }
 
-/// A client request (the next key and value in turn, from the first client) and the timeout mode.
+/// A client write (the next key and value in turn, from the first client), a client read (of the
+/// key last written), and the timeout mode.
 pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -> Vec<Control> {
     let mut controls = Vec::new();
     let clients = params.clients.min(nodes);
     if clients > 0 {
-        let first_client = nodes - clients;
-        let asked = live
-            .iter()
-            .filter(|f| matches!(f.fault, Fault::Request { .. }))
-            .count() as u32;
+        let first_client = NodeId(nodes - clients);
+        let asked = live.iter().filter(|f| is_write(&f.fault)).count() as u32;
         let n = asked + 1;
         controls.push(Control::Button {
             id: "client-request",
-            label: format!("Client request (from n{first_client})"),
+            label: format!("Client write (from {first_client})"),
             title:
                 "The client sends a write to the server it believes leads; a follower redirects it",
-            fault: Fault::Request {
-                node: NodeId(first_client),
-                key: KEYS[(n % 3) as usize],
-                value: i64::from(n) * 10,
+            fault: Fault::Input {
+                node: first_client,
+                input: Input::Write {
+                    key: KEYS[(n % 3) as usize].to_string(),
+                    value: i64::from(n) * 10,
+                },
+            },
+        });
+        controls.push(Control::Button {
+            id: "client-read",
+            label: format!("Client read (from {first_client})"),
+            title: "The client reads the key last written: the leader logs the read and answers \
+                    when it is applied",
+            fault: Fault::Input {
+                node: first_client,
+                input: Input::Read {
+                    key: KEYS[(asked.max(1) % 3) as usize].to_string(),
+                },
             },
         });
     }
@@ -145,6 +162,18 @@ pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -
         on: params.randomized_timeouts,
     });
     controls
+}
+
+/// True for a client write from the page (today's input, or the older request form).
+fn is_write(fault: &Fault) -> bool {
+    matches!(
+        fault,
+        Fault::Request { .. }
+            | Fault::Input {
+                input: Input::Write { .. },
+                ..
+            }
+    )
 }
 
 /// Sets the parameter a control of [`controls`] edits.
@@ -161,38 +190,42 @@ mod tests {
     use super::*;
     use crate::controls::Control;
 
-    fn request(params: &RaftParams, live: &[PlannedFault]) -> Fault {
+    fn buttons(params: &RaftParams, live: &[PlannedFault]) -> Vec<Fault> {
         controls(params, 6, live)
             .into_iter()
-            .find_map(|c| match c {
+            .filter_map(|c| match c {
                 Control::Button { fault, .. } => Some(fault),
                 _ => None,
             })
-            .expect("a client request button")
+            .collect()
+    }
+
+    fn write(key: &str, value: i64) -> Fault {
+        Fault::Input {
+            node: NodeId(5),
+            input: Input::Write {
+                key: key.into(),
+                value,
+            },
+        }
     }
 
     #[test]
-    fn each_client_request_writes_the_next_key_and_value_from_the_first_client() {
+    fn each_client_write_writes_the_next_key_and_value_and_the_read_reads_the_last() {
         let params = RaftParams::default();
-        let first = request(&params, &[]);
-        assert_eq!(
-            first,
-            Fault::Request {
-                node: NodeId(5),
-                key: 'y',
-                value: 10
-            }
-        );
+        let first = buttons(&params, &[]);
+        assert_eq!(first[0], write("y", 10));
         let live = [PlannedFault {
             at_us: 5,
-            fault: first,
+            fault: first[0].clone(),
         }];
+        let second = buttons(&params, &live);
+        assert_eq!(second[0], write("z", 20));
         assert_eq!(
-            request(&params, &live),
-            Fault::Request {
+            second[1],
+            Fault::Input {
                 node: NodeId(5),
-                key: 'z',
-                value: 20
+                input: Input::Read { key: "y".into() }
             }
         );
     }
@@ -202,7 +235,10 @@ mod tests {
         let mut d = Durable::default();
         assert_eq!(
             actions(NodeId(2), &d)[0].fault,
-            Fault::Timeout { node: NodeId(2) }
+            Fault::Input {
+                node: NodeId(2),
+                input: Input::TimeoutNow
+            }
         );
         d.client.is_client = true;
         assert!(actions(NodeId(5), &d).is_empty());
