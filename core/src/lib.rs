@@ -49,6 +49,7 @@ pub mod replay;
 pub mod rng;
 pub mod scenario;
 pub mod schedules;
+pub mod session;
 pub mod share;
 pub mod sim;
 pub mod time;

@@ -1,15 +1,13 @@
 //! The widget's state machine: every user action is an [`Action`] reduced here.
 //!
-//! A timer only decides *when* to dispatch [`Action::Tick`]; simulated time never
-//! reads the wall clock. Faults the learner applies are recorded with their
-//! simulated time in `live_faults`, so scrubbing back replays them exactly
-//! (replay from the seed to step N), and acting after scrubbing back forks the
-//! timeline: later live faults are forgotten.
+//! The run itself, its live faults, replay to a step and forked timelines are the core's
+//! [`Session`]; this adds what only a page has: playing or paused, the speed, reduced motion,
+//! the selected node, partition groups as the learner drew them, and the status line. A timer only
+//! decides *when* to dispatch [`Action::Tick`]; simulated time never reads the wall clock.
 
-use netsplit_core::replay::{Recording, TraceReplay};
-use netsplit_core::{
-    Fault, NetConfig, NodeId, PlannedFault, Runner, Scenario, SimOptions, SimTime,
-};
+use netsplit_core::replay::Recording;
+use netsplit_core::session::Session;
+use netsplit_core::{Fault, NetConfig, NodeId, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
@@ -31,16 +29,9 @@ pub const GROUPS: &[&str] = &["A", "B", "C"];
 
 /// Everything the widget shows, derived from a scenario, its seed and the learner's actions.
 pub struct ClusterState {
-    /// The scenario as configured (seed and protocol parameters included).
-    pub scenario: Scenario,
-    /// Faults the learner applied, with their simulated times.
-    pub live_faults: Vec<PlannedFault>,
-    /// The running simulation.
-    pub sim: Rc<RefCell<Box<dyn Runner>>>,
-    /// A recorded run to play back instead of simulating (a graded counterexample).
-    pub recording: Option<Rc<Recording>>,
-    /// The instant drawn: at or after the latest step, so messages can be drawn mid-flight.
-    pub view_time: SimTime,
+    /// The run, its scenario and the learner's live faults (shared between reduced states: a
+    /// reduction changes it in place and the old state is dropped).
+    pub session: Rc<RefCell<Session>>,
     /// True while playing.
     pub playing: bool,
     /// Simulated microseconds per real millisecond.
@@ -48,8 +39,6 @@ pub struct ClusterState {
     /// Step instead of animating (prefers-reduced-motion).
     pub reduced_motion: bool,
     reduced_motion_acc_ms: f64,
-    /// The furthest step reached, so the scrubber can move forward again after moving back.
-    pub furthest_step: u64,
     /// The node shown in the inspector.
     pub selected: Option<NodeId>,
     /// Partition group (index into [`GROUPS`]) of each node.
@@ -100,29 +89,18 @@ pub enum Action {
     Select(Option<NodeId>),
 }
 
-fn options() -> SimOptions {
-    SimOptions {
-        trace_cap: 200_000,
-        check_invariants: true,
-    }
-}
-
 impl ClusterState {
     /// A fresh run of `scenario`, or a playback of `recording` if given.
     pub fn new(scenario: Scenario, reduced_motion: bool, recording: Option<Rc<Recording>>) -> Self {
-        let (sim, error) = build(&scenario, &[], recording.as_deref());
-        let nodes = sim.size() as usize;
+        let session = Session::new(scenario, recording.map(|r| (*r).clone()));
+        let nodes = session.runner().size() as usize;
+        let error = session.build_error().map(str::to_string);
         ClusterState {
-            scenario,
-            live_faults: Vec::new(),
-            sim: Rc::new(RefCell::new(sim)),
-            recording,
-            view_time: SimTime::ZERO,
+            session: Rc::new(RefCell::new(session)),
             playing: false,
             speed_us_per_ms: 100,
             reduced_motion,
             reduced_motion_acc_ms: 0.0,
-            furthest_step: 0,
             selected: None,
             groups: vec![0; nodes],
             status: String::new(),
@@ -132,134 +110,39 @@ impl ClusterState {
     }
 
     fn steps(&self) -> u64 {
-        self.sim.borrow().steps()
+        self.session.borrow().steps()
     }
 
     /// True if the run has reached its event budget or has nothing left to do.
     pub fn finished(&self) -> bool {
-        let sim = self.sim.borrow();
-        sim.steps() >= self.scenario.max_steps || sim.next_event_time().is_none()
+        self.session.borrow().finished()
     }
 
-    fn rebuild_to(&mut self, step: u64) {
-        let (sim, error) = build(&self.scenario, &self.live_faults, self.recording.as_deref());
-        self.sim = Rc::new(RefCell::new(sim));
-        self.error = error;
-        {
-            let mut sim = self.sim.borrow_mut();
-            while sim.steps() < step && sim.step() {}
-        }
-        self.view_time = self.sim.borrow().now();
+    /// The scenario as configured.
+    pub fn scenario(&self) -> Scenario {
+        self.session.borrow().scenario().clone()
     }
 
-    fn restart(&mut self) {
-        self.live_faults.clear();
-        self.furthest_step = 0;
+    /// Starts over (new seed or settings already in the session): stopped, groups reset.
+    fn restarted(&mut self) {
         self.playing = false;
-        self.rebuild_to(0);
-        self.groups = vec![0; self.sim.borrow().size() as usize];
+        let session = self.session.borrow();
+        self.groups = vec![0; session.runner().size() as usize];
+        self.error = session.build_error().map(str::to_string);
     }
 
-    fn advance_to(&mut self, until: SimTime) {
-        let budget = self.scenario.max_steps.saturating_sub(self.steps());
-        self.sim.borrow_mut().run_until(until, budget);
-        self.view_time = until.max(self.sim.borrow().now());
-    }
-
-    fn step_once(&mut self) -> bool {
-        if self.steps() >= self.scenario.max_steps {
-            return false;
-        }
-        let stepped = self.sim.borrow_mut().step();
-        self.view_time = self.view_time.max(self.sim.borrow().now());
-        stepped
-    }
-
-    /// Applies a fault at the instant after everything drawn so far, and records it for replay.
+    /// Applies a fault through the session; a refusal becomes the status or the error.
     fn inject(&mut self, fault: Fault) {
-        if self.recording.is_some() {
-            self.status = "This is a recorded run: its faults are fixed. Change your code and run the tests again.".into();
-            return;
+        let result = self.session.borrow_mut().inject(fault);
+        match result {
+            Ok(()) => {}
+            Err(e @ netsplit_core::session::InjectError::Recorded) => self.status = e.to_string(),
+            Err(e) => self.error = Some(e.to_string()),
         }
-        if let Err(e) = fault.validate(self.sim.borrow().size()) {
-            self.error = Some(e);
-            return;
-        }
-        let step = self.steps();
-        if self.furthest_step > step {
-            // Acting in the past forks the timeline: the old future's live faults are gone.
-            let now = self.sim.borrow().now().as_us();
-            self.live_faults.retain(|f| f.at_us <= now);
-        }
-        let at = self.view_time.max(self.sim.borrow().now()).as_us() + 1;
-        let planned = PlannedFault { at_us: at, fault };
-        self.sim
-            .borrow_mut()
-            .schedule(std::slice::from_ref(&planned));
-        self.live_faults.push(planned);
-        self.advance_to(SimTime(at));
-        self.furthest_step = self.steps();
     }
 
     fn is_up(&self, node: NodeId) -> bool {
-        self.sim
-            .borrow()
-            .node_views()
-            .get(node.index())
-            .is_some_and(|n| n.up)
-    }
-}
-
-/// A runner for `scenario` with `live` faults added to its plan.
-///
-/// Live faults are validated before they are recorded and lesson scenarios at build time, so
-/// this only fails for a bad scenario handed in as a prop: then it runs the scenario without
-/// its faults, or a small default cluster, and says why, rather than leaving a blank widget.
-fn build(
-    scenario: &Scenario,
-    live: &[PlannedFault],
-    recording: Option<&Recording>,
-) -> (Box<dyn Runner>, Option<String>) {
-    if let Some(r) = recording {
-        let replay = TraceReplay::new(r.events.to_vec(), scenario.nodes).with_views(&r.views);
-        return (Box::new(replay), None);
-    }
-    let mut s = scenario.clone();
-    s.faults.extend_from_slice(live);
-    let error = match s.runner(options()) {
-        Ok(r) => return (r, None),
-        Err(e) => e,
-    };
-    s.faults.clear();
-    let fallback = s.runner(options()).or_else(|_| {
-        // Three nodes of the first registered protocol that runs on three (the smallest size
-        // that shows a crash, a partition and a majority).
-        let all = netsplit_core::ProtocolSpec::all_defaults();
-        let protocol = all
-            .iter()
-            .find(|p| p.validate(3).is_ok())
-            .unwrap_or(&all[0])
-            .clone();
-        let default = Scenario {
-            nodes: protocol.node_range().0.max(3).min(protocol.node_range().1),
-            protocol,
-            seed: s.seed,
-            network: NetConfig::default(),
-            clocks: Vec::new(),
-            faults: Vec::new(),
-            duration_us: 60_000_000,
-            max_steps: 100_000,
-        };
-        default.runner(options())
-    });
-    match fallback {
-        Ok(r) => (
-            r,
-            Some(format!(
-                "This scenario cannot run ({error}); showing a default cluster instead."
-            )),
-        ),
-        Err(e) => unreachable!("the first registered protocol's defaults are valid: {e}"),
+        self.session.borrow().is_up(node)
     }
 }
 
@@ -268,16 +151,11 @@ impl Reducible for ClusterState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = ClusterState {
-            scenario: self.scenario.clone(),
-            live_faults: self.live_faults.clone(),
-            sim: self.sim.clone(),
-            recording: self.recording.clone(),
-            view_time: self.view_time,
+            session: self.session.clone(),
             playing: self.playing,
             speed_us_per_ms: self.speed_us_per_ms,
             reduced_motion: self.reduced_motion,
             reduced_motion_acc_ms: self.reduced_motion_acc_ms,
-            furthest_step: self.furthest_step,
             selected: self.selected,
             groups: self.groups.clone(),
             status: self.status.clone(),
@@ -293,20 +171,21 @@ impl Reducible for ClusterState {
                     s.reduced_motion_acc_ms += real_ms;
                     while s.reduced_motion_acc_ms >= REDUCED_MOTION_STEP_MS {
                         s.reduced_motion_acc_ms -= REDUCED_MOTION_STEP_MS;
-                        s.step_once();
+                        s.session.borrow_mut().step_once();
                     }
                 } else {
                     let dt = (real_ms.clamp(0.0, 100.0) * s.speed_us_per_ms as f64) as u64;
-                    s.advance_to(s.view_time.plus(netsplit_core::SimDuration(dt.max(1))));
+                    let mut session = s.session.borrow_mut();
+                    let until = session
+                        .view_time()
+                        .plus(netsplit_core::SimDuration(dt.max(1)));
+                    session.advance_to(until);
                 }
-                s.furthest_step = s.furthest_step.max(s.steps());
                 if s.finished() {
                     s.playing = false;
-                    s.status = if s.steps() >= s.scenario.max_steps {
-                        format!(
-                            "Stopped: the event budget of {} steps is used up.",
-                            s.scenario.max_steps
-                        )
+                    let max_steps = s.session.borrow().scenario().max_steps;
+                    s.status = if s.steps() >= max_steps {
+                        format!("Stopped: the event budget of {max_steps} steps is used up.")
                     } else {
                         "Finished: nothing left to happen.".into()
                     };
@@ -326,8 +205,7 @@ impl Reducible for ClusterState {
             }
             Action::Step => {
                 s.playing = false;
-                let stepped = s.step_once();
-                s.furthest_step = s.furthest_step.max(s.steps());
+                let stepped = s.session.borrow_mut().step_once();
                 s.status = if stepped {
                     format!("Step {}.", s.steps())
                 } else {
@@ -337,29 +215,36 @@ impl Reducible for ClusterState {
             Action::SetSpeed(v) => s.speed_us_per_ms = v.max(1),
             Action::Seek(step) => {
                 s.playing = false;
-                s.rebuild_to(step.min(s.furthest_step));
+                s.session.borrow_mut().seek(step);
+                s.error = s.session.borrow().build_error().map(str::to_string);
                 s.status = format!(
                     "Replayed from seed {} to step {}.",
-                    s.scenario.seed,
+                    s.session.borrow().scenario().seed,
                     s.steps()
                 );
             }
             Action::SetSeed(seed) => {
-                s.scenario.seed = seed;
-                s.restart();
+                s.session.borrow_mut().set_seed(seed);
+                s.restarted();
                 s.status = format!("New run with seed {seed}.");
             }
-            Action::Reconfigure(scenario) => match scenario.validate() {
-                Ok(()) => {
-                    s.scenario = *scenario;
-                    s.restart();
-                    s.status = "Restarted with new settings.".into();
+            Action::Reconfigure(scenario) => {
+                let result = s.session.borrow_mut().reconfigure(*scenario);
+                match result {
+                    Ok(()) => {
+                        s.restarted();
+                        s.status = "Restarted with new settings.".into();
+                    }
+                    Err(e) => s.error = Some(e),
                 }
-                Err(e) => s.error = Some(e),
-            },
+            }
             Action::Reset => {
-                s.restart();
-                s.status = format!("Restarted with seed {}.", s.scenario.seed);
+                s.session.borrow_mut().restart();
+                s.restarted();
+                s.status = format!(
+                    "Restarted with seed {}.",
+                    s.session.borrow().scenario().seed
+                );
             }
             Action::Inject(fault) => {
                 if fault == Fault::Heal {
@@ -379,8 +264,9 @@ impl Reducible for ClusterState {
             }
             Action::ToggleLink(a, b) => {
                 let cut = {
-                    let sim = s.sim.borrow();
-                    sim.network().is_blocked(a, b) || sim.network().is_blocked(b, a)
+                    let session = s.session.borrow();
+                    let net = session.runner().network();
+                    net.is_blocked(a, b) || net.is_blocked(b, a)
                 };
                 let fault = if cut {
                     Fault::Repair { a, b }
@@ -445,42 +331,23 @@ mod tests {
     use super::*;
     use netsplit_core::protocols::two_generals::schedules::lossy_generals;
 
-    fn reduce(s: Rc<ClusterState>, a: Action) -> Rc<ClusterState> {
-        s.reduce(a)
-    }
-
-    #[test]
-    fn crashing_by_action_is_logged_and_replayed_by_seek() {
-        let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
-        for _ in 0..3 {
-            s = reduce(s, Action::Step);
-        }
-        s = reduce(s, Action::ToggleCrash(NodeId(1)));
-        let text = |s: &ClusterState| {
-            s.sim
-                .borrow()
-                .trace()
-                .events()
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-        };
-        let before = text(&s);
-        assert!(before.iter().any(|l| l.contains("CRASH n1")));
-        let furthest = s.furthest_step;
-        s = reduce(s, Action::Seek(1));
-        assert!(!text(&s).iter().any(|l| l.contains("CRASH")));
-        s = reduce(s, Action::Seek(furthest));
-        assert_eq!(text(&s), before, "replay reproduces the live crash exactly");
-    }
+    // Replay, forks and fallbacks are the core session's, tested there; these test what the
+    // page adds.
 
     #[test]
     fn moving_a_node_to_another_group_partitions_and_back_heals() {
         let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
-        s = reduce(s, Action::MoveToGroup(NodeId(1), 1));
-        assert!(s.sim.borrow().network().is_blocked(NodeId(0), NodeId(1)));
-        s = reduce(s, Action::MoveToGroup(NodeId(1), 0));
-        assert!(!s.sim.borrow().network().is_blocked(NodeId(0), NodeId(1)));
+        s = s.reduce(Action::MoveToGroup(NodeId(1), 1));
+        let blocked = |s: &ClusterState| {
+            s.session
+                .borrow()
+                .runner()
+                .network()
+                .is_blocked(NodeId(0), NodeId(1))
+        };
+        assert!(blocked(&s));
+        s = s.reduce(Action::MoveToGroup(NodeId(1), 0));
+        assert!(!blocked(&s));
     }
 
     #[test]
@@ -491,29 +358,28 @@ mod tests {
             latency_us_max: 1,
             ..NetConfig::default()
         };
-        let s = reduce(s, Action::SetNetwork(bad));
+        let s = s.reduce(Action::SetNetwork(bad));
         assert!(s.error.as_deref().unwrap_or("").contains("latency_us_min"));
     }
 
     #[test]
-    fn an_invalid_scenario_falls_back_to_a_default_cluster_with_a_message() {
+    fn an_invalid_scenario_shows_the_sessions_message() {
         let mut bad = lossy_generals(2);
         bad.nodes = 9;
         bad.network.latency_us_min = 99_999_999;
         let s = ClusterState::new(bad, false, None);
-        assert_eq!(s.sim.borrow().size(), 3);
         assert!(s.error.as_deref().unwrap_or("").contains("cannot run"));
     }
 
     #[test]
     fn playing_stops_when_nothing_is_left() {
         let mut s = Rc::new(ClusterState::new(lossy_generals(2), false, None));
-        s = reduce(s, Action::Play);
+        s = s.reduce(Action::Play);
         for _ in 0..10_000 {
             if !s.playing {
                 break;
             }
-            s = reduce(s, Action::Tick { real_ms: 100.0 });
+            s = s.reduce(Action::Tick { real_ms: 100.0 });
         }
         assert!(!s.playing);
         assert!(s.status.starts_with("Finished"));

@@ -98,7 +98,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     };
     {
         // A new scenario from the parent (the playground's pickers) starts a new run.
-        let (dispatcher, current) = (state.dispatcher(), state.scenario.clone());
+        let (dispatcher, current) = (state.dispatcher(), state.scenario());
         use_effect_with(props.scenario.clone(), move |s| {
             if *s != current {
                 dispatcher.dispatch(Action::Reconfigure(Box::new(s.clone())));
@@ -192,7 +192,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         Callback::from(move |c| d.dispatch(Action::SetNetwork(c)))
     };
 
-    let sim = state.sim.borrow();
+    let session = state.session.borrow();
+    let sim = session.runner();
+    let view_time = session.view_time();
     let nodes = sim.node_views();
     let in_flight = sim.in_flight();
     let blocked: Vec<_> = sim.network().blocked().collect();
@@ -200,7 +202,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let recent_drops = events
         .iter()
         .rev()
-        .take_while(|e| e.at.0 + RECENT_DROP_US >= state.view_time.0)
+        .take_while(|e| e.at.0 + RECENT_DROP_US >= view_time.0)
         .filter_map(|e| match &e.kind {
             EventKind::Dropped { from, to, .. } => Some((*from, *to)),
             _ => None,
@@ -237,13 +239,22 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     let step = sim.steps();
     let total = sim.trace().recorded();
     let digest = sim.trace().digest();
-    drop(sim);
+    let scenario = session.scenario().clone();
+    let furthest = session.furthest_step().max(step);
+    // A recorded run is watched, not changed: its protocol's controls are not offered.
+    let offered = if props.recording.is_none() {
+        scenario
+            .protocol
+            .controls(scenario.nodes, session.live_faults())
+    } else {
+        Vec::new()
+    };
+    drop(session);
     let share = {
         let (state, link) = (state.clone(), share_link.clone());
         Callback::from(move |_: MouseEvent| {
             // Exactly the plan the widget replays from (its scrubber rebuilds the run this way).
-            let mut scenario = state.scenario.clone();
-            scenario.faults.extend(state.live_faults.iter().cloned());
+            let scenario = state.session.borrow().played();
             link.set(Some(link_for(&SharedRun {
                 scenario,
                 code: None,
@@ -251,17 +262,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         })
     };
 
-    // A recorded run is watched, not changed: its protocol's controls are not offered.
-    let offered = if props.recording.is_none() {
-        state
-            .scenario
-            .protocol
-            .controls(state.scenario.nodes, &state.live_faults)
-    } else {
-        Vec::new()
-    };
     let on_set = {
-        let (d, scenario) = (d.clone(), state.scenario.clone());
+        let (d, scenario) = (d.clone(), scenario.clone());
         Callback::from(move |(id, value): (&'static str, u32)| {
             if let Some(protocol) = scenario.protocol.with_control(id, value) {
                 let mut s = scenario.clone();
@@ -289,14 +291,14 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             }
             if let Some(e) = &state.error { <p class="error" role="alert">{e.clone()}</p> }
             <div class="cw-main">
-                <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} view_time={state.view_time}
+                <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} {view_time}
                     selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
                 <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} on_action={on_inject.clone()} />
             </div>
             <LogGrid nodes={nodes.clone()} />
-            <Playback playing={state.playing} finished={state.finished()} {step} furthest={state.furthest_step.max(step)}
-                now={state.view_time} seed={state.scenario.seed} speed={state.speed_us_per_ms}
+            <Playback playing={state.playing} finished={state.finished()} {step} {furthest}
+                now={view_time} seed={scenario.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
             <p class="muted digest">{"Trace digest "}<code data-testid="digest">{digest}</code>{format!(" after step {step}: the same seed and plan always give the same digest.")}</p>
             if props.recording.is_none() {
