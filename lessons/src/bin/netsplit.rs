@@ -62,8 +62,11 @@ fn scenario_from_lesson(spec: &str) -> Result<Scenario, String> {
     Ok(s.scenario.clone())
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let target = args.first().ok_or("run needs a scenario")?;
+/// The scenario `FILE.toml` or `LESSON/SCENARIO` names, with `--seed N` applied.
+fn scenario_arg(args: &[String], command: &str) -> Result<Scenario, String> {
+    let target = args
+        .first()
+        .ok_or_else(|| format!("{command} needs a scenario"))?;
     let mut s = if target.ends_with(".toml") {
         scenario_from_file(target)?
     } else {
@@ -72,6 +75,11 @@ fn run(args: &[String]) -> Result<(), String> {
     if let Some(seed) = flag(args, "--seed")? {
         s.seed = seed;
     }
+    Ok(s)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let s = scenario_arg(args, "run")?;
     let (outcome, runner) = s.run(SimOptions {
         trace_cap: usize::MAX,
         check_invariants: true,
@@ -89,15 +97,7 @@ fn history(args: &[String]) -> Result<(), String> {
     use netsplit_core::check::linearizability::check_operations;
     use netsplit_core::check::models::Store;
     use netsplit_core::history::json;
-    let target = args.first().ok_or("history needs a scenario")?;
-    let mut s = if target.ends_with(".toml") {
-        scenario_from_file(target)?
-    } else {
-        scenario_from_lesson(target)?
-    };
-    if let Some(seed) = flag(args, "--seed")? {
-        s.seed = seed;
-    }
+    let s = scenario_arg(args, "history")?;
     let (_, runner) = s.run(SimOptions {
         trace_cap: 0,
         check_invariants: false,

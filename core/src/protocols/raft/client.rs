@@ -58,20 +58,13 @@ impl Raft {
         if v.waiting.iter().any(|w| w.1 == (from, seq)) {
             return; // a duplicate of a command already in the log; its answer comes when applied
         }
-        d.log.push(Entry {
-            term: d.term,
-            command: Command::Put {
-                key,
-                value,
-                client: from,
-                seq,
-            },
-        });
-        v.waiting.push((d.log.last_index(), (from, seq)));
-        for peer in self.server_peers(ctx) {
-            self.send_append(d, v, peer, ctx);
-        }
-        self.advance_commit(d, v, ctx);
+        let command = Command::Put {
+            key,
+            value,
+            client: from,
+            seq,
+        };
+        self.log_for_client(d, v, (from, seq), command, ctx);
     }
 
     /// The leader's side of a `Get`: log the read and replicate at once, to answer when it is
@@ -99,15 +92,29 @@ impl Raft {
         if v.waiting.iter().any(|w| w.1 == (from, seq)) {
             return;
         }
+        let command = Command::Get {
+            key,
+            client: from,
+            seq,
+        };
+        self.log_for_client(d, v, (from, seq), command, ctx);
+    }
+
+    /// Appends a client's command to the leader's log, notes whom to answer when it is applied,
+    /// and replicates it at once.
+    fn log_for_client(
+        &self,
+        d: &mut Durable,
+        v: &mut Volatile,
+        who: (NodeId, u64),
+        command: Command,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
         d.log.push(Entry {
             term: d.term,
-            command: Command::Get {
-                key,
-                client: from,
-                seq,
-            },
+            command,
         });
-        v.waiting.push((d.log.last_index(), (from, seq)));
+        v.waiting.push((d.log.last_index(), who));
         for peer in self.server_peers(ctx) {
             self.send_append(d, v, peer, ctx);
         }
