@@ -1,7 +1,7 @@
 //! Faults as data: what a learner, a lesson script or a random nemesis can do to a cluster.
 
 use crate::client::Input;
-use crate::id::NodeId;
+use crate::id::{MsgId, NodeId, TimerId};
 use crate::net::NetConfig;
 use crate::rng::{Ratio, Rng};
 use serde::{Deserialize, Serialize};
@@ -111,6 +111,38 @@ crate::forms::two_forms! {
             /// What.
             input: Input,
         },
+        /// Messages from `from` to `to` wait instead of arriving (an adversary holding them back)
+        /// until released, or delivered one at a time with `Deliver`.
+        Hold {
+            /// The sender.
+            from: NodeId,
+            /// The addressee.
+            to: NodeId,
+        },
+        /// Stops holding messages from `from` to `to`: what was held arrives now, oldest first.
+        Release {
+            /// The sender.
+            from: NodeId,
+            /// The addressee.
+            to: NodeId,
+        },
+        /// The asynchronous model (FLP): from now on no message arrives and no timer fires on its
+        /// own. Everything due waits until the scheduler (a learner, an adversary) picks it with
+        /// `Deliver` or `Fire`: message delays are unbounded and a node cannot tell slow from
+        /// crashed.
+        Asynchronous,
+        /// Ends every hold and the asynchronous model: everything held happens now, oldest first.
+        ReleaseAll,
+        /// The held message `msg` arrives now: the scheduler's choice of what happens next.
+        Deliver {
+            /// Which message.
+            msg: MsgId,
+        },
+        /// The held timer `timer` fires now (if its node has not crashed or cancelled it since).
+        Fire {
+            /// Which timer.
+            timer: TimerId,
+        },
     }
 }
 
@@ -159,6 +191,12 @@ impl Fault {
                     value: 3,
                 },
             },
+            Fault::Hold { from: a, to: b },
+            Fault::Release { from: a, to: b },
+            Fault::Asynchronous,
+            Fault::ReleaseAll,
+            Fault::Deliver { msg: MsgId(4) },
+            Fault::Fire { timer: TimerId(2) },
         ];
         // An exhaustive match: a new kind must be added above.
         for f in &all {
@@ -177,7 +215,13 @@ impl Fault {
                 | Fault::ClockDrift { .. }
                 | Fault::Timeout { .. }
                 | Fault::Request { .. }
-                | Fault::Input { .. } => {}
+                | Fault::Input { .. }
+                | Fault::Hold { .. }
+                | Fault::Release { .. }
+                | Fault::Asynchronous
+                | Fault::ReleaseAll
+                | Fault::Deliver { .. }
+                | Fault::Fire { .. } => {}
             }
         }
         all
@@ -235,6 +279,16 @@ impl Fault {
                 format!("Client {node} asked to write {key}={value}.")
             }
             Fault::Input { node, input } => format!("Client {node} asked to {input}."),
+            Fault::Hold { from, to } => format!("Messages from {from} to {to} are held back."),
+            Fault::Release { from, to } => {
+                format!("Messages from {from} to {to} flow again; the held ones arrive now.")
+            }
+            Fault::Asynchronous => {
+                "Asynchronous: nothing arrives and no timer fires until you choose it.".into()
+            }
+            Fault::ReleaseAll => "Nothing is held any more; the held events happen now.".into(),
+            Fault::Deliver { msg } => format!("Message {msg} delivered now, by choice."),
+            Fault::Fire { timer } => format!("Timer {timer} fired now, by choice."),
         }
     }
 
@@ -252,11 +306,18 @@ impl Fault {
             Fault::OneWay { from: a, to: b }
             | Fault::Cut { a, b }
             | Fault::Repair { a, b }
-            | Fault::Link { a, b, .. } => {
+            | Fault::Link { a, b, .. }
+            | Fault::Hold { from: a, to: b }
+            | Fault::Release { from: a, to: b } => {
                 vec![*a, *b]
             }
             Fault::Partition { groups } => groups.iter().flatten().copied().collect(),
-            Fault::Heal | Fault::Network { .. } => Vec::new(),
+            Fault::Heal
+            | Fault::Network { .. }
+            | Fault::Asynchronous
+            | Fault::ReleaseAll
+            | Fault::Deliver { .. }
+            | Fault::Fire { .. } => Vec::new(),
         }
     }
 

@@ -164,6 +164,7 @@ impl TraceReplay {
                     sent_at: e.at,
                     deliver_at: *at,
                     label: label.clone(),
+                    held: false,
                 };
                 self.wire.insert(*msg, f);
             }

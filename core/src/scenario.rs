@@ -8,7 +8,7 @@ use crate::fault::{Fault, PlannedFault};
 use crate::history::Operation;
 use crate::net::{NetConfig, Network};
 pub use crate::protocols::spec::ProtocolSpec;
-use crate::sim::{InFlight, NodeView, Sim, SimOptions};
+use crate::sim::{Held, InFlight, NodeView, Sim, SimOptions};
 use crate::time::SimTime;
 use crate::trace::Trace;
 use serde::{Deserialize, Serialize};
@@ -172,6 +172,10 @@ pub trait Runner {
     fn violations(&self) -> Vec<Violation>;
     /// The run's client operations so far ([`Sim::history`]).
     fn history(&self) -> &[Operation<Input, OpResult>];
+    /// What waits to be chosen ([`Sim::held`]); a recording has nothing waiting.
+    fn held(&self) -> Vec<Held> {
+        Vec::new()
+    }
 }
 
 impl<P: Protocol> Runner for Sim<P> {
@@ -213,5 +217,8 @@ impl<P: Protocol> Runner for Sim<P> {
     }
     fn history(&self) -> &[Operation<Input, OpResult>] {
         Sim::history(self)
+    }
+    fn held(&self) -> Vec<Held> {
+        Sim::held(self)
     }
 }

@@ -129,6 +129,11 @@ impl Session {
         self.steps() >= self.scenario.max_steps || self.runner.next_event_time().is_none()
     }
 
+    /// How many events wait to be chosen (held messages, and timers in the asynchronous model).
+    pub fn waiting(&self) -> u64 {
+        self.runner.held().len() as u64
+    }
+
     /// True if `node` is up now.
     pub fn is_up(&self, node: NodeId) -> bool {
         self.runner
@@ -172,12 +177,17 @@ impl Session {
         self.furthest_step = self.furthest_step.max(self.steps());
     }
 
-    /// Runs exactly one event; false if none is left or the budget is used.
+    /// Runs exactly one event; false if none is left or the budget is used. Events that come
+    /// due while held are put aside on the way (they are not steps).
     pub fn step_once(&mut self) -> bool {
         if self.steps() >= self.scenario.max_steps {
             return false;
         }
-        let stepped = self.runner.step();
+        let before = self.steps();
+        let mut stepped = self.runner.step();
+        while stepped && self.steps() == before {
+            stepped = self.runner.step();
+        }
         self.view_time = self.view_time.max(self.runner.now());
         self.furthest_step = self.furthest_step.max(self.steps());
         stepped

@@ -56,6 +56,47 @@ enum Pending {
     Fault(Fault),
 }
 
+/// What a fault plan holds back ([`Fault::Hold`], [`Fault::Asynchronous`]) and the events
+/// waiting because of it, in the order they came due.
+#[derive(Default)]
+struct Holds {
+    /// The asynchronous model: every delivery and timer waits to be chosen.
+    all: bool,
+    /// Links whose messages wait.
+    links: BTreeSet<(NodeId, NodeId)>,
+    /// Events that came due while held, with the time they were due.
+    waiting: Vec<(SimTime, Pending)>,
+}
+
+impl Holds {
+    /// True if this event must wait instead of happening.
+    fn holds(&self, item: &Pending) -> bool {
+        match item {
+            Pending::Deliver { from, to, .. } => self.all || self.links.contains(&(*from, *to)),
+            Pending::Timer { .. } => self.all,
+            Pending::Fault(_) => false,
+        }
+    }
+}
+
+/// Something waiting to be chosen by the scheduler: a held message or timer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// A message that came due while held ([`InFlight::held`] is true).
+    Message(InFlight),
+    /// A timer that came due in the asynchronous model.
+    Timer {
+        /// Whose.
+        node: NodeId,
+        /// Which ([`Fault::Fire`] names it).
+        timer: TimerId,
+        /// When it was due.
+        due_at: SimTime,
+        /// What it means, for people.
+        label: String,
+    },
+}
+
 /// Values parked until their queue entry comes up, reusing freed places.
 struct Slots<T> {
     items: Vec<Option<T>>,
@@ -120,6 +161,9 @@ pub struct InFlight {
     pub deliver_at: SimTime,
     /// The message, for people.
     pub label: String,
+    /// True if it is held back ([`Fault::Hold`], [`Fault::Asynchronous`]): it came due and waits
+    /// to be released or delivered.
+    pub held: bool,
 }
 
 /// One node as the UI sees it.
@@ -163,6 +207,8 @@ pub struct Sim<P: Protocol> {
     next_timer: u64,
     /// The run's client operations, indexed by [`OpId`] (ids count from 0).
     history: Vec<Operation<Input, OpResult>>,
+    /// What is held back, and what waits because of it.
+    holds: Holds,
     effects: Vec<Effect<P>>,
     violations_seen: BTreeSet<Violation>,
     monitor: P::Monitor,
@@ -209,6 +255,7 @@ impl<P: Protocol> Sim<P> {
             next_msg: 1,
             next_timer: 1,
             history: Vec::new(),
+            holds: Holds::default(),
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
@@ -335,16 +382,25 @@ impl<P: Protocol> Sim<P> {
                         .msgs
                         .get(*slot)
                         .map_or_else(String::new, |m| format!("{m:?}")),
+                    held: false,
                 }),
                 _ => None,
             })
             .collect();
+        v.extend(self.held().into_iter().filter_map(|h| match h {
+            Held::Message(m) => Some(m),
+            Held::Timer { .. } => None,
+        }));
         // Keys are unique (one entry per message), so an unstable sort gives the one order there is.
         v.sort_unstable_by_key(|f| (f.sent_at, f.msg, f.deliver_at));
         v
     }
 
     /// Runs one event. Returns false when nothing is left to do.
+    ///
+    /// An event that comes due while held ([`Fault::Hold`], [`Fault::Asynchronous`]) is put aside
+    /// to wait instead: that moves the clock to when it came due but is not a step (nothing
+    /// happened to any node), and still returns true.
     pub fn step(&mut self) -> bool {
         loop {
             let Some((at, item)) = self.queue.pop() else {
@@ -363,6 +419,14 @@ impl<P: Protocol> Sim<P> {
                     self.timer_values.take(*slot);
                     continue;
                 }
+            }
+            // A held event waits without being a step: nothing happened yet. The clock moves on
+            // to it all the same, so a scheduler choosing later sees it waiting, and a replay of
+            // its choices (planned faults) finds the same events waiting at the same times.
+            if (self.holds.all || !self.holds.links.is_empty()) && self.holds.holds(&item) {
+                self.now = at;
+                self.holds.waiting.push((at, item));
+                return true;
             }
             self.now = at;
             self.steps += 1;
@@ -398,13 +462,13 @@ impl<P: Protocol> Sim<P> {
     /// Runs until `until` or until `max_steps` steps were taken, whichever comes first.
     /// Leaves the clock at `until` if it got there, so in-flight messages can be drawn.
     pub fn run_until(&mut self, until: SimTime, max_steps: u64) -> u64 {
-        let mut taken = 0;
-        while taken < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
+        let start = self.steps;
+        while self.steps - start < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
             if !self.step() {
                 break;
             }
-            taken += 1;
         }
+        let taken = self.steps - start;
         if taken < max_steps && self.now < until {
             self.now = until;
         }
@@ -713,11 +777,166 @@ impl<P: Protocol> Sim<P> {
                 let kind = clock_fault(&mut self.nodes[node.index()].clock, now, fault);
                 self.record(kind, content);
             }
+            Fault::Hold { .. }
+            | Fault::Release { .. }
+            | Fault::Asynchronous
+            | Fault::ReleaseAll
+            | Fault::Deliver { .. }
+            | Fault::Fire { .. } => self.hold_fault(fault, content),
             other => {
                 let kind = network_fault(&mut self.net, other);
                 self.record(kind, content);
             }
         }
+    }
+
+    /// Holds, releases and the scheduler's choices. A release puts what it frees back in the
+    /// queue at the current time, oldest first, so each is a step of its own; a choice happens
+    /// in this step.
+    #[inline(never)]
+    fn hold_fault(&mut self, fault: &Fault, content: u64) {
+        let kind = match fault {
+            Fault::Hold { from, to } => {
+                self.holds.links.insert((*from, *to));
+                EventKind::Partitioned {
+                    description: format!("{from} -> {to} held"),
+                }
+            }
+            Fault::Asynchronous => {
+                self.holds.all = true;
+                EventKind::Configured {
+                    description: "asynchronous: events wait to be chosen".into(),
+                }
+            }
+            Fault::Release { from, to } => {
+                self.holds.links.remove(&(*from, *to));
+                let freed = self.requeue(|p| {
+                    matches!(p, Pending::Deliver { from: f, to: t, .. } if f == from && t == to)
+                });
+                EventKind::Healed {
+                    description: format!("{from} -> {to} released ({freed} held)"),
+                }
+            }
+            Fault::ReleaseAll => {
+                self.holds.all = false;
+                self.holds.links.clear();
+                let freed = self.requeue(|_| true);
+                EventKind::Healed {
+                    description: format!("all released ({freed} held)"),
+                }
+            }
+            Fault::Deliver { msg } => {
+                let found =
+                    self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if id == msg));
+                if let Some(Pending::Deliver {
+                    from,
+                    to,
+                    id,
+                    slot,
+                    sent_at,
+                }) = found
+                {
+                    if let Some(m) = self.msgs.take(slot) {
+                        self.deliver(from, to, id, m, sent_at);
+                    }
+                    return;
+                }
+                EventKind::Configured {
+                    description: format!("ignored: {msg} is not held"),
+                }
+            }
+            Fault::Fire { timer } => {
+                let found =
+                    self.take_waiting(|p| matches!(p, Pending::Timer { id, .. } if id == timer));
+                if let Some(Pending::Timer {
+                    node,
+                    id,
+                    incarnation,
+                    slot,
+                }) = found
+                {
+                    let n = &self.nodes[node.index()];
+                    let live = n.incarnation == incarnation
+                        && n.volatile.is_some()
+                        && n.timers.contains(&id);
+                    if let (true, Some(t)) = (live, self.timer_values.take(slot)) {
+                        self.fire(node, id, t);
+                        return;
+                    }
+                    self.timer_values.take(slot);
+                }
+                EventKind::Configured {
+                    description: format!(
+                        "ignored: {timer} is not held (or its node crashed or cancelled it)"
+                    ),
+                }
+            }
+            other => EventKind::Configured {
+                description: format!("ignored {other:?}: not a hold"),
+            },
+        };
+        self.record(kind, content);
+    }
+
+    /// Puts the waiting events `which` selects back in the queue now, oldest first; returns
+    /// how many.
+    fn requeue(&mut self, which: impl Fn(&Pending) -> bool) -> u64 {
+        let waiting = std::mem::take(&mut self.holds.waiting);
+        let mut freed = 0;
+        for (due, item) in waiting {
+            if which(&item) {
+                self.queue.push(self.now, Class::Normal, item);
+                freed += 1;
+            } else {
+                self.holds.waiting.push((due, item));
+            }
+        }
+        freed
+    }
+
+    /// Removes and returns the first waiting event `which` selects.
+    fn take_waiting(&mut self, which: impl Fn(&Pending) -> bool) -> Option<Pending> {
+        let i = self.holds.waiting.iter().position(|(_, p)| which(p))?;
+        Some(self.holds.waiting.remove(i).1)
+    }
+
+    /// What waits to be chosen (held messages and, in the asynchronous model, timers), in the
+    /// order it came due: what a scheduler picks from with [`Fault::Deliver`] and [`Fault::Fire`].
+    pub fn held(&self) -> Vec<Held> {
+        self.holds
+            .waiting
+            .iter()
+            .filter_map(|(due, p)| match p {
+                Pending::Deliver {
+                    from,
+                    to,
+                    id,
+                    slot,
+                    sent_at,
+                } => Some(Held::Message(InFlight {
+                    msg: *id,
+                    from: *from,
+                    to: *to,
+                    sent_at: *sent_at,
+                    deliver_at: *due,
+                    label: self
+                        .msgs
+                        .get(*slot)
+                        .map_or_else(String::new, |m| format!("{m:?}")),
+                    held: true,
+                })),
+                Pending::Timer { node, id, slot, .. } => Some(Held::Timer {
+                    node: *node,
+                    timer: *id,
+                    due_at: *due,
+                    label: self
+                        .timer_values
+                        .get(*slot)
+                        .map_or_else(String::new, |t| format!("{t:?}")),
+                }),
+                Pending::Fault(_) => None,
+            })
+            .collect()
     }
 
     #[inline(never)]

@@ -109,3 +109,26 @@ fn golden_reruns_a_protocols_golden_run_and_names_the_known_protocols() {
     let (ok, _, err) = netsplit(&["golden", "paxos", "1"]);
     assert!(!ok && err.contains("raft"), "{err}");
 }
+
+#[test]
+fn the_e2e_tests_asynchronous_link_is_the_link_of_its_scenario_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/e2e/fixtures");
+    let (ok, out, err) = netsplit(&["link", &format!("{dir}/asynchronous-heartbeat.toml")]);
+    assert!(ok, "{err}");
+    let pinned = std::fs::read_to_string(format!("{dir}/asynchronous-heartbeat.link")).unwrap();
+    assert_eq!(
+        out, pinned,
+        "regenerate: netsplit link tests/e2e/fixtures/asynchronous-heartbeat.toml > tests/e2e/fixtures/asynchronous-heartbeat.link"
+    );
+}
+
+#[test]
+fn history_prints_a_runs_operations_as_porcupine_json_and_the_verdict() {
+    let (ok, out, err) = netsplit(&["history", "raft-log-replication/one-write"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("[{\"ClientId\":5,\"Input\":{\"op\":\"write\""),
+        "{out}"
+    );
+    assert!(err.contains("operations, Ok after"), "{err}");
+}

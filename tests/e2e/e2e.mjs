@@ -513,6 +513,31 @@ try {
     await page.locator('[data-testid=progress-notice] button').click();
   });
 
+  await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {
+    const fragment = fs.readFileSync('tests/e2e/fixtures/asynchronous-heartbeat.link', 'utf8').trim();
+    await page.goto(`${base}${fragment}`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=shared]');
+    await w.waitFor({ timeout: 20000 });
+    // The first step applies the model; the second finds everything due held.
+    await w.locator('[data-testid=step]').click();
+    await w.locator('[data-testid=step]').click();
+    await w.locator('[data-testid=held]').waitFor();
+    expect((await w.locator('[data-testid=status]').textContent()).includes('wait to be chosen'), 'the status says events wait');
+    const log = async () => w.locator('[data-testid=event-log]').textContent();
+    expect(!(await log()).includes('RECV'), 'nothing arrives on its own');
+    const waiting = await w.locator('[data-testid=held] li').count();
+    const first = w.locator('[data-testid^=deliver-]').first();
+    const label = await first.textContent();
+    const msg = /Deliver (m\d+)/.exec(label)[1];
+    await first.click();
+    await page.waitForFunction((m) => document.querySelector('[data-scenario=shared] [data-testid=event-log]').textContent.includes(`RECV  n`) &&
+      document.querySelector('[data-scenario=shared] [data-testid=event-log]').textContent.includes(` ${m} `), msg);
+    expect((await w.locator('[data-testid=held] li').count()) === waiting - 1, 'the chosen message left the waiting list');
+    await w.screenshot({ path: `${OUT}/asynchronous-scheduler.png` });
+    await w.locator('[data-testid=release-all]').click();
+    await page.waitForFunction(() => !document.querySelector('[data-scenario=shared] [data-testid=held]'));
+  });
+
   await check('a share link reopens the same run, and a tampered link shows an error while the page works', async () => {
     await page.goto(`${base}#/playground`);
     const w = page.locator('[data-testid=cluster-widget][data-scenario=playground]');

@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod event_log;
+pub mod held;
 pub mod inspector;
 pub mod log_grid;
 pub mod network_panel;

@@ -8,6 +8,7 @@
 //! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the played scenario as TOML
 //! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
+//! netsplit link FILE.toml|LESSON/SCENARIO [--seed N]  print the scenario's share-link fragment
 //! netsplit history FILE.toml|LESSON/SCENARIO [--seed N]
 //!                                             run a scenario, print its client history as
 //!                                             Porcupine JSON and the linearizability verdict
@@ -23,7 +24,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]"
     );
     ExitCode::from(2)
 }
@@ -88,6 +89,17 @@ fn run(args: &[String]) -> Result<(), String> {
     if outcome.budget_exhausted {
         println!("# stopped: event budget of {} steps used up", s.max_steps);
     }
+    Ok(())
+}
+
+/// Prints the share-link fragment (`#/run/...`) that opens the scenario in the page.
+fn link(args: &[String]) -> Result<(), String> {
+    let scenario = scenario_arg(args, "link")?;
+    let run = netsplit_core::share::SharedRun {
+        scenario,
+        code: None,
+    };
+    println!("#/run/{}", netsplit_core::share::encode_link(&run));
     Ok(())
 }
 
@@ -357,6 +369,7 @@ fn main() -> ExitCode {
         Some("figure8") => figure8(&args[1..]),
         Some("golden") => golden(&args[1..]),
         Some("history") => history(&args[1..]),
+        Some("link") => link(&args[1..]),
         _ => return usage(),
     };
     match result {

@@ -136,9 +136,13 @@ pub fn ring(props: &RingProps) -> Html {
     let messages = props.in_flight.iter().filter(|m| m.to.0 < n && m.from.0 < n).map(|m| {
         let (x, y) = message_position(m, n, props.view_time, props.reduced_motion);
         html! {
-            <g class="message" data-testid="message">
+            <g class={if m.held { "message held" } else { "message" }} data-testid="message">
                 <circle cx={px(x)} cy={px(y)} r="6" />
-                <title>{format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)}</title>
+                <title>{if m.held {
+                    format!("{} {} → {}: {} (sent {}, held since {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
+                } else {
+                    format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
+                }}</title>
             </g>
         }
     });

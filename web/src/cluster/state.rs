@@ -141,6 +141,14 @@ impl ClusterState {
         }
     }
 
+    /// What to say when nothing is due: `otherwise`, unless events wait to be chosen.
+    fn idle_status(&self, otherwise: &str) -> String {
+        match self.session.borrow().waiting() {
+            0 => otherwise.to_string(),
+            n => format!("{n} events wait to be chosen: pick what happens next."),
+        }
+    }
+
     fn is_up(&self, node: NodeId) -> bool {
         self.session.borrow().is_up(node)
     }
@@ -187,7 +195,7 @@ impl Reducible for ClusterState {
                     s.status = if s.steps() >= max_steps {
                         format!("Stopped: the event budget of {max_steps} steps is used up.")
                     } else {
-                        "Finished: nothing left to happen.".into()
+                        s.idle_status("Finished: nothing left to happen.")
                     };
                 }
             }
@@ -196,7 +204,7 @@ impl Reducible for ClusterState {
                 s.status = if s.playing {
                     "Playing.".into()
                 } else {
-                    "Nothing left to happen.".into()
+                    s.idle_status("Nothing left to happen.")
                 };
             }
             Action::Pause => {
@@ -209,7 +217,7 @@ impl Reducible for ClusterState {
                 s.status = if stepped {
                     format!("Step {}.", s.steps())
                 } else {
-                    "Nothing left to happen.".into()
+                    s.idle_status("Nothing left to happen.")
                 };
             }
             Action::SetSpeed(v) => s.speed_us_per_ms = v.max(1),

@@ -2,6 +2,7 @@
 
 use super::controls::controls;
 use super::event_log::{EventLog, LogLine};
+use super::held::held_list;
 use super::inspector::Inspector;
 use super::log_grid::LogGrid;
 use super::network_panel::NetworkPanel;
@@ -234,6 +235,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             Rc::new(events[start..].to_vec())
         }
     });
+    let held = sim.held();
     let net = *sim.network().default_config();
     let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
     let step = sim.steps();
@@ -296,6 +298,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
                 <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} on_action={on_inject.clone()} />
             </div>
+            { held_list(&held, &on_inject) }
             <LogGrid nodes={nodes.clone()} />
             <Playback playing={state.playing} finished={state.finished()} {step} {furthest}
                 now={view_time} seed={scenario.seed} speed={state.speed_us_per_ms}

@@ -1,0 +1,46 @@
+//! What waits to be chosen: messages held back and, in the asynchronous model, timers. The
+//! learner is the scheduler here: each button makes one event happen now.
+
+use netsplit_core::sim::Held;
+use netsplit_core::Fault;
+use yew::prelude::*;
+
+/// The waiting events, oldest first, each with a button that injects the choice
+/// ([`Fault::Deliver`] or [`Fault::Fire`]), and one to release everything.
+///
+/// A plain function rather than a component (see `controls.rs`).
+pub fn held_list(held: &[Held], on_inject: &Callback<Fault>) -> Html {
+    if held.is_empty() {
+        return html! {};
+    }
+    let button = |fault: Fault, text: String, testid: String| {
+        let on_inject = on_inject.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_inject.emit(fault.clone()));
+        html! { <li><button {onclick} data-testid={testid}>{text}</button></li> }
+    };
+    let items = held.iter().map(|h| match h {
+        Held::Message(m) => button(
+            Fault::Deliver { msg: m.msg },
+            format!("Deliver {} {} → {}: {}", m.msg, m.from, m.to, m.label),
+            format!("deliver-{}", m.msg.0),
+        ),
+        Held::Timer {
+            node, timer, label, ..
+        } => button(
+            Fault::Fire { timer: *timer },
+            format!("Fire {timer} at {node}: {label}"),
+            format!("fire-{}", timer.0),
+        ),
+    });
+    let release = button(
+        Fault::ReleaseAll,
+        "Release everything".into(),
+        "release-all".into(),
+    );
+    html! {
+        <div class="held" data-testid="held">
+            <h4>{format!("Waiting to be chosen ({}): you are the scheduler", held.len())}</h4>
+            <ul>{ for items }{ release }</ul>
+        </div>
+    }
+}
