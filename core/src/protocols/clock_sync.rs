@@ -40,6 +40,7 @@
 //! a larger number always means a write made later. Lost or unreceived writes are
 //! not counted: the store can only lose what it saw.
 
+pub mod invariants;
 pub mod schedules;
 
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
@@ -395,28 +396,14 @@ impl Protocol for ClockSync {
         true
     }
 
+    /// No lost update under last-writer-wins ([`invariants::lww_lost_update`]).
     fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let Some(store) = nodes.iter().find(|n| n.id == SERVER) else {
             return Vec::new();
         };
-        match (store.durable.kept, store.durable.newest) {
-            (Some(k), Some(n)) if k.seq < n.seq => vec![Violation {
-                invariant: "lww-lost-update".into(),
-                detail: format!(
-                    "{SERVER} keeps x = {} (write #{} by {}, stamped {}), but write #{} by {} (x = {}) was made after it and was discarded: its stamp {} is older because {}'s clock is behind",
-                    k.value,
-                    k.seq,
-                    k.writer,
-                    LocalTime(k.ts_us),
-                    n.seq,
-                    n.writer,
-                    n.value,
-                    LocalTime(n.ts_us),
-                    n.writer
-                ),
-            }],
-            _ => Vec::new(),
-        }
+        invariants::lww_lost_update(store.durable.kept, store.durable.newest)
+            .into_iter()
+            .collect()
     }
 }
 

@@ -8,6 +8,7 @@
 //! every copy is lost, the sender attacks and the other holds. Adding rounds
 //! only moves the doubt to the new last message (Gray 1978; Akkoyunlu et al. 1975).
 
+pub mod invariants;
 pub mod schedules;
 
 use crate::actor::{Ctx, Field, NodeRef, Protocol, Violation};
@@ -253,16 +254,12 @@ impl Protocol for TwoGenerals {
         true
     }
 
-    /// Agreement: both generals decide the same. (Deciding to hold together is safe, just timid.)
+    /// Agreement ([`invariants::agreement`]): both generals decide the same.
     fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let [a, b] = nodes else { return Vec::new() };
-        match (a.durable.decision, b.durable.decision) {
-            (Some(x), Some(y)) if x != y => vec![Violation {
-                invariant: "agreement".into(),
-                detail: format!("general A decided {x:?} but general B decided {y:?}"),
-            }],
-            _ => Vec::new(),
-        }
+        invariants::agreement(a.durable.decision, b.durable.decision)
+            .into_iter()
+            .collect()
     }
 }
 
