@@ -13,6 +13,7 @@ use crate::client::{Input, OpId, OpResult};
 use crate::clock::Clock;
 use crate::controls::NodeAction;
 use crate::id::{NodeId, TimerId};
+use crate::panels::Panel;
 use crate::rng::Rng;
 use crate::time::{LocalTime, SimDuration};
 use crate::trace::{Stamp, TraceEvent};
@@ -167,6 +168,13 @@ pub trait Protocol: Clone + 'static {
         _durable: &Self::Durable,
         _volatile: Option<&Self::Volatile>,
     ) -> Vec<NodeAction> {
+        Vec::new()
+    }
+
+    /// The cluster-wide views drawn under the ring ([`Panel`]: a key-value table per replica, a
+    /// hash ring, a value per node over time, a table of figures), built from every node's state
+    /// now; `volatile` is `None` for a crashed node. Most protocols have none.
+    fn panels(&self, _nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
         Vec::new()
     }
 

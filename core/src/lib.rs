@@ -43,6 +43,7 @@ pub mod history;
 pub mod id;
 pub mod lab;
 pub mod net;
+pub mod panels;
 pub mod protocols;
 mod queue;
 pub mod replay;

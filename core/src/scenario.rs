@@ -7,6 +7,7 @@ use crate::clock::ClockSetting;
 use crate::fault::{Fault, PlannedFault};
 use crate::history::Operation;
 use crate::net::{NetConfig, Network};
+use crate::panels::Panel;
 pub use crate::protocols::spec::ProtocolSpec;
 use crate::sim::{Held, InFlight, NodeView, Sim, SimOptions};
 use crate::time::SimTime;
@@ -176,6 +177,10 @@ pub trait Runner {
     fn held(&self) -> Vec<Held> {
         Vec::new()
     }
+    /// The protocol's cluster-wide views now ([`Protocol::panels`]); a recording has none.
+    fn panels(&self) -> Vec<Panel> {
+        Vec::new()
+    }
 }
 
 impl<P: Protocol> Runner for Sim<P> {
@@ -220,5 +225,8 @@ impl<P: Protocol> Runner for Sim<P> {
     }
     fn held(&self) -> Vec<Held> {
         Sim::held(self)
+    }
+    fn panels(&self) -> Vec<Panel> {
+        self.protocol().panels(&self.node_refs())
     }
 }

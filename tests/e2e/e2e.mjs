@@ -90,6 +90,26 @@ try {
     await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').textContent.includes('suspects n2'), null, { timeout: 15000 });
     await page.locator('[data-testid=play]').click();
     await page.screenshot({ path: `${OUT}/playground.png`, fullPage: false });
+    // The heartbeat protocol's panel: peers suspected over time, one line per node.
+    const nodes = await page.locator('[data-testid=cluster-widget] [data-testid^=node-]').count();
+    const lines = await page.locator('[data-testid=panel-series] path.series').count();
+    expect(lines === nodes && nodes > 0, `${lines} series lines for ${nodes} nodes`);
+  });
+
+  await check('Raft shows each server\'s state machine and the client operations as bars', async () => {
+    await page.goto(`${base}#/lesson/raft-log-replication`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=one-write]');
+    await w.waitFor();
+    await w.scrollIntoViewIfNeeded();
+    await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await w.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-scenario=one-write] [data-testid=panel-history] rect.op:not(.pending)').length >= 2, null, { timeout: 20000 });
+    await w.locator('[data-testid=play]').click();
+    const rows = await w.locator('[data-testid=panel-key-values] tbody tr').count();
+    expect(rows === 5, `${rows} state-machine rows for 5 servers`);
+    const title = await w.locator('[data-testid=panel-history] rect.op').first().locator('title').textContent();
+    expect(/^write [xyz]=\d+ → ok$/.test(title), `bar title: ${title}`);
+    await w.locator('[data-testid=panel-history]').screenshot({ path: `${OUT}/raft-history-bars.png` });
   });
 
   // Raft: the leader's row in the log grid has class "leader"; its data-testid names the node.

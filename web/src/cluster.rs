@@ -6,6 +6,7 @@ pub mod held;
 pub mod inspector;
 pub mod log_grid;
 pub mod network_panel;
+pub mod panels;
 pub mod partition_panel;
 pub mod playback;
 pub mod ring;

@@ -16,6 +16,7 @@ use crate::client::Input;
 use crate::clock::Clock;
 use crate::controls::NodeAction;
 use crate::id::NodeId;
+use crate::panels::Panel;
 use crate::trace::TraceEvent;
 use core::fmt;
 use core::hash::{Hash, Hasher};
@@ -59,6 +60,11 @@ fn forward<P: Protocol, R>(
         Effect::Complete { op, result } => Effect::Complete { op, result },
     }));
     result
+}
+
+/// A protocol's typed views of the wrapped nodes, for the cluster-wide hooks (checks, panels).
+trait Unwrapped: Protocol {
+    fn refs<'a>(nodes: &[NodeRef<'a, AnyProtocol>]) -> Vec<NodeRef<'a, Self>>;
 }
 
 macro_rules! any_protocol {
@@ -125,6 +131,24 @@ macro_rules! any_protocol {
                 $V(<$P as Protocol>::Monitor),
             )*
         }
+
+        $(
+            impl Unwrapped for $P {
+                fn refs<'a>(nodes: &[NodeRef<'a, AnyProtocol>]) -> Vec<NodeRef<'a, Self>> {
+                    nodes
+                        .iter()
+                        .filter_map(|n| match n.durable {
+                            AnyDurable::$V(d) => Some(NodeRef {
+                                id: n.id,
+                                durable: d,
+                                volatile: match n.volatile { Some(AnyVolatile::$V(v)) => Some(v), _ => None },
+                            }),
+                            _ => None,
+                        })
+                        .collect()
+                }
+            }
+        )*
 
         // The digest and the labels must not see the wrapping.
         impl Hash for AnyMsg {
@@ -261,19 +285,14 @@ macro_rules! any_protocol {
                             *monitor = AnyMonitor::$V(Default::default());
                         }
                         let AnyMonitor::$V(m) = monitor else { return Vec::new() };
-                        let typed: Vec<NodeRef<'_, $P>> = nodes
-                            .iter()
-                            .filter_map(|n| match n.durable {
-                                AnyDurable::$V(d) => Some(NodeRef {
-                                    id: n.id,
-                                    durable: d,
-                                    volatile: match n.volatile { Some(AnyVolatile::$V(v)) => Some(v), _ => None },
-                                }),
-                                _ => None,
-                            })
-                            .collect();
-                        p.check(m, &typed)
+                        p.check(m, &<$P as Unwrapped>::refs(nodes))
                     })*
+                }
+            }
+
+            fn panels(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
+                match self {
+                    $(AnyProtocol::$V(p) => p.panels(&<$P as Unwrapped>::refs(nodes)),)*
                 }
             }
         }

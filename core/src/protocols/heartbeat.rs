@@ -8,9 +8,10 @@
 
 pub mod schedules;
 
-use crate::actor::{Ctx, Field, Protocol};
+use crate::actor::{Ctx, Field, NodeRef, Protocol};
 use crate::id::NodeId;
 use crate::lab::Lab;
+use crate::panels::Panel;
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -66,11 +67,29 @@ pub enum Timer {
     Check,
 }
 
-/// Persisted: how many times this node has booted.
+/// Persisted: how many times this node has booted, and its record of how many peers it
+/// suspected when (kept across crashes, so the plot of a restarted node goes on).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Durable {
     /// Boot count, so a restart is visible.
     pub boots: u64,
+    /// (local time in µs, peers suspected from then on), one point per change, the latest
+    /// [`SUSPICION_POINTS`] kept.
+    pub suspicion: Vec<(i64, u32)>,
+}
+
+/// How many changes of suspicion a node keeps for its plot.
+pub const SUSPICION_POINTS: usize = 512;
+
+/// Notes that `v`'s count of suspected peers is now what it is, at local time `now_us`.
+fn record_suspicion(d: &mut Durable, v: &Volatile, now_us: i64) {
+    let count = v.suspected.iter().filter(|s| **s).count() as u32;
+    if d.suspicion.last().map(|p| p.1) != Some(count) {
+        if d.suspicion.len() >= SUSPICION_POINTS {
+            d.suspicion.remove(0);
+        }
+        d.suspicion.push((now_us, count));
+    }
 }
 
 /// In memory: when each peer was last heard, and whom we suspect.
@@ -102,12 +121,13 @@ impl Protocol for Heartbeat {
         ctx.broadcast(Msg::Ping { seq: 1 });
         ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
         ctx.set_timer(SimDuration((self.timeout_us / 2).max(1)), Timer::Check);
+        record_suspicion(durable, &v, ctx.now().as_us());
         v
     }
 
     fn on_message(
         &self,
-        _d: &mut Durable,
+        d: &mut Durable,
         v: &mut Volatile,
         from: NodeId,
         _msg: Msg,
@@ -121,10 +141,11 @@ impl Protocol for Heartbeat {
         if v.suspected[i] {
             v.suspected[i] = false;
             ctx.note(format!("hears {from} again: suspecting it was wrong"));
+            record_suspicion(d, v, ctx.now().as_us());
         }
     }
 
-    fn on_timer(&self, _d: &mut Durable, v: &mut Volatile, timer: Timer, ctx: &mut Ctx<'_, Self>) {
+    fn on_timer(&self, d: &mut Durable, v: &mut Volatile, timer: Timer, ctx: &mut Ctx<'_, Self>) {
         match timer {
             Timer::Beat => {
                 v.seq += 1;
@@ -143,6 +164,7 @@ impl Protocol for Heartbeat {
                         ctx.note(format!("suspects n{peer}: silent for {}us", silent_us));
                     }
                 }
+                record_suspicion(d, v, now);
                 ctx.set_timer(SimDuration((self.timeout_us / 2).max(1)), Timer::Check);
             }
         }
@@ -155,6 +177,28 @@ impl Protocol for Heartbeat {
             f.push(Field::new("suspects", suspects(v)));
         }
         f
+    }
+
+    /// Peers suspected over time, one line per node, each on its own clock: false suspicions
+    /// show as bumps that fall back when the peer is heard again.
+    fn panels(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
+        let lines = nodes
+            .iter()
+            .map(|n| {
+                let points = n
+                    .durable
+                    .suspicion
+                    .iter()
+                    .map(|&(t, c)| (t.max(0) as u64, i64::from(c)))
+                    .collect();
+                (n.id, points)
+            })
+            .collect();
+        vec![Panel::Series {
+            title: "Peers suspected, on each node's own clock".into(),
+            unit: "peers".into(),
+            lines,
+        }]
     }
 
     fn badge(&self, _id: NodeId, _durable: &Durable, volatile: Option<&Volatile>) -> String {

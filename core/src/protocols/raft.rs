@@ -75,6 +75,7 @@ use crate::controls::{Control, NodeAction};
 use crate::fault::PlannedFault;
 use crate::id::NodeId;
 use crate::lab::Lab;
+use crate::panels::Panel;
 use crate::scenario::Scenario;
 use invariants::RaftMonitor;
 use rules::{FlawedRules, PaperRules, RaftRules};
@@ -215,6 +216,10 @@ impl Protocol for Raft {
 
     fn actions(&self, id: NodeId, d: &Durable, _v: Option<&Volatile>) -> Vec<NodeAction> {
         view::actions(id, d)
+    }
+
+    fn panels(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
+        view::panels(self.servers(nodes.len() as u32), nodes)
     }
 
     fn has_invariants(&self) -> bool {

@@ -52,7 +52,7 @@ pub fn node_position(i: u32, n: u32) -> (f64, f64) {
 
 /// Sine and cosine: in the browser from JavaScript's `Math`, which saves the page Rust's own
 /// trigonometry (about 3 KB gzip); natively (tests) from the standard library.
-fn sin_cos(angle: f64) -> (f64, f64) {
+pub fn sin_cos(angle: f64) -> (f64, f64) {
     #[cfg(target_arch = "wasm32")]
     {
         (js_sys::Math::sin(angle), js_sys::Math::cos(angle))

@@ -6,6 +6,7 @@ use super::held::held_list;
 use super::inspector::Inspector;
 use super::log_grid::LogGrid;
 use super::network_panel::NetworkPanel;
+use super::panels::panels;
 use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
 use super::ring::Ring;
@@ -13,6 +14,7 @@ use super::state::{Action, ClusterState};
 use crate::pages::playground::link_for;
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
+use netsplit_core::panels::history_bars;
 use netsplit_core::replay::Recording;
 use netsplit_core::share::SharedRun;
 use netsplit_core::{EventKind, Fault, NodeId, Scenario};
@@ -236,6 +238,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         }
     });
     let held = sim.held();
+    let shown_panels = sim.panels();
+    let bars = history_bars(sim.history());
     let net = *sim.network().default_config();
     let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
     let step = sim.steps();
@@ -300,6 +304,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             </div>
             { held_list(&held, &on_inject) }
             <LogGrid nodes={nodes.clone()} />
+            { panels(&shown_panels, &bars, view_time.0) }
             <Playback playing={state.playing} finished={state.finished()} {step} {furthest}
                 now={view_time} seed={scenario.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />

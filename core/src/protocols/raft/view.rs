@@ -6,12 +6,14 @@
 
 use super::client::KEYS;
 use super::state::{Durable, Role, Volatile};
+use super::Raft;
 use super::RaftParams;
-use crate::actor::{Field, LogCell, LogView};
+use crate::actor::{Field, LogCell, LogView, NodeRef};
 use crate::client::Input;
 use crate::controls::{Control, NodeAction};
 use crate::fault::{Fault, PlannedFault};
 use crate::id::NodeId;
+use crate::panels::Panel;
 
 /// The node's state as named fields: a client's progress, or a server's Figure 2 state.
 pub(super) fn inspect(d: &Durable, v: Option<&Volatile>) -> Vec<Field> {
@@ -93,6 +95,45 @@ pub(super) fn log_view(d: &Durable, v: Option<&Volatile>) -> Option<LogView> {
             .collect(),
         commit_index: v.map_or(0, |v| v.commit_index),
     })
+}
+
+/// Each server's state machine (its applied key-value pairs and how far it has applied), so a
+/// lagging or diverged replica shows beside the others; clients have none.
+pub(super) fn panels(servers: u32, nodes: &[NodeRef<'_, Raft>]) -> Vec<Panel> {
+    let servers: Vec<&NodeRef<'_, Raft>> = nodes.iter().filter(|n| n.id.0 < servers).collect();
+    let mut keys: Vec<char> = KEYS.to_vec();
+    for n in &servers {
+        for (k, _) in n.volatile.map_or(&[][..], |v| &v.kv[..]) {
+            if !keys.contains(k) {
+                keys.push(*k);
+            }
+        }
+    }
+    let rows = servers
+        .iter()
+        .map(|n| {
+            let row = n.volatile.map(|v| {
+                let mut cells: Vec<String> = keys
+                    .iter()
+                    .map(|k| {
+                        v.kv.iter()
+                            .find(|e| e.0 == *k)
+                            .map_or("–".to_string(), |e| e.1.to_string())
+                    })
+                    .collect();
+                cells.push(v.last_applied.to_string());
+                cells
+            });
+            (n.id, row)
+        })
+        .collect();
+    let mut headings: Vec<String> = keys.iter().map(char::to_string).collect();
+    headings.push("applied up to".into());
+    vec![Panel::KeyValues {
+        title: "State machines: what each server has applied".into(),
+        keys: headings,
+        rows,
+    }]
 }
 
 /// Role and term in a few characters (just the term while crashed).

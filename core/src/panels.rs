@@ -1,0 +1,121 @@
+//! The cluster-wide views a protocol can show under its ring, as data: a small closed set the page
+//! draws without knowing the protocol.
+//!
+//! Per-node views (the inspector's fields, the log grid's rows, the badge) come from the
+//! protocol's `inspect`, `log_view` and `badge`. What spans the cluster comes from
+//! [`crate::actor::Protocol::panels`], built from every node's state at the moment drawn:
+//! - [`Panel::KeyValues`]: a key-value table, one row per replica (what each state machine holds,
+//!   so a stale or diverged replica stands out);
+//! - [`Panel::Ring`]: nodes and keys on a hash ring (consistent hashing, who owns what);
+//! - [`Panel::Series`]: a value per node over time (suspicion, convergence), from points the
+//!   protocol keeps;
+//! - [`Panel::Figures`]: a table of measured figures.
+//!
+//! The history of client operations (bars per client) is not a protocol's panel: every run has
+//! one ([`history_bars`], from [`crate::sim::Sim::history`]).
+
+use crate::client::{Input, OpResult};
+use crate::history::Operation;
+use crate::id::NodeId;
+
+/// One cluster-wide view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// A key-value table: one row per replica, one column per key.
+    KeyValues {
+        /// What the table shows, e.g. "State machines (applied entries)".
+        title: String,
+        /// The column headings (the keys).
+        keys: Vec<String>,
+        /// One row per replica; `None` for a replica that is down.
+        rows: Vec<(NodeId, Option<Vec<String>>)>,
+    },
+    /// Nodes and keys on a hash ring of `0..size` positions.
+    Ring {
+        /// What the ring shows.
+        title: String,
+        /// The ring's size (positions are `0..size`).
+        size: u64,
+        /// Each node's tokens (virtual nodes) on the ring.
+        nodes: Vec<(NodeId, Vec<u64>)>,
+        /// Each key, its position and the node that owns it.
+        keys: Vec<(String, u64, NodeId)>,
+    },
+    /// A value per node over time.
+    Series {
+        /// What is plotted, e.g. "peers suspected".
+        title: String,
+        /// The unit of the values, e.g. "peers" or "µs".
+        unit: String,
+        /// One line per node: (time in µs, value) points, oldest first, each value holding until
+        /// the next point. Times are true simulated time unless the title says they are each
+        /// node's own clock (a node knows no other).
+        lines: Vec<(NodeId, Vec<(u64, i64)>)>,
+    },
+    /// A table of measured figures.
+    Figures {
+        /// What was measured.
+        title: String,
+        /// The column headings.
+        columns: Vec<String>,
+        /// The rows, one string per column.
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// One client operation drawn as a bar: from its call to its return (or on to now, if it has
+/// none), on its client's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    /// The client's row.
+    pub client: u64,
+    /// The operation and its result, e.g. "write x=3 → ok".
+    pub label: String,
+    /// When it was called, in µs of true simulated time.
+    pub start_us: u64,
+    /// When it returned; `None` while pending (or for an unknown outcome).
+    pub end_us: Option<u64>,
+}
+
+/// The bars of a history, in call order: the picture a linearizability verdict is drawn on.
+pub fn history_bars(ops: &[Operation<Input, OpResult>]) -> Vec<Bar> {
+    ops.iter()
+        .map(|op| Bar {
+            client: op.client_id,
+            label: match &op.output {
+                Some(r) => format!("{} → {r}", op.input),
+                None if op.return_time.is_some() => format!("{} → ?", op.input),
+                None => format!("{} …", op.input),
+            },
+            start_us: op.call_time.max(0) as u64,
+            end_us: op.return_time.map(|t| t.max(0) as u64),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_operation_is_a_bar_without_an_end() {
+        let ops = vec![
+            Operation::returned(
+                5,
+                Input::Write {
+                    key: "x".into(),
+                    value: 1,
+                },
+                10,
+                OpResult::Ok,
+                30,
+            ),
+            Operation::pending(6, Input::Read { key: "x".into() }, 20),
+        ];
+        let bars = history_bars(&ops);
+        assert_eq!(bars[0].label, "write x=1 → ok");
+        assert_eq!((bars[0].start_us, bars[0].end_us), (10, Some(30)));
+        assert_eq!(bars[1].end_us, None);
+        assert_eq!(bars[1].label, "read x …");
+    }
+}
