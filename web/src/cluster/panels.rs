@@ -8,8 +8,10 @@ use crate::svg::px;
 use netsplit_core::panels::{Bar, Panel};
 use yew::prelude::*;
 
-/// Drawing width of the plots, in SVG units.
+/// Drawing width of the plots, in SVG units (and as text: formatting a float would bring Rust's
+/// float printer into the page, about 15 KB gzip).
 const WIDTH: f64 = 560.0;
+const WIDTH_TEXT: &str = "560";
 /// Height of one row of history bars.
 const ROW: f64 = 22.0;
 /// Room on the left for row labels.
@@ -30,36 +32,27 @@ pub fn panels(panels: &[Panel], bars: &[Bar], now_us: u64) -> Html {
 
 fn panel(p: &Panel) -> Html {
     match p {
-        Panel::KeyValues { title, keys, rows } => html! {
-            <div class="panel kv" data-testid="panel-key-values">
-                <h4>{title.clone()}</h4>
-                <table>
-                    <thead><tr><th scope="col">{"node"}</th>{ for keys.iter().map(|k| html! { <th scope="col">{k.clone()}</th> }) }</tr></thead>
-                    <tbody>{ for rows.iter().map(|(id, row)| html! {
-                        <tr data-testid={format!("kv-{id}")}>
-                            <th scope="row">{id.to_string()}</th>
-                            { match row {
-                                Some(cells) => cells.iter().map(|c| html! { <td>{c.clone()}</td> }).collect::<Html>(),
-                                None => html! { <td colspan={keys.len().to_string()} class="muted">{"down"}</td> },
-                            } }
-                        </tr>
-                    }) }</tbody>
-                </table>
-            </div>
-        },
+        Panel::KeyValues { title, keys, rows } => {
+            let mut headings = vec!["node".to_string()];
+            headings.extend(keys.iter().cloned());
+            let rows = rows
+                .iter()
+                .map(|(id, row)| {
+                    let mut cells = vec![id.to_string()];
+                    match row {
+                        Some(r) => cells.extend(r.iter().cloned()),
+                        None => cells.extend(keys.iter().map(|_| "down".to_string())),
+                    }
+                    cells
+                })
+                .collect::<Vec<_>>();
+            table("kv", "panel-key-values", title, &headings, &rows)
+        }
         Panel::Figures {
             title,
             columns,
             rows,
-        } => html! {
-            <div class="panel figures" data-testid="panel-figures">
-                <h4>{title.clone()}</h4>
-                <table>
-                    <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{c.clone()}</th> }) }</tr></thead>
-                    <tbody>{ for rows.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{c.clone()}</td> }) }</tr> }) }</tbody>
-                </table>
-            </div>
-        },
+        } => table("figures", "panel-figures", title, columns, rows),
         Panel::Series { title, unit, lines } => series(title, unit, lines),
         Panel::Ring {
             title,
@@ -67,6 +60,59 @@ fn panel(p: &Panel) -> Html {
             nodes,
             keys,
         } => ring(title, *size, nodes, keys),
+    }
+}
+
+/// A titled table: a heading row, then rows whose first cell heads the row.
+fn table(
+    class: &str,
+    testid: &str,
+    title: &str,
+    headings: &[String],
+    rows: &[Vec<String>],
+) -> Html {
+    html! {
+        <div class={format!("panel {class}")} data-testid={testid.to_string()}>
+            <h4>{title.to_string()}</h4>
+            <table>
+                <thead><tr>{ for headings.iter().map(|h| html! { <th scope="col">{h.clone()}</th> }) }</tr></thead>
+                <tbody>{ for rows.iter().map(|r| html! {
+                    <tr>{ for r.iter().enumerate().map(|(i, c)| if i == 0 {
+                        html! { <th scope="row">{c.clone()}</th> }
+                    } else {
+                        html! { <td>{c.clone()}</td> }
+                    }) }</tr>
+                }) }</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `text` safe inside SVG or HTML markup: labels come from protocols and from share links.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A panel whose picture is SVG markup built as text: one string instead of a virtual DOM node
+/// per shape keeps the page's code small (every shape's label is escaped).
+fn figure(class: &str, testid: &str, title: &str, svg: String, after: Html) -> Html {
+    html! {
+        <div class={format!("panel {class}")} data-testid={testid.to_string()}>
+            <h4>{title.to_string()}</h4>
+            { Html::from_html_unchecked(AttrValue::from(svg)) }
+            { after }
+        </div>
     }
 }
 
@@ -84,38 +130,38 @@ fn series(title: &str, unit: &str, lines: &[(netsplit_core::NodeId, Vec<(u64, i6
     let span = (t1 - t0).max(1) as f64;
     let x = |t: u64| LEFT + (t - t0) as f64 / span * (WIDTH - LEFT - 8.0);
     let y = |v: i64| height - 14.0 - v as f64 / top as f64 * (height - 28.0);
-    let paths = lines.iter().map(|(id, pts)| {
-        let mut d = String::new();
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {WIDTH_TEXT} {}\" role=\"img\" aria-label=\"{}, in {}, one line per node\">\
+         <text x=\"4\" y=\"{}\" class=\"axis\">{top}</text><text x=\"4\" y=\"{}\" class=\"axis\">0</text>",
+        px(height),
+        esc(title),
+        esc(unit),
+        px(y(top) + 4.0),
+        px(y(0) + 4.0)
+    );
+    let mut legend = String::from("<p class=\"legend\">");
+    for (id, pts) in lines {
+        let colour = id.0 % SERIES_COLOURS;
+        svg.push_str(&format!("<path class=\"series s{colour}\" d=\""));
         for (i, (t, v)) in pts.iter().enumerate() {
-            if i == 0 {
-                d.push_str(&format!("M{} {}", px(x(*t)), px(y(*v))));
-            } else {
-                d.push_str(&format!(" H{} V{}", px(x(*t)), px(y(*v))));
-            }
+            let step = if i == 0 { "M" } else { " H" };
+            let rise = if i == 0 { " " } else { " V" };
+            svg.push_str(&format!("{step}{}{rise}{}", px(x(*t)), px(y(*v))));
         }
         if !pts.is_empty() {
-            d.push_str(&format!(" H{}", px(x(t1))));
+            // The last value holds to the right edge (up to now).
+            svg.push_str(&format!(" H{}", px(WIDTH - 8.0)));
         }
-        html! {
-            <path d={d} class={format!("series s{}", id.0 % SERIES_COLOURS)}>
-                <title>{id.to_string()}</title>
-            </path>
-        }
-    });
-    html! {
-        <div class="panel series-panel" data-testid="panel-series">
-            <h4>{title.to_string()}</h4>
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-label={format!("{title}, in {unit}, one line per node")}>
-                <text x="4" y={px(y(top) + 4.0)} class="axis">{format!("{top} {unit}")}</text>
-                <text x="4" y={px(y(0) + 4.0)} class="axis">{"0"}</text>
-                { for paths }
-            </svg>
-            <p class="legend">{ for lines.iter().map(|(id, _)| html! { <span class={format!("key s{}", id.0 % SERIES_COLOURS)}>{id.to_string()}</span> }) }</p>
-        </div>
+        svg.push_str(&format!("\"><title>{id}</title></path>"));
+        legend.push_str(&format!("<span class=\"key s{colour}\">{id}</span>"));
     }
+    svg.push_str("</svg>");
+    legend.push_str("</p>");
+    let after = Html::from_html_unchecked(AttrValue::from(legend));
+    figure("series-panel", "panel-series", title, svg, after)
 }
 
-/// Nodes' tokens and the keys on a hash ring, each key joined to its owner.
+/// Nodes' tokens and the keys on a hash ring, each key coloured by its owner.
 fn ring(
     title: &str,
     size: u64,
@@ -126,39 +172,46 @@ fn ring(
     let at = |pos: u64, radius: f64| {
         let a = pos as f64 / size.max(1) as f64 * std::f64::consts::TAU;
         let (sin, cos) = sin_cos(a);
-        (c + radius * sin, c - radius * cos)
+        (px(c + radius * sin), px(c - radius * cos))
     };
-    let tokens = nodes.iter().flat_map(|(id, ts)| {
-        ts.iter().map(move |t| {
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 220 220\" role=\"img\" aria-label=\"{}: {} nodes, {} keys\">\
+         <circle cx=\"{}\" cy=\"{}\" r=\"{}\" class=\"ring-line\"/>",
+        esc(title),
+        nodes.len(),
+        keys.len(),
+        px(c),
+        px(c),
+        px(r)
+    );
+    for (id, tokens) in nodes {
+        for t in tokens {
             let (x, y) = at(*t, r);
-            html! { <circle cx={px(x)} cy={px(y)} r="5" class={format!("token s{}", id.0 % SERIES_COLOURS)}><title>{format!("{id} token {t}")}</title></circle> }
-        })
-    });
-    let dots = keys.iter().map(|(k, pos, owner)| {
-        let (x, y) = at(*pos, r - 14.0);
-        html! { <circle cx={px(x)} cy={px(y)} r="3" class={format!("key-dot s{}", owner.0 % SERIES_COLOURS)}><title>{format!("key {k} at {pos}, owned by {owner}")}</title></circle> }
-    });
-    html! {
-        <div class="panel ring-panel" data-testid="panel-ring">
-            <h4>{title.to_string()}</h4>
-            <svg viewBox="0 0 220 220" role="img" aria-label={format!("{title}: {} nodes, {} keys", nodes.len(), keys.len())}>
-                <circle cx={px(c)} cy={px(c)} r={px(r)} class="ring-line" />
-                { for tokens }
-                { for dots }
-            </svg>
-        </div>
+            svg.push_str(&format!(
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"5\" class=\"token s{}\"><title>{id} token {t}</title></circle>",
+                id.0 % SERIES_COLOURS
+            ));
+        }
     }
+    for (k, pos, owner) in keys {
+        let (x, y) = at(*pos, r - 14.0);
+        svg.push_str(&format!(
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" class=\"key-dot s{}\"><title>key {} at {pos}, owned by {owner}</title></circle>",
+            owner.0 % SERIES_COLOURS,
+            esc(k)
+        ));
+    }
+    svg.push_str("</svg>");
+    figure("ring-panel", "panel-ring", title, svg, html! {})
 }
 
-/// Client operations as bars, one row per client, from call to return: a pending one runs on
-/// to `now_us`, drawn open-ended.
+/// Client operations as bars from call to return, one row per client (more where its operations
+/// overlap): a pending one runs on to `now_us`, drawn open-ended.
 fn history(bars: &[Bar], now_us: u64) -> Html {
     if bars.is_empty() {
         return html! {};
     }
-    let mut clients: Vec<u64> = bars.iter().map(|b| b.client).collect();
-    clients.sort_unstable();
-    clients.dedup();
+    let (rows, row_of) = lanes(bars);
     let t0 = bars.iter().map(|b| b.start_us).min().unwrap_or(0);
     let t1 = bars
         .iter()
@@ -168,28 +221,111 @@ fn history(bars: &[Bar], now_us: u64) -> Html {
         .max(now_us);
     let span = (t1 - t0).max(1) as f64;
     let x = |t: u64| LEFT + (t.saturating_sub(t0)) as f64 / span * (WIDTH - LEFT - 8.0);
-    let height = clients.len() as f64 * ROW + 8.0;
-    let rows = clients.iter().enumerate().map(|(i, c)| {
-        html! { <text x="4" y={px(i as f64 * ROW + 16.0)} class="axis">{format!("n{c}")}</text> }
-    });
-    let drawn = bars.iter().map(|b| {
-        let row = clients.iter().position(|c| *c == b.client).unwrap_or(0) as f64;
-        let (x0, x1) = (x(b.start_us), x(b.end_us.unwrap_or(t1)));
-        let class = if b.end_us.is_some() { "op" } else { "op pending" };
-        html! {
-            <rect x={px(x0)} y={px(row * ROW + 4.0)} width={px((x1 - x0).max(2.0))} height={px(ROW - 8.0)} class={class}>
-                <title>{b.label.clone()}</title>
-            </rect>
+    let height = rows.len() as f64 * ROW + 8.0;
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {WIDTH_TEXT} {}\" role=\"img\" aria-label=\"{} client operations as bars, one row per client\">",
+        px(height),
+        bars.len()
+    );
+    for (i, (c, lane, _)) in rows.iter().enumerate() {
+        if *lane == 0 {
+            svg.push_str(&format!(
+                "<text x=\"4\" y=\"{}\" class=\"axis\">n{c}</text>",
+                px(i as f64 * ROW + 16.0)
+            ));
         }
-    });
-    html! {
-        <div class="panel history-panel" data-testid="panel-history">
-            <h4>{format!("Client operations ({}), from call to answer", bars.len())}</h4>
-            <svg viewBox={format!("0 0 {WIDTH} {}", px(height))} role="img"
-                aria-label={format!("{} client operations as bars, one row per client", bars.len())}>
-                { for rows }
-                { for drawn }
-            </svg>
-        </div>
+    }
+    for (b, row) in bars.iter().zip(&row_of) {
+        let row = *row as f64;
+        let (x0, x1) = (x(b.start_us), x(b.end_us.unwrap_or(t1)));
+        let class = if b.end_us.is_some() {
+            "op"
+        } else {
+            "op pending"
+        };
+        svg.push_str(&format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{class}\"><title>{}</title></rect>",
+            px(x0),
+            px(row * ROW + 4.0),
+            px((x1 - x0).max(2.0)),
+            px(ROW - 8.0),
+            esc(&b.label)
+        ));
+    }
+    svg.push_str("</svg>");
+    let title = format!("Client operations ({}), from call to answer", bars.len());
+    figure("history-panel", "panel-history", &title, svg, html! {})
+}
+
+/// Rows for history bars: one per client and lane, since a client that queues commands has
+/// several in flight at once and overlapping bars on one row would hide each other. Returns the
+/// rows as (client, lane, end of its last bar), in (client, lane) order, and each bar's row.
+/// Rows are kept in order as they are made (a sort would add its own copy of the code).
+fn lanes(bars: &[Bar]) -> (Vec<(u64, u32, u64)>, Vec<usize>) {
+    let mut rows: Vec<(u64, u32, u64)> = Vec::new(); // (client, lane, end of its last bar)
+    let mut row_of: Vec<usize> = Vec::with_capacity(bars.len());
+    for b in bars {
+        let end = b.end_us.unwrap_or(u64::MAX);
+        let free = rows
+            .iter()
+            .position(|r| r.0 == b.client && r.2 < b.start_us);
+        let i = match free {
+            Some(i) => i,
+            None => {
+                let lane = rows.iter().filter(|r| r.0 == b.client).count() as u32;
+                let at = rows
+                    .iter()
+                    .position(|r| (r.0, r.1) > (b.client, lane))
+                    .unwrap_or(rows.len());
+                for r in row_of.iter_mut().filter(|r| **r >= at) {
+                    *r += 1;
+                }
+                rows.insert(at, (b.client, lane, 0));
+                at
+            }
+        };
+        rows[i].2 = end;
+        row_of.push(i);
+    }
+    (rows, row_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(client: u64, start_us: u64, end_us: Option<u64>) -> Bar {
+        Bar {
+            client,
+            label: String::new(),
+            start_us,
+            end_us,
+        }
+    }
+
+    #[test]
+    fn overlapping_operations_of_one_client_get_lanes_and_clients_stay_in_order() {
+        let bars = [
+            bar(6, 0, Some(10)),
+            bar(5, 0, Some(10)),
+            bar(5, 5, Some(20)),
+            bar(5, 11, None),
+            bar(5, 30, Some(40)),
+        ];
+        let (rows, row_of) = lanes(&bars);
+        let keys: Vec<(u64, u32)> = rows.iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(keys, [(5, 0), (5, 1), (6, 0)]);
+        // n5's first bar takes lane 0 and the overlapping one lane 1; the pending one starts
+        // after the first ended, so lane 0 again (and holds it for good); the last goes to lane 1,
+        // free again after 20, rather than a new lane. n6 sorts after n5.
+        assert_eq!(row_of, [2, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn labels_are_escaped_before_they_reach_the_markup() {
+        assert_eq!(
+            esc("<b onclick=\"x\">&'"),
+            "&lt;b onclick=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }
