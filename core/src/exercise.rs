@@ -18,6 +18,9 @@ pub struct RuleSetInfo {
     pub id: &'static str,
     /// The functions the learner must define: name and parameter names.
     pub functions: &'static [(&'static str, &'static [&'static str])],
+    /// The adversaries a simulation case of this rule set may name (`adversary = "figure-8"`);
+    /// the protocol's own `grade.rs` plays them, so no shared file names any.
+    pub adversaries: &'static [&'static str],
     /// The scenario a simulation case runs for one seed (before any adversary plays), so that an
     /// exercise file can be checked without the grader: it must be a valid scenario.
     #[cfg(feature = "authoring")]
@@ -128,22 +131,26 @@ impl SimulationCase {
                 self.name
             ));
         }
+        if let Some(a) = &self.adversary {
+            let known = rules.info().adversaries;
+            if !known.contains(&a.as_str()) {
+                return Err(format!(
+                    "simulation case `{}`: no adversary `{a}` for rule set `{}` (it has {})",
+                    self.name,
+                    rules.info().id,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
         (rules.info().check_case)(self)?;
         (rules.info().scenario)(self, self.seed)
             .validate()
             .map_err(|e| format!("simulation case `{}`: {e}", self.name))
     }
-}
-
-/// A scripted opponent that watches a simulation and strikes at chosen moments.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Adversary {
-    /// Plays the crashes of the Raft paper's Figure 8 on five servers with two clients, one entry
-    /// per `AppendEntries` and no election no-op ([`crate::adversary::figure8::Figure8`]): the run that commits
-    /// an old-term entry by counting replicas and then loses it.
-    #[serde(rename = "figure-8")]
-    Figure8,
 }
 
 /// A value passed to or returned by a learner's function: an integer, a short word or a list.
@@ -289,9 +296,10 @@ pub struct SimulationCase {
     /// absent). One entry per message makes stale, reordered messages far more common.
     #[serde(default)]
     pub entries_per_append: Option<u32>,
-    /// Raft only: an adversary that plays its faults instead of a random schedule.
+    /// An adversary that plays its faults instead of a random schedule, by the name its rule
+    /// set lists in [`RuleSetInfo::adversaries`] (Raft's `"figure-8"`).
     #[serde(default)]
-    pub adversary: Option<Adversary>,
+    pub adversary: Option<String>,
 }
 
 /// A solution that must fail, and the message it must fail with.
@@ -439,6 +447,31 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "authoring")]
+    #[test]
+    fn a_case_naming_an_adversary_its_rule_set_lacks_is_refused_with_the_ones_it_has() {
+        let case = |rules: &str, adversary: &str| {
+            let case = SimulationCase {
+                name: "c".into(),
+                schedules: 5,
+                nodes: 5,
+                seed: 1,
+                faults: true,
+                entries_per_append: None,
+                adversary: Some(adversary.into()),
+            };
+            case.validate(RuleSet::find(rules).expect("registered"))
+        };
+        assert!(case("raft-commit", "figure-8").is_ok());
+        let err = case("raft-commit", "figure-9").unwrap_err();
+        assert!(
+            err.contains("no adversary `figure-9`") && err.contains("figure-8"),
+            "{err}"
+        );
+        let err = case("lamport", "figure-8").unwrap_err();
+        assert!(err.contains("(it has none)"), "{err}");
+    }
 
     #[test]
     fn every_rule_set_names_distinct_functions() {

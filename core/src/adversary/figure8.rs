@@ -10,6 +10,9 @@ use crate::protocols::raft::{Entry, Raft, Role};
 use crate::sim::Sim;
 use crate::time::SimTime;
 
+/// The name a graded simulation case gives this adversary (`adversary = "figure-8"`).
+pub const NAME: &str = "figure-8";
+
 /// The paper's Figure 8 as an adversary that watches the cluster and strikes at the right moments
 /// (each fault lands 1 µs after the step that triggered it, so the run replays from its plan):
 ///

@@ -150,6 +150,7 @@ impl ClockKind for HlcKind {
             ("send", &["l", "c", "pt"]),
             ("receive", &["l", "c", "ml", "mc", "pt"]),
         ],
+        adversaries: &[],
         #[cfg(feature = "authoring")]
         scenario: <HlcKind as ClockKind>::exercise_scenario,
         #[cfg(feature = "authoring")]

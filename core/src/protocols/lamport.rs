@@ -60,6 +60,7 @@ impl ClockKind for LamportClock {
         id: "lamport",
         // The learner writes `tick(clock)` and `receive(clock, msg_time)`, each returning the new clock.
         functions: &[("tick", &["clock"]), ("receive", &["clock", "msg_time"])],
+        adversaries: &[],
         #[cfg(feature = "authoring")]
         scenario: <LamportClock as ClockKind>::exercise_scenario,
         #[cfg(feature = "authoring")]

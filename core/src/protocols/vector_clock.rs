@@ -152,6 +152,7 @@ impl ClockKind for VectorKind {
             ("receive", &["clock", "msg_clock", "me"]),
             ("compare", &["a", "b"]),
         ],
+        adversaries: &[],
         #[cfg(feature = "authoring")]
         scenario: <VectorKind as ClockKind>::exercise_scenario,
         #[cfg(feature = "authoring")]

@@ -1,12 +1,11 @@
 //! The Raft rule sets a learner can write, and the schedules their simulation cases run.
 
+use crate::adversary::figure8;
 use crate::exercise::RuleSetInfo;
 #[cfg(any(feature = "authoring", feature = "grader"))]
 use {
-    super::RaftParams,
-    crate::exercise::{Adversary, SimulationCase},
-    crate::protocols::raft::schedules as raft_kit,
-    crate::scenario::Scenario,
+    super::RaftParams, crate::exercise::SimulationCase,
+    crate::protocols::raft::schedules as raft_kit, crate::scenario::Scenario,
 };
 
 /// Commands each client sends in a graded Figure 8 schedule (the lesson's runs send 40). The
@@ -35,6 +34,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
                 "cand_last_term",
             ],
         )],
+        adversaries: &[figure8::NAME],
         #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
         #[cfg(feature = "authoring")]
@@ -49,6 +49,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
             "append_entries",
             &["log", "prev_index", "prev_term", "entries"],
         )],
+        adversaries: &[figure8::NAME],
         #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
         #[cfg(feature = "authoring")]
@@ -63,6 +64,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
             "advance_commit",
             &["commit_index", "term", "log", "match_index"],
         )],
+        adversaries: &[figure8::NAME],
         #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
         #[cfg(feature = "authoring")]
@@ -77,15 +79,15 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
 /// then adds its faults as it plays).
 #[cfg(any(feature = "authoring", feature = "grader"))]
 pub(super) fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
-    match case.adversary {
-        Some(Adversary::Figure8) => raft_kit::figure8_schedule(
+    match case.adversary.as_deref() {
+        Some(figure8::NAME) => raft_kit::figure8_schedule(
             seed,
             RaftParams {
                 commands: FIGURE8_GRADING_COMMANDS,
                 ..raft_kit::figure8_params()
             },
         ),
-        None => {
+        _ => {
             let mut params = raft_kit::sweep_params();
             if let Some(n) = case.entries_per_append {
                 params.max_entries_per_append = n;
@@ -105,7 +107,7 @@ fn check_case(case: &SimulationCase) -> Result<(), String> {
             case.name
         ));
     }
-    if case.adversary == Some(Adversary::Figure8) && case.nodes != 5 {
+    if case.adversary.as_deref() == Some(figure8::NAME) && case.nodes != 5 {
         return Err(format!(
             "simulation case `{}`: the figure-8 adversary plays on 5 servers, not {}",
             case.name, case.nodes

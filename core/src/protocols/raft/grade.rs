@@ -5,7 +5,7 @@
 
 use super::rules::{edit_from_terms, LogEdit, PaperRules, RaftRules, VoteQuery};
 use super::{Entry, Raft};
-use crate::exercise::{Adversary, SimulationCase};
+use crate::exercise::SimulationCase;
 use crate::grade::script::{counts, Script};
 use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
 use crate::protocols::raft::schedules as raft_kit;
@@ -155,9 +155,9 @@ fn schedule_with(
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
     let scenario = super::exercises::exercise_scenario(case, seed);
-    let mut adversary = case
-        .adversary
-        .map(|Adversary::Figure8| crate::adversary::figure8::Figure8::default());
+    // The one adversary Raft's rule sets list (`exercises::RULE_SETS`); validation refuses others.
+    let mut adversary = (case.adversary.as_deref() == Some(crate::adversary::figure8::NAME))
+        .then(crate::adversary::figure8::Figure8::default);
     let ProtocolSpec::Raft(params) = &scenario.protocol else {
         unreachable!("Raft schedules are Raft scenarios")
     };
