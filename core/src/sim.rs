@@ -360,32 +360,38 @@ impl<P: Protocol> Sim<P> {
             .collect()
     }
 
+    /// A queued or held delivery as the page draws it; `None` for anything else.
+    fn message_of(&self, p: &Pending, deliver_at: SimTime, held: bool) -> Option<InFlight> {
+        let Pending::Deliver {
+            from,
+            to,
+            id,
+            slot,
+            sent_at,
+        } = p
+        else {
+            return None;
+        };
+        Some(InFlight {
+            msg: *id,
+            from: *from,
+            to: *to,
+            sent_at: *sent_at,
+            deliver_at,
+            label: self
+                .msgs
+                .get(*slot)
+                .map_or_else(String::new, |m| format!("{m:?}")),
+            held,
+        })
+    }
+
     /// Messages on the wire, oldest first.
     pub fn in_flight(&self) -> Vec<InFlight> {
         let mut v: Vec<InFlight> = self
             .queue
             .items_with_time()
-            .filter_map(|(deliver_at, p)| match p {
-                Pending::Deliver {
-                    from,
-                    to,
-                    id,
-                    slot,
-                    sent_at,
-                } => Some(InFlight {
-                    msg: *id,
-                    from: *from,
-                    to: *to,
-                    sent_at: *sent_at,
-                    deliver_at,
-                    label: self
-                        .msgs
-                        .get(*slot)
-                        .map_or_else(String::new, |m| format!("{m:?}")),
-                    held: false,
-                }),
-                _ => None,
-            })
+            .filter_map(|(deliver_at, p)| self.message_of(p, deliver_at, false))
             .collect();
         v.extend(self.held().into_iter().filter_map(|h| match h {
             Held::Message(m) => Some(m),
@@ -406,19 +412,8 @@ impl<P: Protocol> Sim<P> {
             let Some((at, item)) = self.queue.pop() else {
                 return false;
             };
-            // Timers of a crashed incarnation, or cancelled ones, are not events at all.
-            if let Pending::Timer {
-                node,
-                id,
-                incarnation,
-                slot,
-            } = &item
-            {
-                let n = &self.nodes[node.index()];
-                if n.incarnation != *incarnation || n.volatile.is_none() || !n.timers.contains(id) {
-                    self.timer_values.take(*slot);
-                    continue;
-                }
+            if !self.is_live(&item) {
+                continue;
             }
             // A held event waits without being a step: nothing happened yet. The clock moves on
             // to it all the same, so a scheduler choosing later sees it waiting, and a replay of
@@ -430,25 +425,7 @@ impl<P: Protocol> Sim<P> {
             }
             self.now = at;
             self.steps += 1;
-            match item {
-                Pending::Deliver {
-                    from,
-                    to,
-                    id,
-                    slot,
-                    sent_at,
-                } => {
-                    if let Some(msg) = self.msgs.take(slot) {
-                        self.deliver(from, to, id, msg, sent_at);
-                    }
-                }
-                Pending::Timer { node, id, slot, .. } => {
-                    if let Some(timer) = self.timer_values.take(slot) {
-                        self.fire(node, id, timer);
-                    }
-                }
-                Pending::Fault(f) => self.apply_fault(&f),
-            }
+            self.happen(item);
             if self.opts.check_invariants && self.protocol.has_invariants() {
                 self.check();
             }
@@ -456,6 +433,48 @@ impl<P: Protocol> Sim<P> {
                 self.check_events();
             }
             return true;
+        }
+    }
+
+    /// False for a timer of a crashed incarnation or a cancelled one, which is not an event at
+    /// all (its value is dropped); true for anything else.
+    fn is_live(&mut self, item: &Pending) -> bool {
+        if let Pending::Timer {
+            node,
+            id,
+            incarnation,
+            slot,
+        } = item
+        {
+            let n = &self.nodes[node.index()];
+            if n.incarnation != *incarnation || n.volatile.is_none() || !n.timers.contains(id) {
+                self.timer_values.take(*slot);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Makes a due (or chosen) event happen: a delivery, a timer firing, a fault.
+    fn happen(&mut self, item: Pending) {
+        match item {
+            Pending::Deliver {
+                from,
+                to,
+                id,
+                slot,
+                sent_at,
+            } => {
+                if let Some(msg) = self.msgs.take(slot) {
+                    self.deliver(from, to, id, msg, sent_at);
+                }
+            }
+            Pending::Timer { node, id, slot, .. } => {
+                if let Some(timer) = self.timer_values.take(slot) {
+                    self.fire(node, id, timer);
+                }
+            }
+            Pending::Fault(f) => self.apply_fault(&f),
         }
     }
 
@@ -828,17 +847,8 @@ impl<P: Protocol> Sim<P> {
             Fault::Deliver { msg } => {
                 let found =
                     self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if id == msg));
-                if let Some(Pending::Deliver {
-                    from,
-                    to,
-                    id,
-                    slot,
-                    sent_at,
-                }) = found
-                {
-                    if let Some(m) = self.msgs.take(slot) {
-                        self.deliver(from, to, id, m, sent_at);
-                    }
+                if let Some(item) = found {
+                    self.happen(item);
                     return;
                 }
                 EventKind::Configured {
@@ -848,22 +858,9 @@ impl<P: Protocol> Sim<P> {
             Fault::Fire { timer } => {
                 let found =
                     self.take_waiting(|p| matches!(p, Pending::Timer { id, .. } if id == timer));
-                if let Some(Pending::Timer {
-                    node,
-                    id,
-                    incarnation,
-                    slot,
-                }) = found
-                {
-                    let n = &self.nodes[node.index()];
-                    let live = n.incarnation == incarnation
-                        && n.volatile.is_some()
-                        && n.timers.contains(&id);
-                    if let (true, Some(t)) = (live, self.timer_values.take(slot)) {
-                        self.fire(node, id, t);
-                        return;
-                    }
-                    self.timer_values.take(slot);
+                if let Some(item) = found.filter(|item| self.is_live(item)) {
+                    self.happen(item);
+                    return;
                 }
                 EventKind::Configured {
                     description: format!(
@@ -907,24 +904,7 @@ impl<P: Protocol> Sim<P> {
             .waiting
             .iter()
             .filter_map(|(due, p)| match p {
-                Pending::Deliver {
-                    from,
-                    to,
-                    id,
-                    slot,
-                    sent_at,
-                } => Some(Held::Message(InFlight {
-                    msg: *id,
-                    from: *from,
-                    to: *to,
-                    sent_at: *sent_at,
-                    deliver_at: *due,
-                    label: self
-                        .msgs
-                        .get(*slot)
-                        .map_or_else(String::new, |m| format!("{m:?}")),
-                    held: true,
-                })),
+                Pending::Deliver { .. } => self.message_of(p, *due, true).map(Held::Message),
                 Pending::Timer { node, id, slot, .. } => Some(Held::Timer {
                     node: *node,
                     timer: *id,
