@@ -32,6 +32,7 @@
 #[cfg(feature = "grader")]
 mod grade;
 pub mod invariants;
+pub mod rules;
 
 use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
@@ -54,6 +55,7 @@ use crate::schedules::ClockSpread;
 use crate::schedules::ScheduleConfig;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
+pub use rules::{HlcRules, ReferenceRules};
 use std::fmt;
 use std::rc::Rc;
 
@@ -79,43 +81,6 @@ impl HlcTime {
 impl fmt::Display for HlcTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "({}, {})", self.l, self.c)
-    }
-}
-
-/// The rules a hybrid logical clock follows. The reference implements them; an exercise runs a learner's.
-pub trait HlcRules {
-    /// The clock after a local event or a send, given the physical clock reading `pt` (µs).
-    fn send(&self, now: HlcTime, pt: i64) -> HlcTime;
-    /// The clock after receiving a message stamped `msg`, given the physical clock reading `pt`.
-    fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime;
-}
-
-/// The paper's algorithm (Kulkarni et al. 2014, Fig. 5).
-pub struct ReferenceRules;
-
-impl HlcRules for ReferenceRules {
-    fn send(&self, now: HlcTime, pt: i64) -> HlcTime {
-        let l = now.l.max(pt);
-        let c = if l == now.l {
-            now.c.saturating_add(1)
-        } else {
-            0
-        };
-        HlcTime { l, c }
-    }
-
-    fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime {
-        let l = now.l.max(msg.l).max(pt);
-        let c = if l == now.l && l == msg.l {
-            now.c.max(msg.c).saturating_add(1)
-        } else if l == now.l {
-            now.c.saturating_add(1)
-        } else if l == msg.l {
-            msg.c.saturating_add(1)
-        } else {
-            0
-        };
-        HlcTime { l, c }
     }
 }
 

@@ -11,6 +11,7 @@
 #[cfg(feature = "grader")]
 mod grade;
 pub mod invariants;
+pub mod rules;
 
 use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
@@ -22,27 +23,8 @@ use crate::protocols::logical_clock::{ClockKind, EventAt, LogicalClock, LogicalC
 use crate::protocols::spec::ProtocolSpec;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
+pub use rules::{LamportRules, ReferenceRules};
 use std::rc::Rc;
-
-/// The rules a Lamport clock follows. The reference implements them; an exercise runs a learner's.
-pub trait LamportRules {
-    /// The clock after a local event or a send (its value stamps the event and the message).
-    fn tick(&self, clock: u64) -> u64;
-    /// The clock after receiving a message stamped `msg_time`.
-    fn receive(&self, clock: u64, msg_time: u64) -> u64;
-}
-
-/// Lamport's own rules: increment; on receipt, max then increment.
-pub struct ReferenceRules;
-
-impl LamportRules for ReferenceRules {
-    fn tick(&self, clock: u64) -> u64 {
-        clock + 1
-    }
-    fn receive(&self, clock: u64, msg_time: u64) -> u64 {
-        clock.max(msg_time) + 1
-    }
-}
 
 /// The workload, shared by every logical clock ([`LogicalClockParams`]).
 pub type LamportParams = LogicalClockParams;

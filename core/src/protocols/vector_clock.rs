@@ -25,6 +25,7 @@
 #[cfg(feature = "grader")]
 mod grade;
 pub mod invariants;
+pub mod rules;
 
 use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
@@ -36,40 +37,9 @@ use crate::protocols::logical_clock::{ClockKind, EventAt, LogicalClock, LogicalC
 use crate::protocols::spec::ProtocolSpec;
 use crate::time::LocalTime;
 use crate::trace::Stamp;
+pub use rules::{ReferenceRules, VectorRules};
 use std::fmt;
 use std::rc::Rc;
-
-/// The rules a vector clock follows. The reference implements them; an exercise runs a learner's.
-pub trait VectorRules {
-    /// The clock after a local event or a send by node `me` (its value stamps the event and the message).
-    fn tick(&self, clock: &[u64], me: usize) -> Vec<u64>;
-    /// The clock of node `me` after receiving a message stamped `msg`.
-    fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64>;
-}
-
-/// Fidge's and Mattern's rules: increment your own entry; on receipt, element-wise max, then increment.
-pub struct ReferenceRules;
-
-impl VectorRules for ReferenceRules {
-    fn tick(&self, clock: &[u64], me: usize) -> Vec<u64> {
-        let mut next = clock.to_vec();
-        if let Some(own) = next.get_mut(me) {
-            *own = own.saturating_add(1);
-        }
-        next
-    }
-
-    fn receive(&self, clock: &[u64], msg: &[u64], me: usize) -> Vec<u64> {
-        let merged: Vec<u64> = (0..clock.len().max(msg.len()))
-            .map(|i| {
-                let a = clock.get(i).copied().unwrap_or(0);
-                let b = msg.get(i).copied().unwrap_or(0);
-                a.max(b)
-            })
-            .collect();
-        self.tick(&merged, me)
-    }
-}
 
 /// How two vector timestamps relate: the partial order of happens-before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
