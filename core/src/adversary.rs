@@ -20,7 +20,7 @@ pub mod starve;
 use crate::actor::Protocol;
 use crate::fault::{Fault, PlannedFault};
 use crate::scenario::Scenario;
-use crate::sim::{Held, Sim};
+use crate::sim::Sim;
 
 /// An opponent that watches a run of protocol `P` and decides faults.
 pub trait Adversary<P: Protocol> {
@@ -45,21 +45,13 @@ pub fn strike<P: Protocol>(
     played: &mut Scenario,
 ) {
     let soonest = sim.now().0 + 1;
-    let held = sim.held();
-    let due = |fault: &Fault| {
-        held.iter().find_map(|h| match (h, fault) {
-            (Held::Message(m), Fault::Deliver { msg }) if m.msg == *msg => Some(m.deliver_at.0),
-            (Held::Timer { timer, due_at, .. }, Fault::Fire { timer: t }) if timer == t => {
-                Some(due_at.0)
-            }
-            _ => None,
-        })
-    };
     let faults: Vec<PlannedFault> = adversary
         .act(sim)
         .into_iter()
         .map(|fault| PlannedFault {
-            at_us: due(&fault).map_or(soonest, |d| (d + 1).max(soonest)),
+            at_us: sim
+                .held_due(&fault)
+                .map_or(soonest, |d| (d.0 + 1).max(soonest)),
             fault,
         })
         .collect();

@@ -258,24 +258,28 @@ fn build(
 fn default_cluster(seed: u64) -> Box<dyn Runner> {
     let all = ProtocolSpec::all_defaults();
     for protocol in all.iter().filter(|p| p.validate(3).is_ok()).chain(&all) {
-        let (lo, hi) = protocol.node_range();
-        let default = Scenario {
-            nodes: 3u32.clamp(lo, hi),
-            protocol: protocol.clone(),
-            seed,
-            network: NetConfig::default(),
-            clocks: Vec::new(),
-            faults: Vec::new(),
-            duration_us: 60_000_000,
-            max_steps: 100_000,
-        };
-        if let Ok(r) = default.runner(options()) {
+        if let Ok(r) = default_scenario(protocol.clone(), seed).runner(options()) {
             return r;
         }
     }
     // Every registered protocol's defaults run (a test below checks it); replaying an empty
     // recording keeps even a broken registry from panicking in a learner's page.
     Box::new(TraceReplay::new(Vec::new(), 3))
+}
+
+/// A protocol with its defaults on three nodes (or the size nearest it that it takes), no faults.
+fn default_scenario(protocol: ProtocolSpec, seed: u64) -> Scenario {
+    let (lo, hi) = protocol.node_range();
+    Scenario {
+        nodes: 3u32.clamp(lo, hi),
+        protocol,
+        seed,
+        network: NetConfig::default(),
+        clocks: Vec::new(),
+        faults: Vec::new(),
+        duration_us: 60_000_000,
+        max_steps: 100_000,
+    }
 }
 
 #[cfg(test)]
@@ -380,17 +384,7 @@ mod tests {
     #[test]
     fn every_registered_protocol_runs_as_the_default_cluster() {
         for protocol in ProtocolSpec::all_defaults() {
-            let (lo, hi) = protocol.node_range();
-            let s = Scenario {
-                nodes: 3u32.clamp(lo, hi),
-                protocol,
-                seed: 1,
-                network: NetConfig::default(),
-                clocks: Vec::new(),
-                faults: Vec::new(),
-                duration_us: 60_000_000,
-                max_steps: 100_000,
-            };
+            let s = default_scenario(protocol, 1);
             assert!(s.runner(options()).is_ok(), "{}", s.protocol.name());
         }
     }

@@ -69,8 +69,12 @@ struct Holds {
 }
 
 impl Holds {
-    /// True if this event must wait instead of happening.
+    /// True if this event must wait instead of happening (checked before every step, so the
+    /// common case, nothing held, answers first).
     fn holds(&self, item: &Pending) -> bool {
+        if !self.all && self.links.is_empty() {
+            return false;
+        }
         match item {
             Pending::Deliver { from, to, .. } => self.all || self.links.contains(&(*from, *to)),
             Pending::Timer { .. } => self.all,
@@ -393,10 +397,12 @@ impl<P: Protocol> Sim<P> {
             .items_with_time()
             .filter_map(|(deliver_at, p)| self.message_of(p, deliver_at, false))
             .collect();
-        v.extend(self.held().into_iter().filter_map(|h| match h {
-            Held::Message(m) => Some(m),
-            Held::Timer { .. } => None,
-        }));
+        v.extend(
+            self.holds
+                .waiting
+                .iter()
+                .filter_map(|(due, p)| self.message_of(p, *due, true)),
+        );
         // Keys are unique (one entry per message), so an unstable sort gives the one order there is.
         v.sort_unstable_by_key(|f| (f.sent_at, f.msg, f.deliver_at));
         v
@@ -418,7 +424,7 @@ impl<P: Protocol> Sim<P> {
             // A held event waits without being a step: nothing happened yet. The clock moves on
             // to it all the same, so a scheduler choosing later sees it waiting, and a replay of
             // its choices (planned faults) finds the same events waiting at the same times.
-            if (self.holds.all || !self.holds.links.is_empty()) && self.holds.holds(&item) {
+            if self.holds.holds(&item) {
                 self.now = at;
                 self.holds.waiting.push((at, item));
                 return true;
@@ -895,6 +901,19 @@ impl<P: Protocol> Sim<P> {
     fn take_waiting(&mut self, which: impl Fn(&Pending) -> bool) -> Option<Pending> {
         let i = self.holds.waiting.iter().position(|(_, p)| which(p))?;
         Some(self.holds.waiting.remove(i).1)
+    }
+
+    /// When the held event a scheduler's choice names ([`Fault::Deliver`], [`Fault::Fire`]) came
+    /// due; `None` if it names none that waits (or is another fault).
+    pub fn held_due(&self, fault: &Fault) -> Option<SimTime> {
+        self.holds
+            .waiting
+            .iter()
+            .find_map(|(due, p)| match (p, fault) {
+                (Pending::Deliver { id, .. }, Fault::Deliver { msg }) if id == msg => Some(*due),
+                (Pending::Timer { id, .. }, Fault::Fire { timer }) if id == timer => Some(*due),
+                _ => None,
+            })
     }
 
     /// What waits to be chosen (held messages and, in the asynchronous model, timers), in the
