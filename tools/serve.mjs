@@ -1,32 +1,90 @@
-// A tiny static file server for dist/ on loopback (no dependencies).
-// Usage: node tools/serve.mjs DIR PORT   (PORT 0 picks a free port; the URL is printed)
+// A tiny static file server for dist/ on loopback (no dependencies), serving as real static hosts
+// do: under a sub-path if asked (GitHub Pages serves a project at /<project>/), gzip for clients
+// that accept it, and files whose names carry a content hash as immutable.
+// Usage: node tools/serve.mjs DIR PORT [PREFIX]   (PORT 0 picks a free port; PREFIX such as
+// /netsplit/ serves DIR there and nothing at /; the URL is printed)
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.bin': 'application/octet-stream',
 };
+// Worth compressing: text and wasm (images are compressed already, lesson bodies are small).
+const COMPRESSIBLE = new Set(['.html', '.js', '.wasm', '.css', '.svg', '.json', '.webmanifest', '.bin']);
+// Trunk's filehash: a name such as netsplit-web-0123456789abcdef_bg.wasm.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
 
-/** Starts serving `dir` on 127.0.0.1:`port`; resolves to the server once listening. */
-export function serve(dir, port = 0) {
+// Compressed bodies by file, so that a test opening many pages compresses each file once.
+const GZIP_CACHE = new Map();
+function gzipped(file, data) {
+  const cached = GZIP_CACHE.get(file);
+  if (cached && cached.raw.equals(data)) return cached.gz;
+  const gz = zlib.gzipSync(data, { level: 9 });
+  GZIP_CACHE.set(file, { raw: data, gz });
+  return gz;
+}
+
+/** Normalises a sub-path to the form /a/b/ ('' and '/' mean the root). */
+function normalisePrefix(prefix) {
+  const trimmed = String(prefix ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '/' : `/${trimmed}/`;
+}
+
+/**
+ * Starts serving `dir` on 127.0.0.1:`port` under `prefix` (default '/'); resolves to the server
+ * once listening. Requests outside the prefix get 404, so a page that asks for an absolute path
+ * fails here as it would on a real host.
+ */
+export function serve(dir, port = 0, prefix = '/') {
   const root = path.resolve(dir);
+  const base = normalisePrefix(prefix);
   const server = http.createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = path.join(root, urlPath === '/' ? 'index.html' : urlPath);
-    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
+    if (base !== '/' && urlPath === base.slice(0, -1)) {
+      res.writeHead(301, { location: base }).end();
+      return;
+    }
+    if (!urlPath.startsWith(base)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found (the site is at ${base})`);
+      return;
+    }
+    const rel = urlPath.slice(base.length);
+    const file = path.join(root, rel === '' ? 'index.html' : rel);
+    if (file !== root && !file.startsWith(root + path.sep)) { res.writeHead(403).end(); return; }
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-      res.end(data);
+      const ext = path.extname(file);
+      const headers = {
+        'content-type': TYPES[ext] ?? 'application/octet-stream',
+        // Hashed names never change content: cache them for a year. Everything else (the page,
+        // the loader shims, lesson bodies) is revalidated, so a new build is seen at once.
+        'cache-control': HASHED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        vary: 'accept-encoding',
+      };
+      if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        headers['content-encoding'] = 'gzip';
+        data = gzipped(file, data);
+      }
+      headers['content-length'] = data.length;
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : data);
     });
   });
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [dir = 'dist', port = '8080'] = process.argv.slice(2);
-  const server = await serve(dir, Number(port));
-  console.log(`Netsplit is being served at http://127.0.0.1:${server.address().port}/  (Ctrl-C to stop)`);
+  const [dir = 'dist', port = '8080', prefix = '/'] = process.argv.slice(2);
+  const server = await serve(dir, Number(port), prefix);
+  console.log(`Netsplit is being served at http://127.0.0.1:${server.address().port}${normalisePrefix(prefix)}  (Ctrl-C to stop)`);
 }

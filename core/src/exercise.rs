@@ -116,6 +116,12 @@ pub fn no_case_options(case: &SimulationCase) -> Result<(), String> {
             case.name
         ));
     }
+    if case.clock_resolution_us.is_some() {
+        return Err(format!(
+            "simulation case `{}`: `clock_resolution_us` is for hybrid logical clock rules only",
+            case.name
+        ));
+    }
     Ok(())
 }
 
@@ -300,6 +306,11 @@ pub struct SimulationCase {
     /// set lists in [`RuleSetInfo::adversaries`] (Raft's `"figure-8"`).
     #[serde(default)]
     pub adversary: Option<String>,
+    /// Hybrid logical clocks only: the physical clock the learner's rules read ticks in steps of
+    /// this many µs (1 when absent). A clock read in whole milliseconds, as many real clocks are,
+    /// makes ties between `l`, the message's `l` and `pt` common: the boundary cases of the rules.
+    #[serde(default)]
+    pub clock_resolution_us: Option<u64>,
 }
 
 /// A solution that must fail, and the message it must fail with.
@@ -310,6 +321,12 @@ pub struct WrongSolution {
     pub file: String,
     /// Text the failing case's message must contain.
     pub fails_with: String,
+    /// Why the simulation cases pass this solution, when they do: the reference's other rules
+    /// mask the mistake (a Raft candidate that steps down on a newer term never counts a vote it
+    /// should not have had), so only the table cases can catch it. Checked: the simulation cases
+    /// alone must then pass it.
+    #[serde(default)]
+    pub why_runs_pass: Option<String>,
 }
 
 /// An exercise as written in `exercise.toml`.
@@ -336,6 +353,20 @@ pub struct ExerciseSpec {
     /// Known-wrong solutions and the message each must get.
     #[serde(default)]
     pub wrong: Vec<WrongSolution>,
+    /// Mutants of the reference that compute the same function (no case can reject them), each
+    /// with why; every other mutant must be rejected ([`crate::grade::mutation`]).
+    #[serde(default)]
+    pub equivalent: Vec<EquivalentMutant>,
+}
+
+/// A mutant of the reference that no case can reject, because it computes the same function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquivalentMutant {
+    /// The mutant's id as `netsplit mutants` prints it, e.g. ``"7:21 `>` → `>=`"``.
+    pub mutant: String,
+    /// One line: why it computes the same function as the reference.
+    pub reason: String,
 }
 
 /// Where in the learner's code something went wrong (1-based; 0 when unknown).
@@ -460,6 +491,7 @@ mod tests {
                 faults: true,
                 entries_per_append: None,
                 adversary: Some(adversary.into()),
+                clock_resolution_us: None,
             };
             case.validate(RuleSet::find(rules).expect("registered"))
         };

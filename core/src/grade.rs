@@ -12,6 +12,8 @@
 //!
 //! The learner's code runs in a [`Sandbox`] that bounds everything a script can consume.
 
+pub mod mutants;
+pub mod mutation;
 pub mod sandbox;
 pub mod script;
 
@@ -160,6 +162,22 @@ impl Grader {
         code: &str,
         progress: &mut dyn FnMut(Progress),
     ) -> Report {
+        self.grade_cases(spec, code, false, progress)
+    }
+
+    /// Grades `code` until its first failing case and no further (the report ends there): how a
+    /// mutant is rejected without running every schedule of every case.
+    pub fn grade_until_failure(&self, spec: &ExerciseSpec, code: &str) -> Report {
+        self.grade_cases(spec, code, true, &mut |_| {})
+    }
+
+    fn grade_cases(
+        &self,
+        spec: &ExerciseSpec,
+        code: &str,
+        stop_at_failure: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Report {
         self.sandbox.take_output();
         self.sandbox.reset_budget();
         let ast = match self.sandbox.compile(code, spec.rules.functions()) {
@@ -176,12 +194,19 @@ impl Grader {
             spec.table.len() as u32 + spec.simulation.iter().map(|s| s.schedules).sum::<u32>();
         let mut done = 0;
         let mut cases = Vec::new();
+        let failed = |cases: &Vec<CaseReport>| stop_at_failure && cases.iter().any(|c| !c.passed);
         for case in &spec.table {
+            if failed(&cases) {
+                break;
+            }
             cases.push(self.table_case(&ast, case));
             done += 1;
             progress(Progress { done, total });
         }
         for case in &spec.simulation {
+            if failed(&cases) {
+                break;
+            }
             cases.push(self.simulation_case(spec.rules, &ast, case, &mut |d| {
                 progress(Progress {
                     done: done + d,
@@ -295,8 +320,10 @@ mod tests {
                 faults: true,
                 entries_per_append: None,
                 adversary: None,
+                clock_resolution_us: None,
             }],
             wrong: vec![],
+            equivalent: vec![],
         }
     }
 

@@ -575,6 +575,21 @@ pub fn parse_exercise(
                 .into(),
         ));
     }
+    for (k, e) in spec.equivalent.iter().enumerate() {
+        let line = line_of(&format!("mutant = {:?}", e.mutant));
+        if e.reason.trim().is_empty() || e.reason.contains('\n') {
+            errors.push(at(
+                line,
+                format!("equivalent mutant `{}` needs a one-line `reason`: why it computes the same function as the reference", e.mutant),
+            ));
+        }
+        if spec.equivalent[..k].iter().any(|o| o.mutant == e.mutant) {
+            errors.push(at(
+                line,
+                format!("equivalent mutant `{}` is listed twice", e.mutant),
+            ));
+        }
+    }
     let functions = spec.rules.functions();
     for case in &spec.table {
         let line = line_of(&format!("name = {:?}", case.name));

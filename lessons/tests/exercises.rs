@@ -70,7 +70,7 @@ fn every_wrong_solution_fails_with_its_message() {
 }
 
 #[test]
-fn table_cases_alone_and_simulation_alone_each_catch_every_wrong_solution() {
+fn table_cases_alone_and_simulation_alone_each_catch_every_wrong_solution_the_runs_can_show() {
     for ex in all() {
         let table_only = ExerciseSpec {
             simulation: vec![],
@@ -89,7 +89,16 @@ fn table_cases_alone_and_simulation_alone_each_catch_every_wrong_solution() {
                     w.file
                 );
             }
-            if !sim_only.simulation.is_empty() {
+            if let Some(why) = &w.why_runs_pass {
+                // The exercise says the runs cannot show this mistake: hold it to that, so the
+                // note goes once a simulation case does catch it.
+                assert!(
+                    grade(&sim_only, code).passed(),
+                    "{} {}: says the runs pass it ({why}), but a simulation case fails it: drop `why_runs_pass`",
+                    ex.id,
+                    w.file
+                );
+            } else if !sim_only.simulation.is_empty() {
                 let r = grade(&sim_only, code);
                 assert!(!r.passed(), "{} {}: simulation misses it", ex.id, w.file);
                 let cx = r

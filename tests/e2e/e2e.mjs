@@ -8,8 +8,11 @@ import { serve } from '../../tools/serve.mjs';
 
 const OUT = 'tests/e2e/out';
 fs.mkdirSync(OUT, { recursive: true });
-const server = await serve('dist', 0);
-const base = `http://127.0.0.1:${server.address().port}/`;
+// Served under a sub-path, as GitHub Pages serves a project: every asset, worker and lesson body
+// must be asked for relative to the page (the server answers 404 outside /netsplit/).
+const server = await serve('dist', 0, '/netsplit/');
+const origin = `http://127.0.0.1:${server.address().port}`;
+const base = `${origin}/netsplit/`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -29,6 +32,26 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+
+  await check('the site loads from a sub-path: nothing is asked for outside it, and hashed files are served compressed and immutable', async () => {
+    const outside = [];
+    const wasm = [];
+    const listen = (r) => {
+      if (!r.url().startsWith(base)) outside.push(`${r.status()} ${r.url()}`);
+      if (r.url().endsWith('.wasm')) wasm.push(r);
+    };
+    page.on('response', listen);
+    await page.goto(base);
+    await page.waitForSelector('[data-testid=course-map]', { timeout: 20000 });
+    page.off('response', listen);
+    expect(outside.length === 0, `requests outside ${base}: ${outside.join(', ')}`);
+    expect(wasm.length === 1, `${wasm.length} wasm files on the course map`);
+    const headers = await wasm[0].allHeaders();
+    expect(headers['content-encoding'] === 'gzip', `wasm content-encoding: ${headers['content-encoding']}`);
+    expect(/immutable/.test(headers['cache-control'] ?? ''), `wasm cache-control: ${headers['cache-control']}`);
+    const root = await fetch(`${origin}/`);
+    expect(root.status === 404, `the host's root answers ${root.status}, so the test would not notice absolute paths`);
+  });
 
   await check('course map lists the two-generals lesson', async () => {
     await page.goto(base);

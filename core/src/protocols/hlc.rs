@@ -38,8 +38,6 @@ use crate::actor::{Field, Violation};
 use crate::causality::CausalEvent;
 use crate::clock::Clock;
 use crate::clock::ClockSetting;
-#[cfg(feature = "authoring")]
-use crate::exercise::no_case_options;
 use crate::exercise::RuleSetInfo;
 #[cfg(any(feature = "authoring", feature = "grader"))]
 use crate::exercise::SimulationCase;
@@ -98,6 +96,24 @@ pub struct HlcKind;
 /// A hybrid-logical-clock cluster with some set of rules.
 pub type Hlc = LogicalClock<HlcKind>;
 
+/// The one option an HLC case takes: the resolution of the physical clock the rules read, from
+/// 1 µs up to one second (the options of other rule sets are refused).
+#[cfg(feature = "authoring")]
+fn check_case(case: &SimulationCase) -> Result<(), String> {
+    let plain = SimulationCase {
+        clock_resolution_us: None,
+        ..case.clone()
+    };
+    crate::exercise::no_case_options(&plain)?;
+    match case.clock_resolution_us {
+        Some(r) if !(1..=1_000_000).contains(&r) => Err(format!(
+            "simulation case `{}`: `clock_resolution_us` must be 1 to 1000000, not {r}",
+            case.name
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The live checker's memory: the highest reading each physical clock has shown, so that a clock
 /// set back during a run does not make an `l` learned from its earlier reading look too far ahead.
 #[derive(Default)]
@@ -119,7 +135,7 @@ impl ClockKind for HlcKind {
         #[cfg(feature = "authoring")]
         scenario: <HlcKind as ClockKind>::exercise_scenario,
         #[cfg(feature = "authoring")]
-        check_case: no_case_options,
+        check_case,
         #[cfg(feature = "grader")]
         schedule: grade::schedule,
     }];

@@ -5,7 +5,10 @@
 //! netsplit run LESSON/SCENARIO [--seed N]    run a lesson's scenario, e.g. two-generals/lossy-link
 //! netsplit validate                          parse every lesson and run every scenario
 //! netsplit bench [--steps N]                 events per second of the 5-node benchmark
-//! netsplit grade EXERCISE FILE.rhai            grade a solution; exits non-zero if it fails
+//! netsplit grade EXERCISE FILE.rhai         grade a solution; exits non-zero if it fails
+//! netsplit mutants [EXERCISE]                grade every mutant of the reference (of every
+//!                                             exercise: one score line each); exits non-zero if
+//!                                             one survives that is not listed as equivalent
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the played scenario as TOML
 //! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
 //! netsplit link FILE.toml|LESSON/SCENARIO [--seed N]  print the scenario's share-link fragment
@@ -24,7 +27,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]"
     );
     ExitCode::from(2)
 }
@@ -280,18 +283,23 @@ fn golden(args: &[String]) -> Result<(), String> {
 }
 
 /// Grades a solution file and prints the report; the error carries the first failure.
-fn grade(args: &[String]) -> Result<(), String> {
-    let [id, path, ..] = args else {
-        return Err("grade needs an exercise id and a solution file".into());
-    };
-    let ex = netsplit_lessons::exercise(id).ok_or_else(|| {
+/// The exercise called `id`, or an error listing the ones there are.
+fn exercise_arg(id: &str) -> Result<&'static netsplit_lessons::Exercise, String> {
+    netsplit_lessons::exercise(id).ok_or_else(|| {
         let known: Vec<&str> = netsplit_lessons::exercises()
             .unwrap_or(&[])
             .iter()
             .map(|e| e.id.as_str())
             .collect();
         format!("no exercise `{id}` (known: {})", known.join(", "))
-    })?;
+    })
+}
+
+fn grade(args: &[String]) -> Result<(), String> {
+    let [id, path, ..] = args else {
+        return Err("grade needs an exercise id and a solution file".into());
+    };
+    let ex = exercise_arg(id)?;
     let code = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     #[allow(clippy::disallowed_types)]
     let start = Instant::now();
@@ -305,6 +313,43 @@ fn grade(args: &[String]) -> Result<(), String> {
     match report.first_failure() {
         None => Ok(()),
         Some(f) => Err(format!("{path}: {f}")),
+    }
+}
+
+fn mutants(args: &[String]) -> Result<(), String> {
+    let [id, ..] = args else {
+        // Every exercise, one score line each.
+        let grader = netsplit_core::grade::Grader::new();
+        let mut unclean = Vec::new();
+        for ex in netsplit_lessons::exercises().map_err(|_| "the exercises do not load")? {
+            let report =
+                netsplit_core::grade::mutation::mutation_test(&grader, &ex.spec, &ex.reference);
+            println!("mutation score {}: {}", ex.id, report.score_line());
+            if !report.is_clean() {
+                unclean.push(ex.id.as_str());
+            }
+        }
+        return match unclean.as_slice() {
+            [] => Ok(()),
+            ids => Err(format!(
+                "a mutant survives in {} (run `netsplit mutants EXERCISE` for the list)",
+                ids.join(", ")
+            )),
+        };
+    };
+    let ex = exercise_arg(id)?;
+    #[allow(clippy::disallowed_types)]
+    let start = Instant::now();
+    let grader = netsplit_core::grade::Grader::new();
+    let report = netsplit_core::grade::mutation::mutation_test(&grader, &ex.spec, &ex.reference);
+    print!("{}", report.to_text());
+    println!("graded in {} ms", start.elapsed().as_millis());
+    if report.is_clean() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{id}: a mutant survives (add a case that rejects it, or list it under [[equivalent]] with why)"
+        ))
     }
 }
 
@@ -366,6 +411,7 @@ fn main() -> ExitCode {
             bench_sandbox();
         }),
         Some("grade") => grade(&args[1..]),
+        Some("mutants") => mutants(&args[1..]),
         Some("figure8") => figure8(&args[1..]),
         Some("golden") => golden(&args[1..]),
         Some("history") => history(&args[1..]),

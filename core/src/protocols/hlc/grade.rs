@@ -1,9 +1,9 @@
 //! Grading a learner's hybrid logical clock: `send(l, c, pt)` and `receive(l, c, ml, mc, pt)` run
 //! on skewed, drifting clocks ([`super::random_clocks`]) under seeded fault schedules, and the run
 //! must keep causality and stay within the clocks' spread of physical time
-//! ([`super::invariants::check_hlc`]).
+//! ([`super::invariants::check_hlc`]), read in the case's clock resolution.
 
-use super::invariants::check_hlc;
+use super::invariants::{check_hlc_read_in_steps, read_in_steps};
 use super::{HlcKind, HlcRules, HlcTime};
 use crate::clock::clocks_at_start;
 use crate::exercise::{SimulationCase, Value};
@@ -12,8 +12,9 @@ use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
 use crate::protocols::logical_clock::run_learner;
 use std::rc::Rc;
 
-/// The learner's rules, called by the reference cluster.
-struct LearnerRules(Rc<Script>);
+/// The learner's rules, called by the reference cluster, and the resolution of the physical clock
+/// they read (in µs).
+struct LearnerRules(Rc<Script>, u64);
 
 impl LearnerRules {
     /// Calls `name` and reads back `[l, c]`; after an error the clock stays `fallback`.
@@ -54,9 +55,11 @@ impl LearnerRules {
 
 impl HlcRules for LearnerRules {
     fn send(&self, now: HlcTime, pt: i64) -> HlcTime {
+        let pt = read_in_steps(pt, self.1);
         self.time("send", (now.l, now.c, pt), now)
     }
     fn receive(&self, now: HlcTime, msg: HlcTime, pt: i64) -> HlcTime {
+        let pt = read_in_steps(pt, self.1);
         self.time("receive", (now.l, now.c, msg.l, msg.c, pt), now)
     }
 }
@@ -68,10 +71,11 @@ pub(super) fn schedule(
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
     let script = run.script();
-    let rules = Rc::new(LearnerRules(script.clone()));
+    let resolution_us = case.clock_resolution_us.unwrap_or(1);
+    let rules = Rc::new(LearnerRules(script.clone(), resolution_us));
     let (sim, scenario, events) = run_learner::<HlcKind>(case, seed, rules, &script)?;
     let clocks = clocks_at_start(scenario.nodes, &scenario.clocks);
-    check_hlc(&events, &clocks)
+    check_hlc_read_in_steps(&events, &clocks, resolution_us)
         .map_err(|(i, message)| (message, counterexample(&sim, &scenario, events[i].id.step)))
 }
 
@@ -80,6 +84,7 @@ mod tests {
     use super::super::{
         random_clocks, Hlc, HlcKind, HlcParams, HLC_MAX_DRIFT_PPM, HLC_MAX_SKEW_US,
     };
+    use super::super::invariants::check_hlc;
     use super::*;
     use crate::causality::causal_events;
     use crate::causality::CausalEvent;
@@ -102,6 +107,7 @@ mod tests {
             faults: true,
             entries_per_append: None,
             adversary: None,
+            clock_resolution_us: None,
         };
         let scenario = HlcKind::exercise_scenario(&case, seed);
         let protocol = Hlc::with_rules(HlcParams::default(), rules);

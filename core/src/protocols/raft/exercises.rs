@@ -107,6 +107,12 @@ fn check_case(case: &SimulationCase) -> Result<(), String> {
             case.name
         ));
     }
+    if case.clock_resolution_us.is_some() {
+        return Err(format!(
+            "simulation case `{}`: `clock_resolution_us` is for hybrid logical clock rules only",
+            case.name
+        ));
+    }
     if case.adversary.as_deref() == Some(figure8::NAME) && case.nodes != 5 {
         return Err(format!(
             "simulation case `{}`: the figure-8 adversary plays on 5 servers, not {}",

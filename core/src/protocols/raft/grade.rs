@@ -251,8 +251,10 @@ mod tests {
                 faults: true,
                 entries_per_append: Some(1),
                 adversary: None,
+                clock_resolution_us: None,
             }],
             wrong: vec![],
+            equivalent: vec![],
         }
     }
 

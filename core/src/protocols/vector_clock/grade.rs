@@ -164,6 +164,7 @@ mod tests {
             table: vec![],
             simulation: vec![],
             wrong: vec![],
+            equivalent: vec![],
         }
     }
 
@@ -187,6 +188,7 @@ mod tests {
                 faults: true,
                 entries_per_append: None,
                 adversary: None,
+                clock_resolution_us: None,
             }],
             ..spec()
         }
