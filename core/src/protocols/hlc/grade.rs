@@ -81,10 +81,10 @@ pub(super) fn schedule(
 
 #[cfg(test)]
 mod tests {
+    use super::super::invariants::check_hlc;
     use super::super::{
         random_clocks, Hlc, HlcKind, HlcParams, HLC_MAX_DRIFT_PPM, HLC_MAX_SKEW_US,
     };
-    use super::super::invariants::check_hlc;
     use super::*;
     use crate::causality::causal_events;
     use crate::causality::CausalEvent;
