@@ -12,14 +12,15 @@
 //!
 //! The learner's code runs in a [`Sandbox`] that bounds everything a script can consume.
 
+pub mod hostile;
 pub mod mutants;
 pub mod mutation;
 pub mod sandbox;
 pub mod script;
 
 pub use sandbox::{
-    Sandbox, MAX_ARRAY_LEN, MAX_CALL_LEVELS, MAX_MAP_LEN, MAX_OPERATIONS_PER_CALL,
-    MAX_OPERATIONS_PER_GRADE, MAX_OUTPUT_LINES, MAX_STRING_BYTES,
+    Sandbox, MAX_ARRAY_LEN, MAX_CALL_LEVELS, MAX_FUNCTIONS, MAX_MAP_LEN, MAX_OPERATIONS_PER_CALL,
+    MAX_OPERATIONS_PER_GRADE, MAX_OUTPUT_LINES, MAX_SOURCE_BYTES, MAX_STRING_BYTES, MAX_VARIABLES,
 };
 
 use crate::actor::Protocol;
@@ -456,5 +457,102 @@ mod tests {
         let r = Grader::new().grade(&spec(), code, &mut |_| {});
         assert!(r.output.iter().any(|l| l == "got 7"), "{:?}", r.output);
         assert!(r.output.len() <= MAX_OUTPUT_LINES);
+    }
+
+    /// The compile error `code` gets, and how long it took to say so.
+    fn refused(code: &str) -> (String, std::time::Duration) {
+        #[allow(clippy::disallowed_types)]
+        let start = std::time::Instant::now();
+        let r = Grader::new().grade(&spec(), code, &mut |_| {});
+        let message = r.compile_error.map(|e| e.to_string()).unwrap_or_default();
+        (message, start.elapsed())
+    }
+
+    #[test]
+    fn a_huge_source_is_refused_at_once_naming_the_size_limit() {
+        let dead: String = (0..40_000)
+            .map(|i| format!("fn dead{i}() {{ {i} }}\n"))
+            .collect();
+        let (message, took) = refused(&format!("{RIGHT}\n{dead}"));
+        assert!(message.contains("KB, more than the 64 KB"), "{message}");
+        assert!(took.as_millis() < 200, "{took:?}");
+    }
+
+    #[test]
+    fn too_many_functions_or_variables_are_refused_naming_the_limit() {
+        let fns: String = (0..MAX_FUNCTIONS + 1)
+            .map(|i| format!("fn f{i}() {{ 0 }}\n"))
+            .collect();
+        let (message, _) = refused(&format!("{RIGHT}\n{fns}"));
+        assert!(message.contains("functions, more than the 64"), "{message}");
+        let lets: String = (0..MAX_VARIABLES + 1)
+            .map(|i| format!("let v{i} = 0;\n"))
+            .collect();
+        let (message, _) = refused(&format!("{lets}{RIGHT}"));
+        assert!(
+            message.contains("variables and constants, more than the 512"),
+            "{message}"
+        );
+        // Words inside comments and text are not definitions.
+        let comments: String = (0..MAX_FUNCTIONS + 1)
+            .map(|_| "// fn let const\n")
+            .collect();
+        let r = Grader::new().grade(&spec(), &format!("{comments}{RIGHT}"), &mut |_| {});
+        assert!(r.passed(), "{}", r.to_text());
+    }
+
+    #[test]
+    fn a_byte_order_mark_or_a_nul_byte_is_named() {
+        let (message, _) = refused(&format!("\u{feff}{RIGHT}"));
+        assert!(message.contains("byte-order mark"), "{message}");
+        let (message, _) = refused(&format!("{RIGHT}\n\0"));
+        assert!(
+            message.starts_with("line 3") && message.contains("NUL byte"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_overload_by_arity_is_graded_by_the_overload_the_grader_calls() {
+        // Rhai allows one definition per arity; whichever the AST lists first, `tick(clock)` is
+        // the one called.
+        for code in [
+            format!("fn tick(a, b) {{ a }}\n{RIGHT}"),
+            format!("{RIGHT}\nfn tick(a, b) {{ a }}"),
+        ] {
+            let r = Grader::new().grade(&spec(), &code, &mut |_| {});
+            assert!(r.passed(), "{}", r.to_text());
+        }
+    }
+
+    #[test]
+    fn a_decimal_a_top_level_constant_and_a_swallowed_stop_each_get_their_own_message() {
+        let (message, _) =
+            refused("fn tick(clock) { clock + 1.5 }\nfn receive(clock, msg_time) { clock }");
+        assert!(
+            message.starts_with("line 1, column 26: `1.5` is a decimal number"),
+            "{message}"
+        );
+        let (message, _) = refused(
+            "const STEP = 1;\nfn tick(clock) { clock + STEP }\nfn receive(clock, msg_time) { clock }",
+        );
+        assert!(
+            message.contains("`STEP` is defined outside every function"),
+            "{message}"
+        );
+        // A sort whose comparator never returns catches each comparison's stop and sorts on: the
+        // call still fails, naming the per-call limit, and quickly.
+        let code = "fn tick(clock) { let a = [3, 1, 2]; a.sort(|x, y| { loop { } }); clock + 1 }\n\
+                    fn receive(clock, msg_time) { max(clock, msg_time) + 1 }";
+        #[allow(clippy::disallowed_types)]
+        let start = std::time::Instant::now();
+        let r = Grader::new().grade(&spec(), code, &mut |_| {});
+        assert!(!r.passed());
+        assert!(
+            r.first_failure().unwrap().contains("one call may run"),
+            "{}",
+            r.to_text()
+        );
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
     }
 }

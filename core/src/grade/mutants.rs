@@ -179,6 +179,48 @@ fn lex(src: &str) -> Vec<Tok<'_>> {
     toks
 }
 
+/// How many times each of `words` occurs in `src` as a token, not inside text or comments: the
+/// sandbox counts definitions (`fn`, `let`, `const`) with it before it compiles anything.
+pub(crate) fn count_tokens(src: &str, words: &[&str]) -> Vec<u64> {
+    let mut counts = vec![0u64; words.len()];
+    for t in lex(src) {
+        if let Some(i) = words.iter().position(|w| *w == t.text) {
+            counts[i] += 1;
+        }
+    }
+    counts
+}
+
+/// The first decimal number in `src` (`1.5`, `2e3`), with its line and column: Rhai is built
+/// without floats here, so it would read `1.5` as a property of `1`.
+pub(crate) fn first_decimal(src: &str) -> Option<(u32, u32, String)> {
+    lex(src)
+        .into_iter()
+        .find(|t| {
+            t.kind == Kind::Number
+                && !t.text.starts_with("0x")
+                && !t.text.starts_with("0b")
+                && !t.text.starts_with("0o")
+        })
+        .map(|t| (t.line, t.col, t.text.to_string()))
+}
+
+/// True if `name` is declared (`let` or `const`) outside every function body of `src`.
+pub(crate) fn defined_at_top_level(src: &str, name: &str) -> bool {
+    let toks = lex(src);
+    let mut depth = 0i64;
+    toks.iter().enumerate().any(|(k, t)| {
+        match t.text {
+            "{" => depth += 1,
+            "}" => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+            && matches!(t.text, "let" | "const")
+            && toks.get(k + 1).is_some_and(|n| n.text == name)
+    })
+}
+
 fn is_open(t: &str) -> bool {
     matches!(t, "(" | "[" | "{")
 }

@@ -17,6 +17,8 @@ pub const MAX_OPERATIONS_PER_CALL: u64 = 250_000;
 pub const MAX_OPERATIONS_PER_GRADE: u64 = 40_000_000;
 /// What the progress hook returns to stop a script that used up the grade's budget.
 const OUT_OF_BUDGET: &str = "out of budget";
+/// What the progress hook returns to stop a call past [`MAX_OPERATIONS_PER_CALL`].
+const PER_CALL: &str = "per call";
 /// How deep calls may nest (recursion).
 pub const MAX_CALL_LEVELS: usize = 48;
 /// Longest string a script may build, in bytes.
@@ -27,6 +29,15 @@ pub const MAX_ARRAY_LEN: usize = 1_024;
 pub const MAX_MAP_LEN: usize = 256;
 /// Lines of `print` output kept for the learner.
 pub const MAX_OUTPUT_LINES: usize = 50;
+/// Longest source the grader compiles, in bytes: the references are under 1 KB, and compiling
+/// grows with the square of a source's functions and variables (a 1 MB source of dead functions
+/// took 5 s), so anything larger is refused before it costs time.
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024;
+/// Most functions a solution may define (the exercises need one to three, with helpers).
+pub const MAX_FUNCTIONS: usize = 64;
+/// Most variables and constants a solution may declare (`let` and `const`, counted in the source;
+/// one scope may also hold no more at run time).
+pub const MAX_VARIABLES: usize = 512;
 
 /// A Rhai engine with every limit set, built once and reused for every call.
 pub struct Sandbox {
@@ -38,6 +49,8 @@ pub struct Sandbox {
     pub(crate) grade_budget_ops: u64,
     /// Operations the current call has used so far.
     used_ops: Rc<Cell<u64>>,
+    /// The limit the current call hit, if any (`PER_CALL` or `OUT_OF_BUDGET`).
+    tripped: Rc<Cell<Option<&'static str>>>,
 }
 
 impl Default for Sandbox {
@@ -51,20 +64,44 @@ impl Sandbox {
     pub fn new() -> Self {
         let mut engine = Engine::new();
         engine
-            .set_max_operations(MAX_OPERATIONS_PER_CALL)
             .set_max_call_levels(MAX_CALL_LEVELS)
             .set_max_expr_depths(64, 64)
             .set_max_string_size(MAX_STRING_BYTES)
             .set_max_array_size(MAX_ARRAY_LEN)
             .set_max_map_size(MAX_MAP_LEN)
+            .set_max_functions(MAX_FUNCTIONS)
+            .set_max_variables(MAX_VARIABLES)
             .set_strict_variables(true);
         engine.disable_symbol("eval");
+        // Rhai's core package has `sleep`, which blocks the thread for real (the hostile corpus
+        // found it): the grader has no clock, so it is shadowed by one that refuses.
+        engine.register_fn("sleep", |_: rhai::INT| -> Result<(), Box<EvalAltResult>> {
+            Err(
+                "`sleep` is not available: the grader has no clock, and a rule must not wait"
+                    .into(),
+            )
+        });
         let budget_ops = Rc::new(Cell::new(MAX_OPERATIONS_PER_GRADE));
         let used_ops: Rc<Cell<u64>> = Rc::default();
         let (b, u) = (budget_ops.clone(), used_ops.clone());
+        // Both operation limits are checked here rather than by Rhai's own maximum, so that a
+        // call that hit one is known to have, even if its code swallowed the stop: a sort whose
+        // comparator never returns catches each comparison's error and sorts on (see `call`).
+        let tripped = Rc::new(Cell::new(None::<&'static str>));
+        let t = tripped.clone();
         engine.on_progress(move |ops| {
             u.set(ops);
-            (ops > b.get()).then(|| Dynamic::from(OUT_OF_BUDGET))
+            let hit = if ops > MAX_OPERATIONS_PER_CALL {
+                Some(PER_CALL)
+            } else if ops > b.get() {
+                Some(OUT_OF_BUDGET)
+            } else {
+                None
+            };
+            if hit.is_some() {
+                t.set(hit);
+            }
+            hit.map(Dynamic::from)
         });
         let output: Rc<RefCell<Vec<String>>> = Rc::default();
         let (out_print, out_debug) = (output.clone(), output.clone());
@@ -77,6 +114,7 @@ impl Sandbox {
             output,
             budget_ops,
             used_ops,
+            tripped,
             grade_budget_ops: MAX_OPERATIONS_PER_GRADE,
         }
     }
@@ -93,18 +131,32 @@ impl Sandbox {
 
     /// Compiles `code` and checks it defines each function with the right parameters.
     pub fn compile(&self, code: &str, functions: &[(&str, &[&str])]) -> Result<AST, CodeError> {
+        refuse_before_compiling(code)?;
         let ast = self.engine.compile(code).map_err(|e| {
             let pos = e.position();
+            let kind = e.err_type();
+            let message = match kind {
+                rhai::ParseErrorType::VariableUndefined(name)
+                    if super::mutants::defined_at_top_level(code, name) =>
+                {
+                    format!("`{name}` is defined outside every function, and a function does not see the top level: define it inside the function that uses it")
+                }
+                _ => format!("syntax error: {kind}"),
+            };
             CodeError {
                 line: pos.line().unwrap_or(0) as u32,
                 col: pos.position().unwrap_or(0) as u32,
-                message: format!("syntax error: {}", e.err_type()),
+                message,
             }
         })?;
         for (name, params) in functions {
             let found: Vec<_> = ast.iter_functions().filter(|f| f.name == *name).collect();
             let signature = format!("fn {name}({})", params.join(", "));
-            match found.first() {
+            // Rhai lets a name be defined once per arity: the grader calls the overload with the
+            // right number of parameters, so that is the one to look for (the order in which
+            // the AST lists overloads is not the same in every build).
+            let called = found.iter().find(|f| f.params.len() == params.len());
+            match called.or(found.first()) {
                 None => {
                     return Err(CodeError {
                         line: 0,
@@ -132,13 +184,21 @@ impl Sandbox {
     pub fn call(&self, ast: &AST, name: &str, args: Vec<Dynamic>) -> Result<Dynamic, CodeError> {
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         self.used_ops.set(0);
+        self.tripped.set(None);
         let result = self
             .engine
             .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), ast, name, args)
             .map_err(|e| runtime_error(&e, name));
         self.budget_ops
             .set(self.budget_ops.get().saturating_sub(self.used_ops.get()));
-        result
+        // A call that hit a limit fails even if its code caught the stop: a limit is never a pass.
+        match (self.tripped.get(), &result) {
+            (Some(limit), Ok(_)) => Err(runtime_error(
+                &EvalAltResult::ErrorTerminated(Dynamic::from(limit), rhai::Position::NONE),
+                name,
+            )),
+            _ => result,
+        }
     }
 
     /// Runs `code`'s `f(n)` `calls` times and returns the last result; the caller times it, to
@@ -178,8 +238,73 @@ fn push_line(out: &Rc<RefCell<Vec<String>>>, line: String) {
     }
 }
 
+/// Refuses, before any compiling, a source the grader will not compile: too large, too many
+/// functions or variables, or bytes a text editor would not have written (a NUL, a byte-order mark).
+fn refuse_before_compiling(code: &str) -> Result<(), CodeError> {
+    let at_start = |message: String| CodeError {
+        line: 1,
+        col: 1,
+        message,
+    };
+    if code.len() > MAX_SOURCE_BYTES {
+        return Err(CodeError {
+            line: 0,
+            col: 0,
+            message: format!(
+                "your code is {} KB, more than the {} KB the grader compiles: the exercises need well under 1 KB",
+                code.len().div_ceil(1024),
+                MAX_SOURCE_BYTES / 1024
+            ),
+        });
+    }
+    if code.starts_with('\u{feff}') {
+        return Err(at_start(
+            "the code starts with a byte-order mark (an invisible U+FEFF): delete it, or save the file as UTF-8 without BOM"
+                .into(),
+        ));
+    }
+    if let Some(at) = code.find('\0') {
+        let line = code[..at].matches('\n').count() as u32 + 1;
+        return Err(CodeError {
+            line,
+            col: 0,
+            message:
+                "the code contains a NUL byte (\\0): it is not text; paste it again as plain text"
+                    .into(),
+        });
+    }
+    if let Some((line, col, number)) = super::mutants::first_decimal(code) {
+        return Err(CodeError {
+            line,
+            col,
+            message: format!(
+                "`{number}` is a decimal number: the exercises use whole numbers only (times are in whole microseconds)"
+            ),
+        });
+    }
+    let counts = super::mutants::count_tokens(code, &["fn", "let", "const"]);
+    if counts[0] > MAX_FUNCTIONS as u64 {
+        return Err(at_start(format!(
+            "your code defines {} functions, more than the {MAX_FUNCTIONS} the grader compiles",
+            counts[0]
+        )));
+    }
+    if counts[1] + counts[2] > MAX_VARIABLES as u64 {
+        return Err(at_start(format!(
+            "your code declares {} variables and constants, more than the {MAX_VARIABLES} the grader compiles",
+            counts[1] + counts[2]
+        )));
+    }
+    Ok(())
+}
+
 /// Turns a Rhai error into a message a learner understands, at the line in their code.
 fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
+    let per_call = || {
+        format!(
+            "`{name}` was stopped: one call may run {MAX_OPERATIONS_PER_CALL} operations, far more than any exercise needs. A loop that never ends, or one far longer than the lists it is given?"
+        )
+    };
     let inner = err.unwrap_inner();
     let pos = if inner.position().is_none() {
         err.position()
@@ -187,9 +312,12 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
         inner.position()
     };
     let message = match inner {
-        EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "`{name}` was stopped after {MAX_OPERATIONS_PER_CALL} operations: is there a loop that never ends?"
-        ),
+        EvalAltResult::ErrorTooManyOperations(_) => per_call(),
+        EvalAltResult::ErrorTerminated(token, _)
+            if token.clone().into_immutable_string().is_ok_and(|t| t == PER_CALL) =>
+        {
+            per_call()
+        }
         EvalAltResult::ErrorTerminated(..) => format!(
             "grading was stopped: your code used up the operations budget for all cases together ({MAX_OPERATIONS_PER_GRADE} in the page); `{name}` does too much work per call, so simplify it"
         ),

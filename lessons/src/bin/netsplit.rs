@@ -353,6 +353,31 @@ fn mutants(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Times the hostile corpus (every script graded until it is stopped) and prints the slowest.
+fn bench_hostile() {
+    let Some(ex) = netsplit_lessons::exercise("lamport-rules") else {
+        return;
+    };
+    let grader = netsplit_core::grade::Grader::new();
+    let corpus = netsplit_core::grade::hostile::corpus();
+    let mut slowest = (0.0f64, "");
+    for (name, code, _) in &corpus {
+        #[allow(clippy::disallowed_types)]
+        let start = Instant::now();
+        let _ = grader.grade_until_failure(&ex.spec, code);
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        if ms > slowest.0 {
+            slowest = (ms, name);
+        }
+    }
+    println!(
+        "bench hostile native: {} scripts each stopped with a message; slowest {:.1} ms ({})",
+        corpus.len(),
+        slowest.0,
+        slowest.1
+    );
+}
+
 /// Times grading the reference solution of every exercise.
 fn bench_grading() {
     let Ok(all) = netsplit_lessons::exercises() else {
@@ -408,6 +433,7 @@ fn main() -> ExitCode {
         Some("validate") => validate(),
         Some("bench") => bench(&args[1..]).map(|()| {
             bench_grading();
+            bench_hostile();
             bench_sandbox();
         }),
         Some("grade") => grade(&args[1..]),
