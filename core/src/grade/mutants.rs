@@ -229,20 +229,32 @@ fn is_close(t: &str) -> bool {
     matches!(t, ")" | "]" | "}")
 }
 
-/// The index of the token that closes the bracket opened at `open`, if any.
-fn closing(toks: &[Tok<'_>], open: usize) -> Option<usize> {
+/// Walks `toks` from `from` with the bracket depth after each token (an opening bracket counts
+/// up, a closing one down) until `stop` answers.
+fn walk<R>(
+    toks: &[Tok<'_>],
+    from: usize,
+    mut stop: impl FnMut(usize, &Tok<'_>, i64) -> Option<R>,
+) -> Option<R> {
     let mut depth = 0i64;
-    for (k, t) in toks.iter().enumerate().skip(open) {
+    for (k, t) in toks.iter().enumerate().skip(from) {
         if is_open(t.text) {
             depth += 1;
         } else if is_close(t.text) {
             depth -= 1;
-            if depth == 0 {
-                return Some(k);
-            }
+        }
+        if let Some(r) = stop(k, t, depth) {
+            return Some(r);
         }
     }
     None
+}
+
+/// The index of the token that closes the bracket opened at `open`, if any.
+fn closing(toks: &[Tok<'_>], open: usize) -> Option<usize> {
+    walk(toks, open, |k, t, depth| {
+        (is_close(t.text) && depth == 0).then_some(k)
+    })
 }
 
 /// The index of the bracket that `close` closes, if any.
@@ -317,39 +329,50 @@ fn operands(toks: &[Tok<'_>], k: usize) -> ((usize, usize), (usize, usize)) {
             || ASSIGNMENTS.contains(&t.text)
             || matches!(t.text, "if" | "while" | "return")
     };
-    let mut left = k;
-    let mut depth = 0i64;
-    while left > 0 {
-        let t = &toks[left - 1];
-        if is_close(t.text) && t.text != "}" {
-            depth += 1;
-        } else if is_open(t.text) && t.text != "{" {
-            if depth == 0 {
-                break;
-            }
-            depth -= 1;
-        } else if depth == 0 && boundary(t) {
-            break;
-        }
-        left -= 1;
-    }
-    let mut right = k + 1;
-    depth = 0;
-    while right < toks.len() {
-        let t = &toks[right];
-        if is_open(t.text) && t.text != "{" {
-            depth += 1;
-        } else if is_close(t.text) && t.text != "}" {
-            if depth == 0 {
-                break;
-            }
-            depth -= 1;
-        } else if depth == 0 && boundary(t) {
-            break;
-        }
-        right += 1;
-    }
+    let left = reach(toks, k, true, &boundary);
+    let right = reach(toks, k + 1, false, &boundary);
     ((left, k), (k + 1, right))
+}
+
+/// How far an operand reaches from `start`, leftwards (over `toks[..start]`) or rightwards (over
+/// `toks[start..]`): to the first `boundary` at bracket depth 0, or to a bracket that encloses
+/// the operand (braces end it either way). Returns the index at the operand's edge.
+fn reach(
+    toks: &[Tok<'_>],
+    start: usize,
+    leftwards: bool,
+    boundary: &dyn Fn(&Tok<'_>) -> bool,
+) -> usize {
+    type Side = fn(&str) -> bool;
+    let (enters, leaves): (Side, Side) = if leftwards {
+        (is_close, is_open)
+    } else {
+        (is_open, is_close)
+    };
+    let mut depth = 0i64;
+    let mut at = start;
+    loop {
+        let next = if leftwards {
+            at.checked_sub(1)
+        } else {
+            (at < toks.len()).then_some(at)
+        };
+        let Some(i) = next else {
+            return at;
+        };
+        let t = &toks[i];
+        if enters(t.text) && !matches!(t.text, "{" | "}") {
+            depth += 1;
+        } else if leaves(t.text) && !matches!(t.text, "{" | "}") {
+            if depth == 0 {
+                return at;
+            }
+            depth -= 1;
+        } else if depth == 0 && boundary(t) {
+            return at;
+        }
+        at = if leftwards { i } else { i + 1 };
+    }
 }
 
 /// The arguments of the call whose `(` is at `open`: token ranges split at top-level commas.
@@ -630,20 +653,12 @@ fn called_paren(toks: &[Tok<'_>], k: usize) -> bool {
 /// The `;` that ends the statement starting at `k`, at bracket depth 0, if there is one before
 /// the enclosing block ends.
 fn statement_end(toks: &[Tok<'_>], k: usize) -> Option<usize> {
-    let mut depth = 0i64;
-    for (j, t) in toks.iter().enumerate().skip(k) {
-        if is_open(t.text) {
-            depth += 1;
-        } else if is_close(t.text) {
-            depth -= 1;
-            if depth < 0 {
-                return None;
-            }
-        } else if t.text == ";" && depth == 0 {
-            return Some(j);
-        }
-    }
-    None
+    walk(toks, k, |j, t, depth| match (depth, t.text) {
+        (d, _) if d < 0 => Some(None),
+        (0, ";") => Some(Some(j)),
+        _ => None,
+    })
+    .flatten()
 }
 
 /// True if the `}` at `k` closes a function's body.
