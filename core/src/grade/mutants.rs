@@ -40,30 +40,7 @@ impl Mutant {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Ident,
-    Int,
-    Number,
-    Text,
-    Op,
-}
-
-#[derive(Clone, Debug)]
-struct Tok<'a> {
-    kind: Kind,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    line: u32,
-    col: u32,
-}
-
-/// Operators of two or three characters, longest first.
-const OPERATORS: &[&str] = &[
-    "**=", "<<=", ">>=", "..=", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "%=",
-    "&=", "|=", "^=", "**", "<<", ">>", "..", "::", "=>", "?.", "??",
-];
+use super::lex::{lex, Kind, Tok};
 
 const KEYWORDS: &[&str] = &[
     "let", "const", "fn", "if", "else", "while", "for", "in", "loop", "return", "break",
@@ -74,152 +51,6 @@ const KEYWORDS: &[&str] = &[
 const ASSIGNMENTS: &[&str] = &[
     "=", "+=", "-=", "*=", "/=", "%=", "**=", "<<=", ">>=", "&=", "|=", "^=",
 ];
-
-/// Splits Rhai source into tokens, skipping whitespace and comments (block comments nest, as in
-/// Rhai). Never fails: an unclosed string or comment runs to the end.
-fn lex(src: &str) -> Vec<Tok<'_>> {
-    let bytes = src.as_bytes();
-    let mut toks = Vec::new();
-    let (mut i, mut line, mut line_start) = (0usize, 1u32, 0usize);
-    let col = |i: usize, line_start: usize| src[line_start..i].chars().count() as u32 + 1;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        let (tok_line, tok_col) = (line, col(i, line_start));
-        let kind;
-        if c == b'\n' {
-            i += 1;
-            line += 1;
-            line_start = i;
-            continue;
-        } else if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        } else if src[i..].starts_with("//") {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        } else if src[i..].starts_with("/*") {
-            let mut depth = 0;
-            while i < bytes.len() {
-                if src[i..].starts_with("/*") {
-                    depth += 1;
-                    i += 2;
-                } else if src[i..].starts_with("*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    if bytes[i] == b'\n' {
-                        line += 1;
-                        line_start = i + 1;
-                    }
-                    i += 1;
-                }
-            }
-            continue;
-        } else if c == b'"' || c == b'\'' || c == b'`' {
-            i += 1;
-            while i < bytes.len() && bytes[i] != c {
-                if bytes[i] == b'\\' {
-                    i += 1;
-                }
-                if i < bytes.len() && bytes[i] == b'\n' {
-                    line += 1;
-                    line_start = i + 1;
-                }
-                i += 1;
-            }
-            i = (i + 1).min(bytes.len());
-            kind = Kind::Text;
-        } else if c.is_ascii_digit() {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            // A fraction makes it a float; `1..3` is a range, not a float.
-            let fraction = i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit();
-            if fraction {
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-            }
-            let text = &src[start..i];
-            kind = if !fraction && text.bytes().all(|b| b.is_ascii_digit()) {
-                Kind::Int
-            } else {
-                Kind::Number
-            };
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            kind = Kind::Ident;
-        } else {
-            let op = OPERATORS.iter().find(|op| src[i..].starts_with(**op));
-            // Any other character is one token (a multi-byte one whole).
-            i += op.map_or_else(
-                || src[i..].chars().next().map_or(1, char::len_utf8),
-                |op| op.len(),
-            );
-            kind = Kind::Op;
-        }
-        toks.push(Tok {
-            kind,
-            text: &src[start..i],
-            start,
-            end: i,
-            line: tok_line,
-            col: tok_col,
-        });
-    }
-    toks
-}
-
-/// How many times each of `words` occurs in `src` as a token, not inside text or comments: the
-/// sandbox counts definitions (`fn`, `let`, `const`) with it before it compiles anything.
-pub(crate) fn count_tokens(src: &str, words: &[&str]) -> Vec<u64> {
-    let mut counts = vec![0u64; words.len()];
-    for t in lex(src) {
-        if let Some(i) = words.iter().position(|w| *w == t.text) {
-            counts[i] += 1;
-        }
-    }
-    counts
-}
-
-/// The first decimal number in `src` (`1.5`, `2e3`), with its line and column: Rhai is built
-/// without floats here, so it would read `1.5` as a property of `1`.
-pub(crate) fn first_decimal(src: &str) -> Option<(u32, u32, String)> {
-    lex(src)
-        .into_iter()
-        .find(|t| {
-            t.kind == Kind::Number
-                && !t.text.starts_with("0x")
-                && !t.text.starts_with("0b")
-                && !t.text.starts_with("0o")
-        })
-        .map(|t| (t.line, t.col, t.text.to_string()))
-}
-
-/// True if `name` is declared (`let` or `const`) outside every function body of `src`.
-pub(crate) fn defined_at_top_level(src: &str, name: &str) -> bool {
-    let toks = lex(src);
-    let mut depth = 0i64;
-    toks.iter().enumerate().any(|(k, t)| {
-        match t.text {
-            "{" => depth += 1,
-            "}" => depth -= 1,
-            _ => {}
-        }
-        depth == 0
-            && matches!(t.text, "let" | "const")
-            && toks.get(k + 1).is_some_and(|n| n.text == name)
-    })
-}
 
 fn is_open(t: &str) -> bool {
     matches!(t, "(" | "[" | "{")
@@ -304,21 +135,13 @@ fn signature_tokens(toks: &[Tok<'_>]) -> Vec<bool> {
 /// The token range `[from, to)` of the condition of the `if` or `while` at `k`: up to the `{` that
 /// opens its body, at bracket depth 0.
 fn condition(toks: &[Tok<'_>], k: usize) -> Option<(usize, usize)> {
-    let mut depth = 0i64;
-    for (j, t) in toks.iter().enumerate().skip(k + 1) {
-        if t.text == "{" && depth == 0 {
-            return (j > k + 1).then_some((k + 1, j));
-        }
-        if is_open(t.text) {
-            depth += 1;
-        } else if is_close(t.text) {
-            depth -= 1;
-            if depth < 0 {
-                return None;
-            }
-        }
-    }
-    None
+    // The body's `{` is the one that takes the depth from 0 to 1.
+    walk(toks, k + 1, |j, t, depth| match (t.text, depth) {
+        ("{", 1) => Some((j > k + 1).then_some((k + 1, j))),
+        (_, d) if d < 0 => Some(None),
+        _ => None,
+    })
+    .flatten()
 }
 
 /// Where the operands of the `&&` or `||` at `k` begin and end: the token range of the left one

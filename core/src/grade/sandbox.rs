@@ -137,7 +137,7 @@ impl Sandbox {
             let kind = e.err_type();
             let message = match kind {
                 rhai::ParseErrorType::VariableUndefined(name)
-                    if super::mutants::defined_at_top_level(code, name) =>
+                    if super::lex::defined_at_top_level(code, name) =>
                 {
                     format!("`{name}` is defined outside every function, and a function does not see the top level: define it inside the function that uses it")
                 }
@@ -273,7 +273,8 @@ fn refuse_before_compiling(code: &str) -> Result<(), CodeError> {
                     .into(),
         });
     }
-    if let Some((line, col, number)) = super::mutants::first_decimal(code) {
+    let census = super::lex::census(code);
+    if let Some((line, col, number)) = census.first_decimal {
         return Err(CodeError {
             line,
             col,
@@ -282,17 +283,16 @@ fn refuse_before_compiling(code: &str) -> Result<(), CodeError> {
             ),
         });
     }
-    let counts = super::mutants::count_tokens(code, &["fn", "let", "const"]);
-    if counts[0] > MAX_FUNCTIONS as u64 {
+    if census.functions > MAX_FUNCTIONS as u64 {
         return Err(at_start(format!(
             "your code defines {} functions, more than the {MAX_FUNCTIONS} the grader compiles",
-            counts[0]
+            census.functions
         )));
     }
-    if counts[1] + counts[2] > MAX_VARIABLES as u64 {
+    if census.variables > MAX_VARIABLES as u64 {
         return Err(at_start(format!(
             "your code declares {} variables and constants, more than the {MAX_VARIABLES} the grader compiles",
-            counts[1] + counts[2]
+            census.variables
         )));
     }
     Ok(())
@@ -300,11 +300,6 @@ fn refuse_before_compiling(code: &str) -> Result<(), CodeError> {
 
 /// Turns a Rhai error into a message a learner understands, at the line in their code.
 fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
-    let per_call = || {
-        format!(
-            "`{name}` was stopped: one call may run {MAX_OPERATIONS_PER_CALL} operations, far more than any exercise needs. A loop that never ends, or one far longer than the lists it is given?"
-        )
-    };
     let inner = err.unwrap_inner();
     let pos = if inner.position().is_none() {
         err.position()
@@ -312,11 +307,13 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
         inner.position()
     };
     let message = match inner {
-        EvalAltResult::ErrorTooManyOperations(_) => per_call(),
+        // Rhai's own operations maximum is not set: the progress hook stops both limits.
         EvalAltResult::ErrorTerminated(token, _)
             if token.clone().into_immutable_string().is_ok_and(|t| t == PER_CALL) =>
         {
-            per_call()
+            format!(
+                "`{name}` was stopped: one call may run {MAX_OPERATIONS_PER_CALL} operations, far more than any exercise needs. A loop that never ends, or one far longer than the lists it is given?"
+            )
         }
         EvalAltResult::ErrorTerminated(..) => format!(
             "grading was stopped: your code used up the operations budget for all cases together ({MAX_OPERATIONS_PER_GRADE} in the page); `{name}` does too much work per call, so simplify it"
