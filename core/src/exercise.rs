@@ -7,6 +7,8 @@ use crate::scenario::Scenario;
 use crate::trace::TraceEvent;
 use serde::{Deserialize, Serialize};
 
+pub mod shard;
+
 /// The exercise file format this build reads.
 pub const EXERCISE_FORMAT_VERSION: u32 = 1;
 

@@ -25,6 +25,7 @@ pub use sandbox::{
 };
 
 use crate::actor::Protocol;
+use crate::exercise::shard::{self, ScheduleFailed, Shard, ShardReport};
 use crate::exercise::{
     CaseReport, Counterexample, ExerciseSpec, Report, RuleSet, SimulationCase, TableCase,
 };
@@ -61,11 +62,13 @@ impl ScheduleRun<'_> {
         Rc::new(Script::new(self.sandbox.clone(), self.ast.clone()))
     }
 
-    /// Runs `f` (a second run of the learner's code, to record views), dropping what the code
-    /// prints meanwhile, so the learner sees each line once.
+    /// Runs `f` (a second run of the learner's code, to record a trace or views), dropping what
+    /// the code prints meanwhile, so the learner sees each line once, and with the schedule's
+    /// budget as it was when the schedule began, so the second run meets every limit where the
+    /// first did.
     pub fn quietly<R>(&self, f: impl FnOnce() -> R) -> R {
         let output = self.sandbox.take_output();
-        let result = f();
+        let result = self.sandbox.from_unit_start(f);
         self.sandbox.take_output();
         self.sandbox.output.borrow_mut().extend(output);
         result
@@ -126,7 +129,8 @@ impl Default for Grader {
     }
 }
 
-/// How far grading has got: cases (table cases and schedules) done out of the total.
+/// How far grading has got: units (table cases and schedules) done out of the total (of the
+/// shard being graded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     /// Done so far.
@@ -143,7 +147,8 @@ impl Grader {
         }
     }
 
-    /// A grader whose grades may run at most `operations` script operations in all.
+    /// A grader whose grades' schedules may run at most `operations` script operations in all
+    /// (shared out equally among them).
     pub fn with_operations_budget(operations: u64) -> Self {
         let mut sandbox = Sandbox::new();
         sandbox.grade_budget_ops = operations;
@@ -164,67 +169,156 @@ impl Grader {
         code: &str,
         progress: &mut dyn FnMut(Progress),
     ) -> Report {
-        self.grade_cases(spec, code, false, progress)
+        let whole = self.grade_shard(spec, code, Shard::WHOLE, progress);
+        shard::merge(spec, &[whole]).expect("one whole shard is a whole grade")
+    }
+
+    /// Grades one shard of a grade (see [`crate::exercise::shard`]): merging every shard's report
+    /// gives exactly the report of [`Grader::grade`].
+    pub fn grade_shard(
+        &self,
+        spec: &ExerciseSpec,
+        code: &str,
+        shard: Shard,
+        progress: &mut dyn FnMut(Progress),
+    ) -> ShardReport {
+        self.grade_units(spec, code, shard, false, progress)
     }
 
     /// Grades `code` until its first failing case and no further (the report ends there): how a
     /// mutant is rejected without running every schedule of every case.
     pub fn grade_until_failure(&self, spec: &ExerciseSpec, code: &str) -> Report {
-        self.grade_cases(spec, code, true, &mut |_| {})
+        let whole = self.grade_units(spec, code, Shard::WHOLE, true, &mut |_| {});
+        let passed = |c: &SimulationCase| CaseReport {
+            name: c.name.clone(),
+            passed: true,
+            message: String::new(),
+            counterexample: None,
+        };
+        let table = whole.table.into_iter().map(|(_, r)| r);
+        let simulation = whole
+            .failures
+            .into_iter()
+            .zip(&spec.simulation)
+            .map(|(failure, case)| failure.map_or_else(|| passed(case), |f| f.report));
+        Report {
+            compile_error: whole.compile_error,
+            cases: table.chain(simulation).collect(),
+            output: whole.output.into_iter().map(|(_, l)| l).collect(),
+        }
     }
 
-    fn grade_cases(
+    /// Grades the units of `shard`, in order. With `stop_at_failure`, nothing after the first
+    /// failing case is graded: the table cases after it are missing from the report, and so is
+    /// every simulation case after it (its `failures` entry is absent, not `None`).
+    fn grade_units(
         &self,
         spec: &ExerciseSpec,
         code: &str,
+        shard: Shard,
         stop_at_failure: bool,
         progress: &mut dyn FnMut(Progress),
-    ) -> Report {
+    ) -> ShardReport {
         self.sandbox.take_output();
-        self.sandbox.reset_budget();
+        self.sandbox.start_grade();
         let ast = match self.sandbox.compile(code, spec.rules.functions()) {
             Ok(ast) => Rc::new(ast),
-            Err(e) => {
-                return Report {
-                    compile_error: Some(e),
-                    cases: Vec::new(),
-                    output: Vec::new(),
-                }
-            }
+            Err(e) => return ShardReport::refused(shard, e),
         };
-        let total =
-            spec.table.len() as u32 + spec.simulation.iter().map(|s| s.schedules).sum::<u32>();
+        let total = shard::units_in(spec, shard);
+        let starts = shard::unit_starts(spec);
+        let schedules = starts.last().copied().unwrap_or(0) - starts[0];
+        let share = self.sandbox.schedule_budget(schedules);
+        let mut report = ShardReport {
+            shard,
+            compile_error: None,
+            table: Vec::new(),
+            failures: Vec::new(),
+            output: Vec::new(),
+            operations_used: 0,
+        };
         let mut done = 0;
-        let mut cases = Vec::new();
-        // Only the case just graded can be the first failure.
-        let failed =
-            |cases: &Vec<CaseReport>| stop_at_failure && cases.last().is_some_and(|c| !c.passed);
-        for case in &spec.table {
-            if failed(&cases) {
-                break;
+        // At most MAX_OUTPUT_LINES per case, the table cases counting as one (see `ShardReport`).
+        let keep_output = |report: &mut ShardReport, unit: u64, case_start: u64| {
+            let lines = self.sandbox.take_output();
+            let already = report
+                .output
+                .iter()
+                .rev()
+                .take_while(|(u, _)| *u >= case_start)
+                .count();
+            let room = MAX_OUTPUT_LINES.saturating_sub(already);
+            report
+                .output
+                .extend(lines.into_iter().take(room).map(|l| (unit, l)));
+        };
+        for (i, case) in spec.table.iter().enumerate() {
+            if !shard.takes(i as u64) {
+                continue;
             }
-            cases.push(self.table_case(&ast, case));
+            self.sandbox.start_unit(u64::MAX);
+            let case_report = self.table_case(&ast, case);
+            let failed = !case_report.passed;
+            report.table.push((i as u32, case_report));
+            keep_output(&mut report, i as u64, 0);
             done += 1;
             progress(Progress { done, total });
+            if failed && stop_at_failure {
+                return self.finish(report);
+            }
         }
-        for case in &spec.simulation {
-            if failed(&cases) {
+        for (c, case) in spec.simulation.iter().enumerate() {
+            let run = ScheduleRun {
+                sandbox: &self.sandbox,
+                ast: &ast,
+                rules: spec.rules,
+            };
+            let mut failure = None;
+            for i in 0..case.schedules {
+                let unit = starts[c] + u64::from(i);
+                if !shard.takes(unit) {
+                    continue;
+                }
+                if failure.is_none() {
+                    self.sandbox.start_unit(share);
+                    failure = self.schedule(&run, case, i).map(|report| ScheduleFailed {
+                        schedule: i,
+                        report,
+                    });
+                    keep_output(&mut report, unit, starts[c]);
+                }
+                // The schedules after a failure count as done: one worker would not run them.
+                done += 1;
+                progress(Progress { done, total });
+            }
+            let failed = failure.is_some();
+            report.failures.push(failure);
+            if failed && stop_at_failure {
                 break;
             }
-            cases.push(self.simulation_case(spec.rules, &ast, case, &mut |d| {
-                progress(Progress {
-                    done: done + d,
-                    total,
-                })
-            }));
-            done += case.schedules;
-            progress(Progress { done, total });
         }
-        Report {
-            compile_error: None,
-            cases,
-            output: self.sandbox.take_output(),
-        }
+        self.finish(report)
+    }
+
+    fn finish(&self, mut report: ShardReport) -> ShardReport {
+        report.operations_used = self.sandbox.operations_used();
+        report
+    }
+
+    /// Runs schedule `i` of `case`; the case's report if it failed.
+    fn schedule(&self, run: &ScheduleRun<'_>, case: &SimulationCase, i: u32) -> Option<CaseReport> {
+        let seed = case.seed.wrapping_add(u64::from(i));
+        let (message, counterexample) = (run.rules.info().schedule)(run, case, seed).err()?;
+        Some(CaseReport {
+            name: case.name.clone(),
+            passed: false,
+            message: format!(
+                "{message} (schedule {} of {}, seed {seed})",
+                i + 1,
+                case.schedules
+            ),
+            counterexample: Some(counterexample),
+        })
     }
 
     fn table_case(&self, ast: &AST, case: &TableCase) -> CaseReport {
@@ -255,43 +349,6 @@ impl Grader {
             name: case.name.clone(),
             passed,
             message,
-            counterexample: None,
-        }
-    }
-
-    fn simulation_case(
-        &self,
-        rules: RuleSet,
-        ast: &Rc<AST>,
-        case: &SimulationCase,
-        progress: &mut dyn FnMut(u32),
-    ) -> CaseReport {
-        let run = ScheduleRun {
-            sandbox: &self.sandbox,
-            ast,
-            rules,
-        };
-        for i in 0..case.schedules {
-            let seed = case.seed.wrapping_add(u64::from(i));
-            if let Err((message, counterexample)) = (rules.info().schedule)(&run, case, seed) {
-                let message = format!(
-                    "{message} (schedule {} of {}, seed {seed})",
-                    i + 1,
-                    case.schedules
-                );
-                return CaseReport {
-                    name: case.name.clone(),
-                    passed: false,
-                    message,
-                    counterexample: Some(counterexample),
-                };
-            }
-            progress(i + 1);
-        }
-        CaseReport {
-            name: case.name.clone(),
-            passed: true,
-            message: String::new(),
             counterexample: None,
         }
     }

@@ -1,7 +1,9 @@
 //! The sandbox a learner's code runs in: a Rhai engine with every limit set.
 //!
 //! It bounds everything a script can consume: operations per call (so an endless loop stops in
-//! milliseconds), operations per grade (so slow but finite code stops too), call depth
+//! milliseconds), operations per schedule (the grade's budget shared out, so slow but finite code
+//! stops too, and so a schedule's result does not depend on which schedules ran before it: see
+//! [`crate::exercise::shard`]), call depth
 //! (recursion), expression depth, and the size of strings, arrays and maps. Scripts get no clock,
 //! no I/O, no modules and no randomness: only the arguments the exercise hands in. Every limit
 //! that stops a script is named in the message the learner sees.
@@ -13,9 +15,11 @@ use std::rc::Rc;
 
 /// Operations one call may run before it is stopped (an endless loop hits this in milliseconds).
 pub const MAX_OPERATIONS_PER_CALL: u64 = 250_000;
-/// Operations a whole grade may run (all cases and schedules): bounds slow but finite code.
+/// Operations a whole grade's schedules may run, shared out equally among them (each schedule
+/// may use its share, whichever worker runs it): bounds slow but finite code. A table case is one
+/// call, bounded by [`MAX_OPERATIONS_PER_CALL`].
 pub const MAX_OPERATIONS_PER_GRADE: u64 = 40_000_000;
-/// What the progress hook returns to stop a script that used up the grade's budget.
+/// What the progress hook returns to stop a script that used up its schedule's budget.
 const OUT_OF_BUDGET: &str = "out of budget";
 /// What the progress hook returns to stop a call past [`MAX_OPERATIONS_PER_CALL`].
 const PER_CALL: &str = "per call";
@@ -27,8 +31,7 @@ pub const MAX_STRING_BYTES: usize = 4_096;
 pub const MAX_ARRAY_LEN: usize = 1_024;
 /// Largest map a script may build.
 pub const MAX_MAP_LEN: usize = 256;
-/// Lines of `print` output kept for the learner.
-pub const MAX_OUTPUT_LINES: usize = 50;
+pub use crate::exercise::shard::MAX_OUTPUT_LINES;
 /// Longest source the grader compiles, in bytes: the references are under 1 KB, and compiling
 /// grows with the square of a source's functions and variables (a 1 MB source of dead functions
 /// took 5 s), so anything larger is refused before it costs time.
@@ -43,9 +46,13 @@ pub const MAX_VARIABLES: usize = 512;
 pub struct Sandbox {
     engine: Engine,
     pub(crate) output: Rc<RefCell<Vec<String>>>,
-    /// Operations left for the whole grade; slow-but-finite code is stopped when they run out.
+    /// Operations left for the current schedule; slow-but-finite code is stopped when they run out.
     budget_ops: Rc<Cell<u64>>,
-    /// The budget each grade starts with, in script operations.
+    /// The budget the current schedule started with (its share of the grade's).
+    unit_budget_ops: Cell<u64>,
+    /// Operations used since the grade began, by every unit.
+    used_total_ops: Cell<u64>,
+    /// The budget a grade's schedules share, in script operations.
     pub(crate) grade_budget_ops: u64,
     /// Operations the current call has used so far.
     used_ops: Rc<Cell<u64>>,
@@ -113,20 +120,47 @@ impl Sandbox {
             engine,
             output,
             budget_ops,
+            unit_budget_ops: Cell::new(u64::MAX),
+            used_total_ops: Cell::new(0),
             used_ops,
             tripped,
             grade_budget_ops: MAX_OPERATIONS_PER_GRADE,
         }
     }
 
-    /// Starts a new grade with the full operations budget.
-    pub fn reset_budget(&self) {
-        self.budget_ops.set(self.grade_budget_ops);
+    /// Starts a new grade: no operations used yet.
+    pub fn start_grade(&self) {
+        self.used_total_ops.set(0);
+        self.start_unit(u64::MAX);
     }
 
-    /// Operations used since the budget was last reset.
+    /// Starts a unit of a grade (a table case, `u64::MAX`: its call's own limit bounds it; or a
+    /// schedule, with its share of the grade's budget).
+    pub fn start_unit(&self, budget_ops: u64) {
+        self.unit_budget_ops.set(budget_ops);
+        self.budget_ops.set(budget_ops);
+    }
+
+    /// Each schedule's share of a grade of `schedules` schedules, in script operations.
+    pub fn schedule_budget(&self, schedules: u64) -> u64 {
+        self.grade_budget_ops / schedules.max(1)
+    }
+
+    /// Runs `f` with the current unit's budget as it was when the unit started, then puts back
+    /// what was left: a second run of the same schedule (to record its trace) meets every limit
+    /// exactly where the first did.
+    pub fn from_unit_start<R>(&self, f: impl FnOnce() -> R) -> R {
+        let (left, used) = (self.budget_ops.get(), self.used_total_ops.get());
+        self.budget_ops.set(self.unit_budget_ops.get());
+        let result = f();
+        self.budget_ops.set(left);
+        self.used_total_ops.set(used);
+        result
+    }
+
+    /// Operations used since the grade started, by every unit.
     pub fn operations_used(&self) -> u64 {
-        self.grade_budget_ops.saturating_sub(self.budget_ops.get())
+        self.used_total_ops.get()
     }
 
     /// Compiles `code` and checks it defines each function with the right parameters.
@@ -188,14 +222,20 @@ impl Sandbox {
         let result = self
             .engine
             .call_fn_with_options::<Dynamic>(options, &mut Scope::new(), ast, name, args)
-            .map_err(|e| runtime_error(&e, name));
+            .map_err(|e| runtime_error(&e, name, self.unit_budget_ops.get()));
         self.budget_ops
             .set(self.budget_ops.get().saturating_sub(self.used_ops.get()));
+        self.used_total_ops.set(
+            self.used_total_ops
+                .get()
+                .saturating_add(self.used_ops.get()),
+        );
         // A call that hit a limit fails even if its code caught the stop: a limit is never a pass.
         match (self.tripped.get(), &result) {
             (Some(limit), Ok(_)) => Err(runtime_error(
                 &EvalAltResult::ErrorTerminated(Dynamic::from(limit), rhai::Position::NONE),
                 name,
+                self.unit_budget_ops.get(),
             )),
             _ => result,
         }
@@ -299,7 +339,8 @@ fn refuse_before_compiling(code: &str) -> Result<(), CodeError> {
 }
 
 /// Turns a Rhai error into a message a learner understands, at the line in their code.
-fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
+/// `budget_ops` is the share of the grade's operations budget the schedule had.
+fn runtime_error(err: &EvalAltResult, name: &str, budget_ops: u64) -> CodeError {
     let inner = err.unwrap_inner();
     let pos = if inner.position().is_none() {
         err.position()
@@ -316,7 +357,7 @@ fn runtime_error(err: &EvalAltResult, name: &str) -> CodeError {
             )
         }
         EvalAltResult::ErrorTerminated(..) => format!(
-            "grading was stopped: your code used up the operations budget for all cases together ({MAX_OPERATIONS_PER_GRADE} in the page); `{name}` does too much work per call, so simplify it"
+            "grading was stopped: your code used up this schedule's operations budget ({budget_ops} operations, its share of the {MAX_OPERATIONS_PER_GRADE} all schedules together may run); `{name}` does too much work per call, so simplify it"
         ),
         EvalAltResult::ErrorStackOverflow(_) => format!(
             "`{name}` was stopped after {MAX_CALL_LEVELS} nested calls: does the recursion ever reach its base case?"

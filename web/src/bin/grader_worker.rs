@@ -1,5 +1,6 @@
-//! The grading worker: receives [`GradeRequest`]s, grades them with the sandboxed
-//! grader, and posts progress and the report back. Built only with feature `grader`.
+//! The grading worker: receives [`GradeRequest`]s, grades the shard each names with the
+//! sandboxed grader, and posts progress and the shard's report back. Built only with feature
+//! `grader`; the page runs several.
 
 use netsplit_core::grade::Grader;
 use netsplit_web::grading::{GradeRequest, WorkerReply};
@@ -39,7 +40,7 @@ fn main() {
         };
         let start = now_ms(scope);
         let mut last_posted = 0;
-        let report = grader.grade(&request.spec, &request.code, &mut |p| {
+        let report = grader.grade_shard(&request.spec, &request.code, request.shard, &mut |p| {
             // About 50 updates per grade are plenty for a progress bar.
             if p.done == p.total || p.done >= last_posted + (p.total / 50).max(1) {
                 last_posted = p.done;

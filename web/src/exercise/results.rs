@@ -11,8 +11,10 @@ pub struct ResultsProps {
     pub progress: Option<(u32, u32)>,
     /// The last report.
     pub report: Option<Rc<Report>>,
-    /// How long the last grade took.
+    /// How long the last grade took, from the request to the merged report.
     pub elapsed_ms: Option<f64>,
+    /// How many workers shared it.
+    pub workers: u32,
     /// "Replay this failure" on case `i`.
     pub on_replay: Callback<usize>,
 }
@@ -37,7 +39,7 @@ pub fn results(props: &ResultsProps) -> Html {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("Your code does not compile: {e}")}</p> }
     } else if report.passed() {
         html! { <p class="verdict pass" role="status" data-testid="verdict">{format!("All {} cases pass.", report.cases.len())}
-        { for props.elapsed_ms.map(|ms| format!(" Graded in {} ms.", crate::svg::whole(ms))) }</p> }
+        { for props.elapsed_ms.map(|ms| format!(" Graded in {} ms by {} {}.", crate::svg::whole(ms), props.workers, if props.workers == 1 { "worker" } else { "workers" })) }</p> }
     } else {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("{passed} of {} cases pass.", report.cases.len())}</p> }
     };

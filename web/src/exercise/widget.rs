@@ -2,11 +2,10 @@
 //! progress bar, results per case, replay of a failing run, hints one at a time,
 //! and the reference solution after a few attempts or on request.
 
-use super::client::GraderClient;
+use super::client::{GraderClient, GraderEvent, WarmUp};
 use super::editor::Editor;
 use super::results::Results;
 use crate::cluster::ClusterWidget;
-use crate::grading::{GradeRequest, WorkerReply};
 use crate::pages::playground::link_for;
 use crate::progress::ExerciseStatus;
 use crate::saved::{use_progress, ProgressAction};
@@ -46,6 +45,7 @@ struct ExerciseState {
     phase: Phase,
     report: Option<Rc<Report>>,
     elapsed_ms: Option<f64>,
+    workers: u32,
     failed_attempts: u32,
     hints_shown: usize,
     reference_shown: bool,
@@ -56,7 +56,7 @@ struct ExerciseState {
 enum ExAction {
     Edit(String),
     Run,
-    Reply(WorkerReply),
+    Reply(GraderEvent),
     Restarted(String),
     ShowHint,
     ShowReference,
@@ -78,20 +78,21 @@ impl Reducible for ExerciseState {
                 s.next_id += 1;
                 s.replay = None;
             }
-            ExAction::Reply(WorkerReply::Ready) => {
+            ExAction::Reply(GraderEvent::Ready) => {
                 if s.phase == Phase::Loading {
                     s.phase = Phase::Ready;
                 }
             }
-            ExAction::Reply(WorkerReply::Progress { id, done, total }) => {
+            ExAction::Reply(GraderEvent::Progress { id, done, total }) => {
                 if matches!(s.phase, Phase::Running { id: current, .. } if current == id) {
                     s.phase = Phase::Running { id, done, total };
                 }
             }
-            ExAction::Reply(WorkerReply::Done {
+            ExAction::Reply(GraderEvent::Done {
                 id,
                 report,
                 elapsed_ms,
+                workers,
             }) => {
                 if matches!(s.phase, Phase::Running { id: current, .. } if current == id) {
                     if !report.passed() {
@@ -99,12 +100,11 @@ impl Reducible for ExerciseState {
                     }
                     s.report = Some(Rc::new(*report));
                     s.elapsed_ms = Some(elapsed_ms);
+                    s.workers = workers;
                     s.phase = Phase::Ready;
                 }
             }
-            ExAction::Reply(WorkerReply::Failed { message, .. }) => {
-                s.phase = Phase::Broken(message)
-            }
+            ExAction::Reply(GraderEvent::Failed { message }) => s.phase = Phase::Broken(message),
             ExAction::Restarted(message) => s.phase = Phase::Broken(message),
             ExAction::ShowHint => s.hints_shown += 1,
             ExAction::ShowReference => s.reference_shown = true,
@@ -116,11 +116,21 @@ impl Reducible for ExerciseState {
 
 type ClientSlot = Rc<RefCell<Option<GraderClient>>>;
 
-fn spawn_into(slot: &ClientSlot, dispatch: &UseReducerDispatcher<ExerciseState>) {
+fn spawn_into(
+    slot: &ClientSlot,
+    dispatch: &UseReducerDispatcher<ExerciseState>,
+    exercise: &Exercise,
+) {
     let d = dispatch.clone();
-    let client = GraderClient::spawn(Callback::from(move |reply| {
-        d.dispatch(ExAction::Reply(reply))
-    }));
+    let warm_up = WarmUp {
+        exercise: exercise.id.clone(),
+        spec: exercise.spec.clone(),
+        code: exercise.reference.clone(),
+    };
+    let client = GraderClient::spawn(
+        Callback::from(move |reply| d.dispatch(ExAction::Reply(reply))),
+        warm_up,
+    );
     match client {
         Ok(c) => *slot.borrow_mut() = Some(c),
         Err(e) => dispatch.dispatch(ExAction::Restarted(e)),
@@ -144,6 +154,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             phase: Phase::Loading,
             report: None,
             elapsed_ms: None,
+            workers: 0,
             failed_attempts: 0,
             hints_shown: 0,
             reference_shown: false,
@@ -154,21 +165,22 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
     let client: ClientSlot = use_mut_ref(|| None);
     let watchdog: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     {
-        // Opening an exercise starts the worker, which downloads the grader.
-        let (client, dispatch) = (client.clone(), state.dispatcher());
+        // Opening an exercise starts the workers, which download the grader.
+        let (client, dispatch, ex) = (client.clone(), state.dispatcher(), exercise.clone());
         use_effect_with((), move |_| {
-            spawn_into(&client, &dispatch);
+            spawn_into(&client, &dispatch, &ex);
             move || drop(client.borrow_mut().take())
         });
     }
     {
-        // Any sign of life from the worker re-arms the watchdog; finishing disarms it.
+        // Any sign of life from the workers re-arms the watchdog; finishing disarms it.
         let (watchdog, client, dispatch) = (watchdog.clone(), client.clone(), state.dispatcher());
+        let ex = exercise.clone();
         use_effect_with(state.phase.clone(), move |phase| {
             let armed = matches!(phase, Phase::Running { .. }).then(|| {
                 Timeout::new(WATCHDOG_MS, move || {
                     drop(client.borrow_mut().take());
-                    spawn_into(&client, &dispatch);
+                    spawn_into(&client, &dispatch, &ex);
                     dispatch.dispatch(ExAction::Restarted(format!(
                         "The grader gave no sign of life for {} s, so it was restarted. Run the tests again.",
                         WATCHDOG_MS / 1000
@@ -185,13 +197,10 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             if matches!(state.phase, Phase::Running { .. }) {
                 return;
             }
-            let request = GradeRequest {
-                id: state.next_id,
-                exercise: id.clone(),
-                spec: spec.clone(),
-                code: state.code.clone(),
-            };
-            let sent = client.borrow().as_ref().map(|c| c.send(&request));
+            let sent = client
+                .borrow()
+                .as_ref()
+                .map(|c| c.send(state.next_id, &id, &spec, &state.code));
             match sent {
                 Some(Ok(())) => state.dispatch(ExAction::Run),
                 Some(Err(e)) => state.dispatch(ExAction::Restarted(e)),
@@ -325,7 +334,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
                     <button onclick={use_reference}>{"Put it in the editor"}</button>
                 </div>
             }
-            <Results {progress} report={state.report.clone()} elapsed_ms={state.elapsed_ms} {on_replay} />
+            <Results {progress} report={state.report.clone()} elapsed_ms={state.elapsed_ms} workers={state.workers} {on_replay} />
             { for replay }
         </section>
     }

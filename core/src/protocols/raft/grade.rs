@@ -5,6 +5,7 @@
 
 use super::rules::{edit_from_terms, LogEdit, PaperRules, RaftRules, VoteQuery};
 use super::{Entry, Raft};
+use crate::adversary::figure8::Figure8;
 use crate::exercise::SimulationCase;
 use crate::grade::script::{counts, Script};
 use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
@@ -87,10 +88,13 @@ impl RaftRules for LearnerRules {
         if v.as_bool() == Ok(false) {
             return None;
         }
-        let shown = format!("append_entries({old:?}, {prev_log_index}, {prev_log_term}, {sent:?})");
+        // Written out only for a message: formatting every call's arguments cost a fifth of a grade.
+        let shown =
+            || format!("append_entries({old:?}, {prev_log_index}, {prev_log_term}, {sent:?})");
         let Some(new) = counts(&v) else {
             self.script.fail(format!(
-                "{shown} returned a {}: return false to reject, or the new log as a list of terms",
+                "{} returned a {}: return false to reject, or the new log as a list of terms",
+                shown(),
                 v.type_name()
             ));
             return None;
@@ -98,7 +102,7 @@ impl RaftRules for LearnerRules {
         match edit_from_terms(&old, prev_log_index, &sent, &new) {
             Ok(edit) => Some(edit),
             Err(e) => {
-                self.script.fail(format!("{shown}: {e}"));
+                self.script.fail(format!("{}: {e}", shown()));
                 None
             }
         }
@@ -127,14 +131,18 @@ impl RaftRules for LearnerRules {
             return commit_index;
         };
         let shown =
-            format!("advance_commit({commit_index}, {term}, {log_terms:?}, {match_index:?})");
+            || format!("advance_commit({commit_index}, {term}, {log_terms:?}, {match_index:?})");
         match v.as_int() {
-            Err(t) => self.script.fail(format!("{shown} returned a {t}, not an index")),
+            Err(t) => self
+                .script
+                .fail(format!("{} returned a {t}, not an index", shown())),
             Ok(n) if n < commit_index as i64 => self.script.fail(format!(
-                "{shown} returned {n}, below the commit index {commit_index}: a committed entry stays committed"
+                "{} returned {n}, below the commit index {commit_index}: a committed entry stays committed",
+                shown()
             )),
             Ok(n) if n > log.len() as i64 => self.script.fail(format!(
-                "{shown} returned {n}, past the end of the leader's log (index {})",
+                "{} returned {n}, past the end of the leader's log (index {})",
+                shown(),
                 log.len()
             )),
             Ok(n) => return n as u64,
@@ -148,6 +156,17 @@ fn terms(entries: &[Entry]) -> Vec<u64> {
     entries.iter().map(|e| e.term).collect()
 }
 
+/// The case's adversary, fresh: the one Raft's rule sets list (`exercises::RULE_SETS`);
+/// validation refuses others.
+fn adversary_of(case: &SimulationCase) -> Option<Figure8> {
+    (case.adversary.as_deref() == Some(crate::adversary::figure8::NAME)).then(Figure8::default)
+}
+
+fn adversary_for(a: &mut Option<Figure8>) -> Option<&mut dyn crate::adversary::Adversary<Raft>> {
+    a.as_mut()
+        .map(|a| a as &mut dyn crate::adversary::Adversary<Raft>)
+}
+
 fn schedule_with(
     writes: Writes,
     run: &ScheduleRun<'_>,
@@ -155,31 +174,33 @@ fn schedule_with(
     seed: u64,
 ) -> Result<(), ScheduleFailure> {
     let scenario = super::exercises::exercise_scenario(case, seed);
-    // The one adversary Raft's rule sets list (`exercises::RULE_SETS`); validation refuses others.
-    let mut adversary = (case.adversary.as_deref() == Some(crate::adversary::figure8::NAME))
-        .then(crate::adversary::figure8::Figure8::default);
+    let mut adversary = adversary_of(case);
     let ProtocolSpec::Raft(params) = &scenario.protocol else {
         unreachable!("Raft schedules are Raft scenarios")
     };
     let script = run.script();
     let protocol = Raft::with_rules(params.clone(), learner(writes, script.clone()));
-    let (sim, verdict, played) = raft_kit::run_raft_schedule(
-        &scenario,
-        protocol,
-        usize::MAX,
-        adversary
-            .as_mut()
-            .map(|a| a as &mut dyn crate::adversary::Adversary<Raft>),
-    );
-    // A failing run is played again with the same rules to record what each server held, so the
-    // replay shows roles and logs too; what the script prints then is not kept twice.
+    // Judged without keeping the trace (formatting every message's label was a third of a
+    // grade's time); a failing run is played again, with the same rules and the same budget, to
+    // record its trace and what each server held, so the replay shows roles and logs too. What
+    // the script prints then is not kept twice.
+    let (sim, verdict, _) =
+        raft_kit::run_raft_schedule(&scenario, protocol, 0, adversary_for(&mut adversary));
     let at = |step: u64| {
-        let mut cx = counterexample(&sim, &played, step);
-        cx.views = run.quietly(|| {
-            let again = Raft::with_rules(params.clone(), learner(writes, run.script()));
-            raft_kit::raft_views(&played, again, step)
-        });
-        cx
+        run.quietly(|| {
+            let mut again = adversary_of(case);
+            let rules = Raft::with_rules(params.clone(), learner(writes, run.script()));
+            let (traced, _, played) = raft_kit::run_raft_schedule(
+                &scenario,
+                rules,
+                usize::MAX,
+                adversary_for(&mut again),
+            );
+            let mut cx = counterexample(&traced, &played, step);
+            let rules = Raft::with_rules(params.clone(), learner(writes, run.script()));
+            cx.views = raft_kit::raft_views(&played, rules, step);
+            cx
+        })
     };
     if let Some(e) = script.take_failure() {
         return Err((e.to_string(), at(sim.steps())));
