@@ -11,10 +11,12 @@
 //! asynchronous model ([`Fault::Asynchronous`], where nothing arrives and no timer fires on its
 //! own), it sees what waits ([`Sim::held`]) and picks what happens next ([`Fault::Deliver`],
 //! [`Fault::Fire`]); [`play`] runs such a game. [`figure8::Figure8`] crashes servers at the
-//! moments the Raft paper's Figure 8 needs; [`starve::Starve`] schedules everything but what
+//! moments the Raft paper's Figure 8 needs; [`longer_log::LongerLog`] builds a candidate whose log
+//! is longer but older than its voters'; [`starve::Starve`] schedules everything but what
 //! one node is owed, which is all an asynchronous system allows a slow node to be.
 
 pub mod figure8;
+pub mod longer_log;
 pub mod starve;
 
 use crate::actor::Protocol;

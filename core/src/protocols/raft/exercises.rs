@@ -1,6 +1,6 @@
 //! The Raft rule sets a learner can write, and the schedules their simulation cases run.
 
-use crate::adversary::figure8;
+use crate::adversary::{figure8, longer_log};
 use crate::exercise::RuleSetInfo;
 #[cfg(any(feature = "authoring", feature = "grader"))]
 use {
@@ -34,7 +34,7 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
                 "cand_last_term",
             ],
         )],
-        adversaries: &[figure8::NAME],
+        adversaries: &[figure8::NAME, longer_log::NAME],
         #[cfg(feature = "authoring")]
         scenario: exercise_scenario,
         #[cfg(feature = "authoring")]
@@ -75,8 +75,9 @@ pub(super) const RULE_SETS: &[RuleSetInfo] = &[
 ];
 
 /// The schedule a graded Raft case runs for one seed: the property sweep's for `case.nodes`
-/// servers and one client, or, with the Figure 8 adversary, the figure's setting (the adversary
-/// then adds its faults as it plays).
+/// servers and one client, or, with an adversary, its setting (the Figure 8 adversary's on five
+/// servers, the longer-but-older adversary's on `case.nodes`; the adversary then adds its faults
+/// as it plays).
 #[cfg(any(feature = "authoring", feature = "grader"))]
 pub(super) fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
     match case.adversary.as_deref() {
@@ -87,6 +88,7 @@ pub(super) fn exercise_scenario(case: &SimulationCase, seed: u64) -> Scenario {
                 ..raft_kit::figure8_params()
             },
         ),
+        Some(longer_log::NAME) => raft_kit::longer_log_schedule(seed, case.nodes),
         _ => {
             let mut params = raft_kit::sweep_params();
             if let Some(n) = case.entries_per_append {
@@ -111,6 +113,12 @@ fn check_case(case: &SimulationCase) -> Result<(), String> {
         return Err(format!(
             "simulation case `{}`: `clock_resolution_us` is for hybrid logical clock rules only",
             case.name
+        ));
+    }
+    if case.adversary.as_deref() == Some(longer_log::NAME) && case.nodes < 3 {
+        return Err(format!(
+            "simulation case `{}`: the longer-but-older adversary needs at least 3 servers, not {}",
+            case.name, case.nodes
         ));
     }
     if case.adversary.as_deref() == Some(figure8::NAME) && case.nodes != 5 {

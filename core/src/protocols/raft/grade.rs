@@ -5,7 +5,9 @@
 
 use super::rules::{edit_from_terms, LogEdit, PaperRules, RaftRules, VoteQuery};
 use super::{Entry, Raft};
-use crate::adversary::figure8::Figure8;
+use crate::adversary::figure8::{self, Figure8};
+use crate::adversary::longer_log::{self, LongerLog};
+use crate::adversary::Adversary;
 use crate::exercise::SimulationCase;
 use crate::grade::script::{counts, Script};
 use crate::grade::{counterexample, ScheduleFailure, ScheduleRun};
@@ -156,15 +158,18 @@ fn terms(entries: &[Entry]) -> Vec<u64> {
     entries.iter().map(|e| e.term).collect()
 }
 
-/// The case's adversary, fresh: the one Raft's rule sets list (`exercises::RULE_SETS`);
+/// The case's adversary, fresh: one that Raft's rule sets list (`exercises::RULE_SETS`);
 /// validation refuses others.
-fn adversary_of(case: &SimulationCase) -> Option<Figure8> {
-    (case.adversary.as_deref() == Some(crate::adversary::figure8::NAME)).then(Figure8::default)
+fn adversary_of(case: &SimulationCase) -> Option<Box<dyn Adversary<Raft>>> {
+    match case.adversary.as_deref() {
+        Some(figure8::NAME) => Some(Box::new(Figure8::default())),
+        Some(longer_log::NAME) => Some(Box::new(LongerLog::default())),
+        _ => None,
+    }
 }
 
-fn adversary_for(a: &mut Option<Figure8>) -> Option<&mut dyn crate::adversary::Adversary<Raft>> {
-    a.as_mut()
-        .map(|a| a as &mut dyn crate::adversary::Adversary<Raft>)
+fn adversary_for(a: &mut Option<Box<dyn Adversary<Raft>>>) -> Option<&mut dyn Adversary<Raft>> {
+    a.as_mut().map(|a| a.as_mut() as &mut dyn Adversary<Raft>)
 }
 
 fn schedule_with(

@@ -193,6 +193,62 @@ const FIGURE8: ScheduleConfig = ScheduleConfig {
     max_steps: RAFT_MAX_STEPS,
 };
 
+/// When the longer-but-older adversary ([`crate::adversary::longer_log::LongerLog`]) has played
+/// or given up, and the cluster is healed and restarted.
+pub const LONGER_LOG_GIVE_UP_US: u64 = 3_000_000;
+
+/// `servers` servers and two clients sending steady streams of commands, one entry per
+/// `AppendEntries` and the election no-op on: the setting in which the longer-but-older adversary
+/// builds a voter whose log is shorter than a candidate's but ends in a newer, committed entry. At
+/// [`LONGER_LOG_GIVE_UP_US`] everything is healed, released and restarted.
+pub fn longer_log_schedule(seed: u64, servers: u32) -> Scenario {
+    let params = longer_log_params();
+    let nodes = servers + params.clients;
+    let mut s = LONGER_LOG.draw(ProtocolSpec::Raft(params), nodes, seed);
+    s.faults.push(PlannedFault {
+        at_us: LONGER_LOG_GIVE_UP_US,
+        fault: Fault::Heal,
+    });
+    s.faults.push(PlannedFault {
+        at_us: LONGER_LOG_GIVE_UP_US,
+        fault: Fault::ReleaseAll,
+    });
+    s.faults.extend((0..nodes).map(|n| PlannedFault {
+        at_us: LONGER_LOG_GIVE_UP_US,
+        fault: Fault::Restart { node: NodeId(n) },
+    }));
+    s
+}
+
+/// The longer-but-older adversary's network: no loss (the adversary decides what waits), latency
+/// 1 ms to up to 20 ms, up to 9% duplication.
+const LONGER_LOG: ScheduleConfig = ScheduleConfig {
+    stream: 0x10A6,
+    clocks: None,
+    network: NetworkDraw::Drawn {
+        latency_us_min: 1_000,
+        latency_us_max: (5_000, 20_000),
+        drop_pct_below: None,
+        duplicate_pct_below: 10,
+    },
+    nemesis: None,
+    duration_us: LONGER_LOG_GIVE_UP_US + RAFT_LIVENESS_BOUND_US,
+    max_steps: RAFT_MAX_STEPS,
+};
+
+/// The workload of [`longer_log_schedule`]: two clients, 16 commands each.
+pub fn longer_log_params() -> RaftParams {
+    RaftParams {
+        clients: 2,
+        commands: 16,
+        command_gap_us_min: 20_000,
+        command_gap_us_max: 60_000,
+        max_entries_per_append: 1,
+        noop_on_election: true,
+        ..RaftParams::default()
+    }
+}
+
 /// The workload of [`figure8_schedule`].
 pub fn figure8_params() -> RaftParams {
     RaftParams {
