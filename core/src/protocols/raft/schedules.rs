@@ -76,6 +76,7 @@ pub struct RaftVerdict {
 ///
 /// The faults stop at the scenario's last planned fault. An `adversary` watches every step and
 /// may strike; its faults are added to the returned scenario, so the run replays exactly from it.
+/// With `trace_cap` 0 the run is only judged: it keeps no events and computes no digest.
 pub fn run_raft_schedule(
     scenario: &Scenario,
     raft: Raft,
@@ -83,6 +84,9 @@ pub fn run_raft_schedule(
     mut adversary: Option<&mut dyn Adversary<Raft>>,
 ) -> (Sim<Raft>, RaftVerdict, Scenario) {
     let mut sim = raft_sim(scenario, raft, trace_cap);
+    if trace_cap == 0 {
+        sim.stop_digesting();
+    }
     let mut played = scenario.clone();
     let quiet_at = SimTime(scenario.faults.iter().map(|f| f.at_us).max().unwrap_or(0));
     let end = SimTime(scenario.duration_us);
