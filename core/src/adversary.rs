@@ -24,6 +24,18 @@ use crate::fault::{Fault, PlannedFault};
 use crate::scenario::Scenario;
 use crate::sim::Sim;
 
+/// The Raft server that leads among the first `servers` of `nodes`, if one does (the Raft
+/// adversaries watch for it).
+pub(crate) fn raft_leader<'a>(
+    nodes: &'a [crate::actor::NodeRef<'a, crate::protocols::raft::Raft>],
+    servers: usize,
+) -> Option<&'a crate::actor::NodeRef<'a, crate::protocols::raft::Raft>> {
+    nodes[..servers].iter().find(|n| {
+        n.volatile
+            .is_some_and(|v| v.role == crate::protocols::raft::Role::Leader)
+    })
+}
+
 /// An opponent that watches a run of protocol `P` and decides faults.
 pub trait Adversary<P: Protocol> {
     /// Looks at the cluster after a step (`sim.node_refs()`, `sim.in_flight()`, `sim.now()`);

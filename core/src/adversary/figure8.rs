@@ -1,7 +1,7 @@
 //! The Raft paper's Figure 8, played by an adversary: the run that shows why a leader must not
 //! commit an entry of an older term by counting its replicas (§5.4.2).
 
-use super::Adversary;
+use super::{raft_leader as leader, Adversary};
 use crate::actor::NodeRef;
 use crate::fault::Fault;
 use crate::id::NodeId;
@@ -54,12 +54,6 @@ enum Stage {
         index: u64,
     },
     Done,
-}
-
-fn leader<'a>(nodes: &'a [NodeRef<'a, Raft>], servers: usize) -> Option<&'a NodeRef<'a, Raft>> {
-    nodes[..servers]
-        .iter()
-        .find(|n| n.volatile.is_some_and(|v| v.role == Role::Leader))
 }
 
 impl Adversary<Raft> for Figure8 {

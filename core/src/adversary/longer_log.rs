@@ -1,11 +1,11 @@
 //! A vote from a voter whose log is shorter than the candidate's but newer: the run that shows why
 //! Raft compares the last entries' terms before the logs' lengths (§5.4.1).
 
-use super::Adversary;
+use super::{raft_leader as leader, Adversary};
 use crate::actor::NodeRef;
 use crate::fault::Fault;
 use crate::id::NodeId;
-use crate::protocols::raft::{Raft, Role};
+use crate::protocols::raft::Raft;
 use crate::sim::Sim;
 use crate::time::SimTime;
 
@@ -53,12 +53,6 @@ enum Stage {
         until: SimTime,
     },
     Done,
-}
-
-fn leader<'a>(nodes: &'a [NodeRef<'a, Raft>], servers: usize) -> Option<&'a NodeRef<'a, Raft>> {
-    nodes[..servers]
-        .iter()
-        .find(|n| n.volatile.is_some_and(|v| v.role == Role::Leader))
 }
 
 impl Adversary<Raft> for LongerLog {

@@ -170,15 +170,20 @@ pub const FIGURE8_GIVE_UP_US: u64 = 4_000_000;
 pub fn figure8_schedule(seed: u64, params: RaftParams) -> Scenario {
     let nodes = 5 + params.clients;
     let mut s = FIGURE8.draw(ProtocolSpec::Raft(params), nodes, seed);
-    s.faults.push(PlannedFault {
-        at_us: FIGURE8_GIVE_UP_US,
-        fault: Fault::Heal,
-    });
-    s.faults.extend((0..nodes).map(|n| PlannedFault {
-        at_us: FIGURE8_GIVE_UP_US,
-        fault: Fault::Restart { node: NodeId(n) },
-    }));
+    give_up_at(&mut s, FIGURE8_GIVE_UP_US, &[Fault::Heal]);
     s
+}
+
+/// Adds to `s`, at `at_us`, the faults `first` and then a restart of every node: where an
+/// adversary's schedule stops, so that liveness is judged from there.
+fn give_up_at(s: &mut Scenario, at_us: u64, first: &[Fault]) {
+    let restarts = (0..s.nodes).map(|n| Fault::Restart { node: NodeId(n) });
+    let faults: Vec<Fault> = first.iter().cloned().chain(restarts).collect();
+    s.faults.extend(
+        faults
+            .into_iter()
+            .map(|fault| PlannedFault { at_us, fault }),
+    );
 }
 
 /// Figure 8's network: no loss (the adversary decides what is lost), latency 1 ms to up to 30 ms,
@@ -209,18 +214,11 @@ pub fn longer_log_schedule(seed: u64, servers: u32) -> Scenario {
     let params = longer_log_params();
     let nodes = servers + params.clients;
     let mut s = LONGER_LOG.draw(ProtocolSpec::Raft(params), nodes, seed);
-    s.faults.push(PlannedFault {
-        at_us: LONGER_LOG_GIVE_UP_US,
-        fault: Fault::Heal,
-    });
-    s.faults.push(PlannedFault {
-        at_us: LONGER_LOG_GIVE_UP_US,
-        fault: Fault::ReleaseAll,
-    });
-    s.faults.extend((0..nodes).map(|n| PlannedFault {
-        at_us: LONGER_LOG_GIVE_UP_US,
-        fault: Fault::Restart { node: NodeId(n) },
-    }));
+    give_up_at(
+        &mut s,
+        LONGER_LOG_GIVE_UP_US,
+        &[Fault::Heal, Fault::ReleaseAll],
+    );
     s
 }
 
