@@ -710,10 +710,10 @@ try {
       const lin = results.find((r) => r.workload === 'lincheck');
       const all = results.filter((r) => r.workload !== 'lincheck');
       expect(lin && !lin.error, `lincheck benchmark: ${lin ? lin.error : 'missing'}`);
-      if (lin && !lin.error) console.log(`bench lincheck wasm (headless Chromium, grader workers): ${lin.etcd_histories} etcd histories ${lin.etcd_total_s} s in total, slowest ${lin.etcd_slowest_s} s (${lin.etcd_slowest_name}); kv c50-ok ${lin.kv_c50_ok_s} s`);
+      if (lin && !lin.error) console.log(`bench lincheck wasm (headless Chromium, worker): ${lin.etcd_histories} etcd histories ${lin.etcd_total_s} s in total, slowest ${lin.etcd_slowest_s} s (${lin.etcd_slowest_name}); kv c50-ok ${lin.kv_c50_ok_s} s`);
       expect(all.length === 4, `expected two workloads on two paths, got ${all.length}`);
       for (const r of all) {
-        console.log(`bench wasm (headless Chromium, grader workers): ${r.workload} [${r.path}], ${r.events} events in ${r.seconds}s (best of 3) = ${(r.events_per_s / 1e6).toFixed(2)} M events/s (${(r.records_per_s / 1e6).toFixed(2)} M trace records/s), digest ${r.digest}`);
+        console.log(`bench wasm (headless Chromium, worker): ${r.workload} [${r.path}], ${r.events} events in ${r.seconds}s (best of 3) = ${(r.events_per_s / 1e6).toFixed(2)} M events/s (${(r.records_per_s / 1e6).toFixed(2)} M trace records/s), digest ${r.digest}`);
       }
       for (let i = 0; i < all.length; i += 2) expect(all[i].digest === all[i + 1].digest, `digests differ between paths: ${all[i].digest} ${all[i + 1].digest}`);
       fs.writeFileSync(`${OUT}/bench-wasm.json`, JSON.stringify(results));
