@@ -543,6 +543,27 @@ try {
     await wrong.rx.screenshot({ path: `${OUT}/raft-commit-exercise.png` });
   });
 
+  await check('two exercises on one page share one worker per core, and grades asked for together both finish', async () => {
+    await page.goto(`${base}#/lesson/raft-safety`);
+    for (const id of ['raft-vote', 'raft-commit']) {
+      await page.waitForFunction((id) => document.querySelector(`[data-exercise=${id}] [data-testid=run]`)?.textContent === 'Run tests', id, { timeout: 30000 });
+    }
+    const cores = await page.evaluate(() => Math.min(Math.max(navigator.hardwareConcurrency || 1, 1), 8));
+    const graders = page.workers().filter((w) => w.url().includes('grader-worker')).length;
+    expect(graders === cores, `${graders} grader workers for ${cores} cores and two exercises`);
+    for (const id of ['raft-vote', 'raft-commit']) {
+      await page.locator(`[data-exercise=${id}] [data-testid=editor]`).fill(fs.readFileSync(`lessons/exercises/${id}/reference.rhai`, 'utf8'));
+    }
+    // Both at once: the second waits for the first, and each hears only its own report.
+    await page.locator('[data-exercise=raft-vote] [data-testid=run]').click();
+    await page.locator('[data-exercise=raft-commit] [data-testid=run]').click();
+    for (const id of ['raft-vote', 'raft-commit']) {
+      await page.waitForFunction((id) => /All \d+ cases pass/.test(document.querySelector(`[data-exercise=${id}] [data-testid=verdict]`)?.textContent ?? ''), id, { timeout: 60000 });
+      const verdict = await page.locator(`[data-exercise=${id}] [data-testid=verdict]`).textContent();
+      expect(verdict.includes(`All ${caseCounts(`lessons/exercises/${id}`).total} cases pass`), `${id}: ${verdict}`);
+    }
+  });
+
   await check('a quiz answer is scored, survives a reload, and the course map shows the visit', async () => {
     await page.goto(`${base}#/lesson/two-generals`);
     const quiz = page.locator('[data-testid=quiz]');

@@ -1,13 +1,16 @@
-//! A handle on the grading workers: one per core (at most [`MAX_WORKERS`]), each grading one
-//! shard of every grade, their reports merged here into the report one worker would have written
-//! ([`netsplit_core::exercise::shard::merge`]). Creating one downloads the grader's wasm (with
-//! Rhai; the workers share the browser's cached copy); dropping it terminates the workers.
+//! A handle on the page's grading workers: one per core (at most [`MAX_WORKERS`]), shared by every
+//! exercise on the page, each grading one shard of every grade, their reports merged here into
+//! the report one worker would have written ([`netsplit_core::exercise::shard::merge`]). The
+//! first handle starts the workers, which download the grader's wasm (with Rhai; they share the
+//! browser's cached copy); dropping the last terminates them. Grades run one at a time, in the
+//! order they were asked for.
 
 use crate::grading::{GradeRequest, WorkerReply, WORKER_URL};
 use netsplit_core::exercise::shard::{merge, Shard, ShardReport};
 use netsplit_core::exercise::{ExerciseSpec, Report};
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
@@ -15,15 +18,15 @@ use yew::Callback;
 
 /// The most grading workers a page starts, whatever the machine's cores.
 pub const MAX_WORKERS: u32 = 8;
-/// The fewest milliseconds between two progress updates the widget hears: each one re-renders it,
-/// and the page must answer clicks while the workers grade.
+/// The fewest milliseconds between two progress updates an exercise hears: each one re-renders
+/// it, and the page must answer clicks while the workers grade.
 pub const PROGRESS_EVERY_MS: f64 = 50.0;
 /// Schedules per simulation case in the warm-up grade each worker runs when it has loaded.
 pub const WARM_UP_SCHEDULES: u32 = 4;
 /// The id of the warm-up grade, whose replies nobody hears (real grades count from 1).
 const WARM_UP_ID: u64 = 0;
 
-/// What the widget hears about grading.
+/// What an exercise hears about grading.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GraderEvent {
     /// Every worker has loaded and can grade.
@@ -48,43 +51,12 @@ pub enum GraderEvent {
         /// How many workers graded it.
         workers: u32,
     },
-    /// Grading failed (a worker failed to load or crashed, or a reply was unreadable).
+    /// Grading failed (a worker failed to load or crashed, a reply was unreadable, or the
+    /// workers were restarted while this exercise's grade was waiting or running).
     Failed {
         /// Why.
         message: String,
     },
-}
-
-/// The grade in progress: each shard's progress and report as they arrive.
-struct Pending {
-    id: u64,
-    spec: ExerciseSpec,
-    started_ms: f64,
-    progress: Vec<(u32, u32)>,
-    reports: Vec<Option<ShardReport>>,
-}
-
-/// What the workers' message handlers share.
-struct Pool {
-    ready: u32,
-    pending: Option<Pending>,
-    /// When the widget last heard of progress.
-    progress_at_ms: f64,
-    /// The grade each worker runs once loaded, so that its first real grade runs at full speed.
-    warm_up: Option<GradeRequest>,
-}
-
-/// One worker and its handlers (kept alive as long as the worker).
-struct Handle {
-    worker: Worker,
-    _on_message: Closure<dyn Fn(MessageEvent)>,
-    _on_error: Closure<dyn Fn(web_sys::Event)>,
-}
-
-/// The page's side of the grading workers.
-pub struct GraderClient {
-    handles: Vec<Handle>,
-    pool: Rc<RefCell<Pool>>,
 }
 
 /// What each worker grades once it has loaded (see [`GraderClient::spawn`]).
@@ -97,11 +69,68 @@ pub struct WarmUp {
     pub code: String,
 }
 
-fn post(worker: &Worker, request: &GradeRequest) -> Result<(), String> {
-    let bytes = postcard::to_allocvec(request).map_err(|e| e.to_string())?;
-    worker
-        .post_message(&js_sys::Uint8Array::from(&bytes[..]))
-        .map_err(|e| format!("{e:?}"))
+/// A grade asked for by one exercise (`listener`, a subscriber id), waiting or running.
+struct Asked {
+    listener: u64,
+    /// The exercise's id for it.
+    id: u64,
+    /// The pool's id for it, unique on the page: what the workers' replies carry.
+    wire: u64,
+    exercise: String,
+    spec: ExerciseSpec,
+    code: String,
+}
+
+/// The grade running: each shard's progress and report as they arrive.
+struct Running {
+    asked: Asked,
+    started_ms: f64,
+    progress: Vec<(u32, u32)>,
+    reports: Vec<Option<ShardReport>>,
+}
+
+/// One worker and its handlers (kept alive as long as the worker).
+struct Handle {
+    worker: Worker,
+    _on_message: Closure<dyn Fn(MessageEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // Unhook first: a reply already queued must not reach the closures dropped with us
+        // ("closure invoked after being dropped" when a page with an exercise is left mid-grade).
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+/// The page's workers and what they are doing, shared by every [`GraderClient`].
+struct Pool {
+    workers: Vec<Handle>,
+    ready: u32,
+    listeners: Vec<(u64, Callback<GraderEvent>)>,
+    next_listener: u64,
+    /// The next grade's id on the wire (from 1: 0 is the warm-up).
+    next_wire: u64,
+    running: Option<Running>,
+    waiting: VecDeque<Asked>,
+    /// When progress was last passed on.
+    progress_at_ms: f64,
+    /// The grade each worker runs once loaded, so that its first real grade runs at full speed.
+    warm_up: GradeRequest,
+}
+
+thread_local! {
+    /// The page's pool, while some exercise holds a handle on it.
+    static POOL: RefCell<Weak<RefCell<Pool>>> = const { RefCell::new(Weak::new()) };
+}
+
+/// The page's side of the grading workers, for one exercise.
+pub struct GraderClient {
+    pool: Rc<RefCell<Pool>>,
+    listener: u64,
 }
 
 fn now_ms() -> f64 {
@@ -117,163 +146,297 @@ fn worker_count() -> u32 {
     (cores as u32).clamp(1, MAX_WORKERS)
 }
 
+fn post(worker: &Worker, request: &GradeRequest) -> Result<(), String> {
+    let bytes = postcard::to_allocvec(request).map_err(|e| e.to_string())?;
+    worker
+        .post_message(&js_sys::Uint8Array::from(&bytes[..]))
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// Events for exercises, emitted once the pool is no longer borrowed: a listener may send the
+/// next request at once.
+type Outbox = Vec<(Callback<GraderEvent>, GraderEvent)>;
+
+fn deliver(outbox: Outbox) {
+    for (to, event) in outbox {
+        to.emit(event);
+    }
+}
+
 impl Pool {
-    /// Takes one worker's reply; returns what the widget should hear, if anything.
-    fn take(&mut self, worker: usize, workers: u32, reply: WorkerReply) -> Option<GraderEvent> {
+    fn listener(&self, id: u64) -> Option<Callback<GraderEvent>> {
+        self.listeners
+            .iter()
+            .find(|(l, _)| *l == id)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn everyone(&self, event: &GraderEvent) -> Outbox {
+        self.listeners
+            .iter()
+            .map(|(_, c)| (c.clone(), event.clone()))
+            .collect()
+    }
+
+    /// Starts the next waiting grade if every worker is ready and none is running.
+    fn start_next(&mut self) -> Outbox {
+        if self.running.is_some() || self.ready < self.workers.len() as u32 {
+            return Vec::new();
+        }
+        let Some(asked) = self.waiting.pop_front() else {
+            return Vec::new();
+        };
+        let count = self.workers.len() as u32;
+        for (handle, shard) in self.workers.iter().zip(Shard::all(count)) {
+            let request = GradeRequest {
+                id: asked.wire,
+                exercise: asked.exercise.clone(),
+                spec: asked.spec.clone(),
+                code: asked.code.clone(),
+                shard,
+            };
+            if let Err(message) = post(&handle.worker, &request) {
+                let to = self.listener(asked.listener);
+                let next = self.start_next();
+                return to
+                    .map(|c| (c, GraderEvent::Failed { message }))
+                    .into_iter()
+                    .chain(next)
+                    .collect();
+            }
+        }
+        self.running = Some(Running {
+            asked,
+            started_ms: now_ms(),
+            progress: vec![(0, 0); count as usize],
+            reports: vec![None; count as usize],
+        });
+        Vec::new()
+    }
+
+    /// Takes worker `k`'s reply.
+    fn take(&mut self, k: usize, reply: WorkerReply) -> Outbox {
+        let workers = self.workers.len() as u32;
         match reply {
             WorkerReply::Ready => {
+                // Warm the worker up first: a grade sent meanwhile queues behind it.
+                if let Some(h) = self.workers.get(k) {
+                    let _ = post(&h.worker, &self.warm_up);
+                }
                 self.ready += 1;
-                (self.ready == workers).then_some(GraderEvent::Ready)
+                if self.ready < workers {
+                    return Vec::new();
+                }
+                let mut out = self.everyone(&GraderEvent::Ready);
+                out.extend(self.start_next());
+                out
             }
             WorkerReply::Progress { id, done, total } => {
-                let p = self.pending.as_mut().filter(|p| p.id == id)?;
-                *p.progress.get_mut(worker)? = (done, total);
+                let Some(r) = self.running.as_mut().filter(|r| r.asked.wire == id) else {
+                    return Vec::new();
+                };
+                let Some(slot) = r.progress.get_mut(k) else {
+                    return Vec::new();
+                };
+                *slot = (done, total);
                 let now = now_ms();
                 if now - self.progress_at_ms < PROGRESS_EVERY_MS {
-                    return None;
+                    return Vec::new();
                 }
                 self.progress_at_ms = now;
-                let (done, total) = p
+                let (done, total) = r
                     .progress
                     .iter()
                     .fold((0, 0), |(d, t), (dw, tw)| (d + dw, t + tw));
-                Some(GraderEvent::Progress { id, done, total })
+                let (to, id) = (r.asked.listener, r.asked.id);
+                self.listener(to)
+                    .map(|c| (c, GraderEvent::Progress { id, done, total }))
+                    .into_iter()
+                    .collect()
             }
             WorkerReply::Done { id, report, .. } => {
-                let p = self.pending.as_mut().filter(|p| p.id == id)?;
-                *p.reports.get_mut(worker)? = Some(*report);
-                if p.reports.iter().any(Option::is_none) {
-                    return None;
+                let Some(r) = self.running.as_mut().filter(|r| r.asked.wire == id) else {
+                    return Vec::new();
+                };
+                let Some(slot) = r.reports.get_mut(k) else {
+                    return Vec::new();
+                };
+                *slot = Some(*report);
+                if r.reports.iter().any(Option::is_none) {
+                    return Vec::new();
                 }
-                let p = self.pending.take()?;
-                let reports: Vec<ShardReport> = p.reports.into_iter().flatten().collect();
-                Some(match merge(&p.spec, &reports) {
+                let Some(r) = self.running.take() else {
+                    return Vec::new();
+                };
+                let reports: Vec<ShardReport> = r.reports.into_iter().flatten().collect();
+                let event = match merge(&r.asked.spec, &reports) {
                     Ok(report) => GraderEvent::Done {
-                        id,
+                        id: r.asked.id,
                         report: Box::new(report),
-                        elapsed_ms: now_ms() - p.started_ms,
+                        elapsed_ms: now_ms() - r.started_ms,
                         workers,
                     },
                     Err(message) => GraderEvent::Failed {
                         message: format!("the graders' reports do not fit together: {message}"),
                     },
-                })
+                };
+                let mut out: Outbox = self
+                    .listener(r.asked.listener)
+                    .map(|c| (c, event))
+                    .into_iter()
+                    .collect();
+                out.extend(self.start_next());
+                out
             }
-            WorkerReply::Failed { message, .. } => {
-                self.pending = None;
-                Some(GraderEvent::Failed { message })
-            }
+            WorkerReply::Failed { message, .. } => self.fail_all(message),
         }
+    }
+
+    /// Every grade waiting or running fails with `message`, and every exercise hears it.
+    fn fail_all(&mut self, message: String) -> Outbox {
+        self.running = None;
+        self.waiting.clear();
+        self.everyone(&GraderEvent::Failed { message })
     }
 }
 
+/// Starts `count` workers for `pool`, each reporting to it by index.
+fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, String> {
+    let mut handles = Vec::with_capacity(count as usize);
+    for k in 0..count as usize {
+        let worker =
+            Worker::new(WORKER_URL).map_err(|e| format!("could not start the grader: {e:?}"))?;
+        let shared = Rc::downgrade(pool);
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
+            let Some(pool) = shared.upgrade() else {
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+            let out = match postcard::from_bytes::<WorkerReply>(&bytes) {
+                Ok(reply) => pool.borrow_mut().take(k, reply),
+                Err(err) => pool
+                    .borrow_mut()
+                    .fail_all(format!("unreadable reply from the grader: {err}")),
+            };
+            deliver(out);
+        });
+        let shared = Rc::downgrade(pool);
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_e: web_sys::Event| {
+            let Some(pool) = shared.upgrade() else {
+                return;
+            };
+            let out = pool
+                .borrow_mut()
+                .fail_all("the grader failed to load or crashed".into());
+            deliver(out);
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        handles.push(Handle {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+    }
+    Ok(handles)
+}
+
 impl GraderClient {
-    /// Starts the workers; what they say goes to `on_event` ([`GraderEvent::Ready`] once all
-    /// have loaded; a load failure as [`GraderEvent::Failed`]).
-    /// Each worker, once loaded, first grades `warm_up` (an exercise's reference) over a few
-    /// schedules per case: the browser compiles wasm quickly at first and optimises what runs hot,
-    /// so without it the learner's first grade ran at half speed.
+    /// A handle on the page's workers, starting them if no exercise has yet. What they say about
+    /// this exercise's grades goes to `on_event` ([`GraderEvent::Ready`] once all have loaded, at
+    /// once if they already have). Each worker, once loaded, first grades `warm_up` (the first
+    /// exercise's reference) over a few schedules per case: the browser compiles wasm quickly at
+    /// first and optimises what runs hot, so without it the learner's first grade ran at half
+    /// speed.
     pub fn spawn(on_event: Callback<GraderEvent>, warm_up: WarmUp) -> Result<Self, String> {
-        let workers = worker_count();
-        let mut spec = warm_up.spec;
-        for case in &mut spec.simulation {
-            case.schedules = case.schedules.min(WARM_UP_SCHEDULES);
-        }
-        let warm_up = GradeRequest {
-            id: WARM_UP_ID,
-            exercise: warm_up.exercise,
-            spec,
-            code: warm_up.code,
-            shard: Shard::WHOLE,
-        };
-        let pool = Rc::new(RefCell::new(Pool {
-            ready: 0,
-            pending: None,
-            progress_at_ms: 0.0,
-            warm_up: Some(warm_up),
-        }));
-        let mut handles = Vec::with_capacity(workers as usize);
-        for k in 0..workers as usize {
-            let worker = Worker::new(WORKER_URL)
-                .map_err(|e| format!("could not start the grader: {e:?}"))?;
-            let (events, shared) = (on_event.clone(), pool.clone());
-            let worker_for_warm_up = worker.clone();
-            let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
-                let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                let event = match postcard::from_bytes::<WorkerReply>(&bytes) {
-                    Ok(WorkerReply::Ready) => {
-                        // Warm the worker up first: a request sent meanwhile queues behind it.
-                        if let Some(warm) = &shared.borrow().warm_up {
-                            let _ = post(&worker_for_warm_up, warm);
-                        }
-                        shared.borrow_mut().take(k, workers, WorkerReply::Ready)
-                    }
-                    Ok(reply) => shared.borrow_mut().take(k, workers, reply),
-                    Err(err) => Some(GraderEvent::Failed {
-                        message: format!("unreadable reply from the grader: {err}"),
-                    }),
-                };
-                // Emitted after the borrow ends: the widget may send the next request at once.
-                if let Some(event) = event {
-                    events.emit(event);
+        let existing = POOL.with(|p| p.borrow().upgrade());
+        let pool = match existing {
+            Some(pool) => pool,
+            None => {
+                let mut spec = warm_up.spec;
+                for case in &mut spec.simulation {
+                    case.schedules = case.schedules.min(WARM_UP_SCHEDULES);
                 }
-            });
-            let events = on_event.clone();
-            let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_e: web_sys::Event| {
-                events.emit(GraderEvent::Failed {
-                    message: "the grader failed to load or crashed".into(),
-                });
-            });
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            handles.push(Handle {
-                worker,
-                _on_message: on_message,
-                _on_error: on_error,
-            });
+                let pool = Rc::new(RefCell::new(Pool {
+                    workers: Vec::new(),
+                    ready: 0,
+                    listeners: Vec::new(),
+                    next_listener: 0,
+                    next_wire: WARM_UP_ID + 1,
+                    running: None,
+                    waiting: VecDeque::new(),
+                    progress_at_ms: 0.0,
+                    warm_up: GradeRequest {
+                        id: WARM_UP_ID,
+                        exercise: warm_up.exercise,
+                        spec,
+                        code: warm_up.code,
+                        shard: Shard::WHOLE,
+                    },
+                }));
+                let workers = start_workers(&pool, worker_count())?;
+                pool.borrow_mut().workers = workers;
+                POOL.with(|p| *p.borrow_mut() = Rc::downgrade(&pool));
+                pool
+            }
+        };
+        let (listener, ready) = {
+            let mut p = pool.borrow_mut();
+            let listener = p.next_listener;
+            p.next_listener += 1;
+            p.listeners.push((listener, on_event.clone()));
+            (listener, p.ready == p.workers.len() as u32)
+        };
+        if ready {
+            on_event.emit(GraderEvent::Ready);
         }
-        Ok(GraderClient { handles, pool })
+        Ok(GraderClient { pool, listener })
     }
 
-    /// Asks for a grade of `code`, split across the workers; replies arrive through the callback
-    /// given to [`GraderClient::spawn`]. A grade still running is forgotten.
-    pub fn send(
-        &self,
-        id: u64,
-        exercise: &str,
-        spec: &ExerciseSpec,
-        code: &str,
-    ) -> Result<(), String> {
-        let count = self.handles.len() as u32;
-        for (handle, shard) in self.handles.iter().zip(Shard::all(count)) {
-            let request = GradeRequest {
+    /// Asks for a grade of `code` (`id` is the exercise's own), split across the workers, after
+    /// any grade already asked for; the replies arrive through the callback given to
+    /// [`GraderClient::spawn`]. A grade this exercise asked for earlier that has not started is
+    /// forgotten.
+    pub fn send(&self, id: u64, exercise: &str, spec: &ExerciseSpec, code: &str) {
+        let out = {
+            let mut p = self.pool.borrow_mut();
+            p.waiting.retain(|a| a.listener != self.listener);
+            let wire = p.next_wire;
+            p.next_wire += 1;
+            p.waiting.push_back(Asked {
+                listener: self.listener,
                 id,
+                wire,
                 exercise: exercise.to_string(),
                 spec: spec.clone(),
                 code: code.to_string(),
-                shard,
-            };
-            post(&handle.worker, &request)?;
-        }
-        self.pool.borrow_mut().pending = Some(Pending {
-            id,
-            spec: spec.clone(),
-            started_ms: now_ms(),
-            progress: vec![(0, 0); count as usize],
-            reports: vec![None; count as usize],
-        });
+            });
+            p.start_next()
+        };
+        deliver(out);
+    }
+
+    /// Terminates the workers and starts fresh ones (a worker gave no sign of life): every grade
+    /// waiting or running fails with `message`, and every exercise hears it.
+    pub fn restart(&self, message: String) -> Result<(), String> {
+        let out = {
+            let mut p = self.pool.borrow_mut();
+            p.workers.clear();
+            p.ready = 0;
+            p.fail_all(message)
+        };
+        let workers = start_workers(&self.pool, worker_count())?;
+        self.pool.borrow_mut().workers = workers;
+        deliver(out);
         Ok(())
     }
 }
 
 impl Drop for GraderClient {
     fn drop(&mut self) {
-        for h in &self.handles {
-            // Unhook first: a reply already queued must not reach the closures dropped with us
-            // ("closure invoked after being dropped" when a page with an exercise is left mid-grade).
-            h.worker.set_onmessage(None);
-            h.worker.set_onerror(None);
-            h.worker.terminate();
-        }
+        let mut p = self.pool.borrow_mut();
+        p.listeners.retain(|(l, _)| *l != self.listener);
+        p.waiting.retain(|a| a.listener != self.listener);
+        // With the last handle gone, the pool and its workers go too (`Handle::drop`).
     }
 }

@@ -174,17 +174,17 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
     }
     {
         // Any sign of life from the workers re-arms the watchdog; finishing disarms it.
-        let (watchdog, client, dispatch) = (watchdog.clone(), client.clone(), state.dispatcher());
-        let ex = exercise.clone();
+        let (watchdog, client) = (watchdog.clone(), client.clone());
         use_effect_with(state.phase.clone(), move |phase| {
             let armed = matches!(phase, Phase::Running { .. }).then(|| {
                 Timeout::new(WATCHDOG_MS, move || {
-                    drop(client.borrow_mut().take());
-                    spawn_into(&client, &dispatch, &ex);
-                    dispatch.dispatch(ExAction::Restarted(format!(
-                        "The grader gave no sign of life for {} s, so it was restarted. Run the tests again.",
-                        WATCHDOG_MS / 1000
-                    )));
+                    // Every exercise on the page hears the message (they share the workers).
+                    if let Some(c) = client.borrow().as_ref() {
+                        let _ = c.restart(format!(
+                            "The grader gave no sign of life for {} s, so it was restarted. Run the tests again.",
+                            WATCHDOG_MS / 1000
+                        ));
+                    }
                 })
             });
             *watchdog.borrow_mut() = armed;
@@ -197,16 +197,19 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             if matches!(state.phase, Phase::Running { .. }) {
                 return;
             }
-            let sent = client
-                .borrow()
-                .as_ref()
-                .map(|c| c.send(state.next_id, &id, &spec, &state.code));
-            match sent {
-                Some(Ok(())) => state.dispatch(ExAction::Run),
-                Some(Err(e)) => state.dispatch(ExAction::Restarted(e)),
-                None => state.dispatch(ExAction::Restarted(
+            // Running first: a failure to send is heard at once, and must come after.
+            let has_client = client.borrow().is_some();
+            if !has_client {
+                state.dispatch(ExAction::Restarted(
                     "the grader is not running; reload the page".into(),
-                )),
+                ));
+                return;
+            }
+            // Read before dispatching: the handle reads the state as it is after the dispatch.
+            let (request, code) = (state.next_id, state.code.clone());
+            state.dispatch(ExAction::Run);
+            if let Some(c) = client.borrow().as_ref() {
+                c.send(request, &id, &spec, &code);
             }
         })
     };
