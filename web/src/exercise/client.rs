@@ -109,7 +109,11 @@ impl Drop for Handle {
 /// The page's workers and what they are doing, shared by every [`GraderClient`].
 struct Pool {
     workers: Vec<Handle>,
-    ready: u32,
+    /// Per worker: loaded, and how many warm-up grades it has yet to finish.
+    loaded: Vec<bool>,
+    warming: Vec<u32>,
+    /// True once every worker had loaded and warmed up: exercises have heard Ready.
+    announced: bool,
     listeners: Vec<(u64, Callback<GraderEvent>)>,
     next_listener: u64,
     /// The next grade's id on the wire (from 1: 0 is the warm-up).
@@ -118,8 +122,9 @@ struct Pool {
     waiting: VecDeque<Asked>,
     /// When progress was last passed on.
     progress_at_ms: f64,
-    /// The grade each worker runs once loaded, so that its first real grade runs at full speed.
-    warm_up: GradeRequest,
+    /// The grades each worker runs once loaded, one per exercise on the page (its reference), so
+    /// that the learner's first grade runs at full speed.
+    warm_ups: Vec<GradeRequest>,
 }
 
 thread_local! {
@@ -178,9 +183,29 @@ impl Pool {
             .collect()
     }
 
-    /// Starts the next waiting grade if every worker is ready and none is running.
+    /// Posts `warm_up` to worker `k`.
+    fn warm(&mut self, k: usize, warm_up: &GradeRequest) {
+        if let (Some(h), Some(n)) = (self.workers.get(k), self.warming.get_mut(k)) {
+            if post(&h.worker, warm_up).is_ok() {
+                *n += 1;
+            }
+        }
+    }
+
+    /// Tells every exercise the workers are ready, once all have loaded and warmed up.
+    fn announce(&mut self) -> Outbox {
+        let warm = self.loaded.iter().all(|l| *l) && self.warming.iter().all(|n| *n == 0);
+        if self.announced || !warm {
+            return Vec::new();
+        }
+        self.announced = true;
+        self.everyone(&GraderEvent::Ready)
+    }
+
+    /// Starts the next waiting grade if every worker has loaded and none is running (a grade
+    /// asked for while they warm up waits behind the warm-up in each worker).
     fn start_next(&mut self) -> Outbox {
-        if self.running.is_some() || self.ready < self.workers.len() as u32 {
+        if self.running.is_some() || !self.loaded.iter().all(|l| *l) {
             return Vec::new();
         }
         let Some(asked) = self.waiting.pop_front() else {
@@ -220,16 +245,21 @@ impl Pool {
         match reply {
             WorkerReply::Ready => {
                 // Warm the worker up first: a grade sent meanwhile queues behind it.
-                if let Some(h) = self.workers.get(k) {
-                    let _ = post(&h.worker, &self.warm_up);
+                if let Some(l) = self.loaded.get_mut(k) {
+                    *l = true;
                 }
-                self.ready += 1;
-                if self.ready < workers {
-                    return Vec::new();
+                for warm_up in self.warm_ups.clone() {
+                    self.warm(k, &warm_up);
                 }
-                let mut out = self.everyone(&GraderEvent::Ready);
+                let mut out = self.announce();
                 out.extend(self.start_next());
                 out
+            }
+            WorkerReply::Done { id: WARM_UP_ID, .. } => {
+                if let Some(n) = self.warming.get_mut(k) {
+                    *n = n.saturating_sub(1);
+                }
+                self.announce()
             }
             WorkerReply::Progress { id, done, total } => {
                 let Some(r) = self.running.as_mut().filter(|r| r.asked.wire == id) else {
@@ -343,49 +373,65 @@ fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, St
 
 impl GraderClient {
     /// A handle on the page's workers, starting them if no exercise has yet. What they say about
-    /// this exercise's grades goes to `on_event` ([`GraderEvent::Ready`] once all have loaded, at
-    /// once if they already have). Each worker, once loaded, first grades `warm_up` (the first
-    /// exercise's reference) over a few schedules per case: the browser compiles wasm quickly at
-    /// first and optimises what runs hot, so without it the learner's first grade ran at half
-    /// speed.
+    /// this exercise's grades goes to `on_event` ([`GraderEvent::Ready`] once all have loaded and
+    /// warmed up, at once if they already have). Each worker grades `warm_up` (this exercise's
+    /// reference) over a few schedules per case before anything else: the browser compiles wasm
+    /// quickly at first and optimises what runs hot, so without it the learner's first grade ran
+    /// at half speed.
     pub fn spawn(on_event: Callback<GraderEvent>, warm_up: WarmUp) -> Result<Self, String> {
+        let mut spec = warm_up.spec;
+        for case in &mut spec.simulation {
+            case.schedules = case.schedules.min(WARM_UP_SCHEDULES);
+        }
         let existing = POOL.with(|p| p.borrow().upgrade());
         let pool = match existing {
             Some(pool) => pool,
             None => {
-                let mut spec = warm_up.spec;
-                for case in &mut spec.simulation {
-                    case.schedules = case.schedules.min(WARM_UP_SCHEDULES);
-                }
                 let pool = Rc::new(RefCell::new(Pool {
                     workers: Vec::new(),
-                    ready: 0,
+                    loaded: Vec::new(),
+                    warming: Vec::new(),
+                    announced: false,
                     listeners: Vec::new(),
                     next_listener: 0,
                     next_wire: WARM_UP_ID + 1,
                     running: None,
                     waiting: VecDeque::new(),
                     progress_at_ms: 0.0,
-                    warm_up: GradeRequest {
-                        id: WARM_UP_ID,
-                        exercise: warm_up.exercise,
-                        spec,
-                        code: warm_up.code,
-                        shard: Shard::WHOLE,
-                    },
+                    warm_ups: Vec::new(),
                 }));
                 let workers = start_workers(&pool, worker_count())?;
-                pool.borrow_mut().workers = workers;
+                {
+                    let mut p = pool.borrow_mut();
+                    p.loaded = vec![false; workers.len()];
+                    p.warming = vec![0; workers.len()];
+                    p.workers = workers;
+                }
                 POOL.with(|p| *p.borrow_mut() = Rc::downgrade(&pool));
                 pool
             }
+        };
+        let warm_up = GradeRequest {
+            id: WARM_UP_ID,
+            exercise: warm_up.exercise,
+            spec,
+            code: warm_up.code,
+            shard: Shard::WHOLE,
         };
         let (listener, ready) = {
             let mut p = pool.borrow_mut();
             let listener = p.next_listener;
             p.next_listener += 1;
             p.listeners.push((listener, on_event.clone()));
-            (listener, p.ready == p.workers.len() as u32)
+            // Workers already loaded warm up on this exercise too; those still loading will
+            // when they have.
+            for k in 0..p.workers.len() {
+                if p.loaded[k] {
+                    p.warm(k, &warm_up);
+                }
+            }
+            p.warm_ups.push(warm_up);
+            (listener, p.announced)
         };
         if ready {
             on_event.emit(GraderEvent::Ready);
@@ -422,11 +468,16 @@ impl GraderClient {
         let out = {
             let mut p = self.pool.borrow_mut();
             p.workers.clear();
-            p.ready = 0;
+            p.announced = false;
             p.fail_all(message)
         };
         let workers = start_workers(&self.pool, worker_count())?;
-        self.pool.borrow_mut().workers = workers;
+        {
+            let mut p = self.pool.borrow_mut();
+            p.loaded = vec![false; workers.len()];
+            p.warming = vec![0; workers.len()];
+            p.workers = workers;
+        }
         deliver(out);
         Ok(())
     }
