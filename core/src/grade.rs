@@ -189,18 +189,14 @@ impl Grader {
     /// mutant is rejected without running every schedule of every case.
     pub fn grade_until_failure(&self, spec: &ExerciseSpec, code: &str) -> Report {
         let whole = self.grade_units(spec, code, Shard::WHOLE, true, &mut |_| {});
-        let passed = |c: &SimulationCase| CaseReport {
-            name: c.name.clone(),
-            passed: true,
-            message: String::new(),
-            counterexample: None,
-        };
         let table = whole.table.into_iter().map(|(_, r)| r);
         let simulation = whole
             .failures
             .into_iter()
             .zip(&spec.simulation)
-            .map(|(failure, case)| failure.map_or_else(|| passed(case), |f| f.report));
+            .map(|(failure, case)| {
+                failure.map_or_else(|| CaseReport::pass(&case.name), |f| f.report)
+            });
         Report {
             compile_error: whole.compile_error,
             cases: table.chain(simulation).collect(),
@@ -235,7 +231,6 @@ impl Grader {
             table: Vec::new(),
             failures: Vec::new(),
             output: Vec::new(),
-            operations_used: 0,
         };
         let mut done = 0;
         // At most MAX_OUTPUT_LINES per case, the table cases counting as one (see `ShardReport`).
@@ -264,7 +259,7 @@ impl Grader {
             done += 1;
             progress(Progress { done, total });
             if failed && stop_at_failure {
-                return self.finish(report);
+                return report;
             }
         }
         for (c, case) in spec.simulation.iter().enumerate() {
@@ -297,11 +292,6 @@ impl Grader {
                 break;
             }
         }
-        self.finish(report)
-    }
-
-    fn finish(&self, mut report: ShardReport) -> ShardReport {
-        report.operations_used = self.sandbox.operations_used();
         report
     }
 

@@ -197,20 +197,18 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             if matches!(state.phase, Phase::Running { .. }) {
                 return;
             }
-            // Running first: a failure to send is heard at once, and must come after.
-            let has_client = client.borrow().is_some();
-            if !has_client {
+            let client = client.borrow();
+            let Some(c) = client.as_ref() else {
                 state.dispatch(ExAction::Restarted(
                     "the grader is not running; reload the page".into(),
                 ));
                 return;
-            }
+            };
             // Read before dispatching: the handle reads the state as it is after the dispatch.
             let (request, code) = (state.next_id, state.code.clone());
+            // Running first: a failure to send is heard at once, and must come after.
             state.dispatch(ExAction::Run);
-            if let Some(c) = client.borrow().as_ref() {
-                c.send(request, &id, &spec, &code);
-            }
+            c.send(request, &id, &spec, &code);
         })
     };
     {

@@ -168,10 +168,6 @@ fn adversary_of(case: &SimulationCase) -> Option<Box<dyn Adversary<Raft>>> {
     }
 }
 
-fn adversary_for(a: &mut Option<Box<dyn Adversary<Raft>>>) -> Option<&mut dyn Adversary<Raft>> {
-    a.as_mut().map(|a| a.as_mut() as &mut dyn Adversary<Raft>)
-}
-
 fn schedule_with(
     writes: Writes,
     run: &ScheduleRun<'_>,
@@ -186,24 +182,24 @@ fn schedule_with(
     let script = run.script();
     let protocol = Raft::with_rules(params.clone(), learner(writes, script.clone()));
     // Judged without keeping the trace (formatting every message's label was a third of a
-    // grade's time); a failing run is played again, with the same rules and the same budget, to
-    // record its trace and what each server held, so the replay shows roles and logs too. What
-    // the script prints then is not kept twice.
-    let (sim, verdict, _) =
-        raft_kit::run_raft_schedule(&scenario, protocol, 0, adversary_for(&mut adversary));
+    // grade's time); a failing run is played again from the scenario it played (adversary faults
+    // included), with the same rules and the same budget, to record its trace and what each
+    // server held, so the replay shows roles and logs too. What the script prints then is not
+    // kept twice.
+    let (sim, verdict, played) = raft_kit::run_raft_schedule(
+        &scenario,
+        protocol,
+        0,
+        adversary
+            .as_mut()
+            .map(|a| a.as_mut() as &mut dyn Adversary<Raft>),
+    );
     let at = |step: u64| {
         run.quietly(|| {
-            let mut again = adversary_of(case);
             let rules = Raft::with_rules(params.clone(), learner(writes, run.script()));
-            let (traced, _, played) = raft_kit::run_raft_schedule(
-                &scenario,
-                rules,
-                usize::MAX,
-                adversary_for(&mut again),
-            );
+            let (traced, views) = raft_kit::raft_replay(&played, rules, step);
             let mut cx = counterexample(&traced, &played, step);
-            let rules = Raft::with_rules(params.clone(), learner(writes, run.script()));
-            cx.views = raft_kit::raft_views(&played, rules, step);
+            cx.views = views;
             cx
         })
     };

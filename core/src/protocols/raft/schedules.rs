@@ -153,11 +153,18 @@ fn raft_sim(scenario: &Scenario, raft: Raft, trace_cap: usize) -> Sim<Raft> {
     scenario.sim(raft, opts)
 }
 
-/// Every node's view (role, term, log) up to `until_step` of a run of `played` (a scenario
-/// [`run_raft_schedule`] returned, adversary faults included) with the same `raft`: what a
-/// replayed counterexample shows in its log grid and inspector.
-pub fn raft_views(played: &Scenario, raft: Raft, until_step: u64) -> Vec<RecordedView> {
-    record_views(&mut raft_sim(played, raft, 0), until_step)
+/// A run of `played` (a scenario [`run_raft_schedule`] returned, adversary faults included) with
+/// the same `raft`, up to `until_step`, traced, and every node's view (role, term, log) along the
+/// way: what a replayed counterexample shows in its log grid and inspector. The run replays the
+/// original exactly, so its trace is the original's.
+pub fn raft_replay(
+    played: &Scenario,
+    raft: Raft,
+    until_step: u64,
+) -> (Sim<Raft>, Vec<RecordedView>) {
+    let mut sim = raft_sim(played, raft, usize::MAX);
+    let views = record_views(&mut sim, until_step);
+    (sim, views)
 }
 
 /// When the Figure 8 adversary stops trying and the cluster is healed and restarted.
