@@ -50,6 +50,9 @@ pub enum GraderEvent {
         elapsed_ms: f64,
         /// How many workers graded it.
         workers: u32,
+        /// Each worker's own time on its shard, in milliseconds (the rest of `elapsed_ms` is
+        /// messaging, queueing and the merge): shown for the benchmark.
+        worker_ms: Vec<f64>,
     },
     /// Grading failed (a worker failed to load or crashed, a reply was unreadable, or the
     /// workers were restarted while this exercise's grade was waiting or running).
@@ -87,6 +90,8 @@ struct Running {
     started_ms: f64,
     progress: Vec<(u32, u32)>,
     reports: Vec<Option<ShardReport>>,
+    /// Each worker's own time on its shard, as it reported it.
+    worker_ms: Vec<f64>,
 }
 
 /// One worker and its handlers (kept alive as long as the worker).
@@ -235,6 +240,7 @@ impl Pool {
             started_ms: now_ms(),
             progress: vec![(0, 0); count as usize],
             reports: vec![None; count as usize],
+            worker_ms: vec![0.0; count as usize],
         });
         Vec::new()
     }
@@ -284,7 +290,11 @@ impl Pool {
                     .into_iter()
                     .collect()
             }
-            WorkerReply::Done { id, report, .. } => {
+            WorkerReply::Done {
+                id,
+                report,
+                elapsed_ms,
+            } => {
                 let Some(r) = self.running.as_mut().filter(|r| r.asked.wire == id) else {
                     return Vec::new();
                 };
@@ -292,6 +302,9 @@ impl Pool {
                     return Vec::new();
                 };
                 *slot = Some(*report);
+                if let Some(ms) = r.worker_ms.get_mut(k) {
+                    *ms = elapsed_ms;
+                }
                 if r.reports.iter().any(Option::is_none) {
                     return Vec::new();
                 }
@@ -305,6 +318,7 @@ impl Pool {
                         report: Box::new(report),
                         elapsed_ms: now_ms() - r.started_ms,
                         workers,
+                        worker_ms: r.worker_ms,
                     },
                     Err(message) => GraderEvent::Failed {
                         message: format!("the graders' reports do not fit together: {message}"),

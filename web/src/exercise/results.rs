@@ -15,6 +15,8 @@ pub struct ResultsProps {
     pub elapsed_ms: Option<f64>,
     /// How many workers shared it.
     pub workers: u32,
+    /// Each worker's own time on its shard, in milliseconds (a data attribute for benchmarks).
+    pub worker_ms: Rc<[f64]>,
     /// "Replay this failure" on case `i`.
     pub on_replay: Callback<usize>,
 }
@@ -38,7 +40,12 @@ pub fn results(props: &ResultsProps) -> Html {
     let summary = if let Some(e) = &report.compile_error {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("Your code does not compile: {e}")}</p> }
     } else if report.passed() {
-        html! { <p class="verdict pass" role="status" data-testid="verdict">{format!("All {} cases pass.", report.cases.len())}
+        let worker_ms: Vec<String> = props
+            .worker_ms
+            .iter()
+            .map(|ms| crate::svg::whole(*ms))
+            .collect();
+        html! { <p class="verdict pass" role="status" data-testid="verdict" data-worker-ms={worker_ms.join(",")}>{format!("All {} cases pass.", report.cases.len())}
         { for props.elapsed_ms.map(|ms| format!(" Graded in {} ms by {} {}.", crate::svg::whole(ms), props.workers, if props.workers == 1 { "worker" } else { "workers" })) }</p> }
     } else {
         html! { <p class="verdict fail" role="alert" data-testid="verdict">{format!("{passed} of {} cases pass.", report.cases.len())}</p> }

@@ -46,6 +46,7 @@ struct ExerciseState {
     report: Option<Rc<Report>>,
     elapsed_ms: Option<f64>,
     workers: u32,
+    worker_ms: Rc<[f64]>,
     failed_attempts: u32,
     hints_shown: usize,
     reference_shown: bool,
@@ -93,6 +94,7 @@ impl Reducible for ExerciseState {
                 report,
                 elapsed_ms,
                 workers,
+                worker_ms,
             }) => {
                 if matches!(s.phase, Phase::Running { id: current, .. } if current == id) {
                     if !report.passed() {
@@ -101,6 +103,7 @@ impl Reducible for ExerciseState {
                     s.report = Some(Rc::new(*report));
                     s.elapsed_ms = Some(elapsed_ms);
                     s.workers = workers;
+                    s.worker_ms = worker_ms.into();
                     s.phase = Phase::Ready;
                 }
             }
@@ -155,6 +158,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             report: None,
             elapsed_ms: None,
             workers: 0,
+            worker_ms: Rc::new([]),
             failed_attempts: 0,
             hints_shown: 0,
             reference_shown: false,
@@ -335,7 +339,7 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
                     <button onclick={use_reference}>{"Put it in the editor"}</button>
                 </div>
             }
-            <Results {progress} report={state.report.clone()} elapsed_ms={state.elapsed_ms} workers={state.workers} {on_replay} />
+            <Results {progress} report={state.report.clone()} elapsed_ms={state.elapsed_ms} workers={state.workers} worker_ms={state.worker_ms.clone()} {on_replay} />
             { for replay }
         </section>
     }

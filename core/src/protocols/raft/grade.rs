@@ -79,11 +79,11 @@ impl RaftRules for LearnerRules {
         if self.writes != Writes::Append {
             return PaperRules.append_entries(log, prev_log_index, prev_log_term, entries);
         }
+        let mut key = Vec::with_capacity(3 + log.len() + entries.len());
+        key.extend([log.len() as u64, prev_log_index, prev_log_term]);
+        key.extend(log.iter().chain(entries).map(|e| e.term));
         let old = terms(log);
         let sent = terms(entries);
-        let mut key = vec![old.len() as u64, prev_log_index, prev_log_term];
-        key.extend(&old);
-        key.extend(&sent);
         let v = self.script.call_pure("append_entries", key, || {
             (&old, prev_log_index, prev_log_term, &sent)
         })?;
@@ -122,18 +122,21 @@ impl RaftRules for LearnerRules {
         if self.writes != Writes::Commit {
             return PaperRules.advance_commit(commit_index, term, log, match_index);
         }
-        let log_terms = terms(log);
-        let mut key = vec![commit_index, term, log_terms.len() as u64];
-        key.extend(&log_terms);
+        // One allocation for the key; the call's list of terms is made only on a miss.
+        let mut key = Vec::with_capacity(3 + log.len() + match_index.len());
+        key.extend([commit_index, term, log.len() as u64]);
+        key.extend(log.iter().map(|e| e.term));
         key.extend(match_index);
         let v = self.script.call_pure("advance_commit", key, || {
-            (commit_index, term, &log_terms, match_index)
+            (commit_index, term, terms(log), match_index)
         });
         let Some(v) = v else {
             return commit_index;
         };
-        let shown =
-            || format!("advance_commit({commit_index}, {term}, {log_terms:?}, {match_index:?})");
+        let shown = || {
+            let log_terms = terms(log);
+            format!("advance_commit({commit_index}, {term}, {log_terms:?}, {match_index:?})")
+        };
         match v.as_int() {
             Err(t) => self
                 .script
