@@ -641,6 +641,60 @@ try {
     await page.locator('[data-testid=progress-notice] button').click();
   });
 
+  await check('a 1 MB paste is refused for saving where it is typed and costs nothing else; a set-aside record is restored from the progress panel', async () => {
+    // As the audit did: answer a quiz item, then paste a megabyte into an exercise, then reload.
+    await page.goto(`${base}#/lesson/two-generals`);
+    const item = page.locator('[data-testid=quiz] [data-testid=quiz-item]').first();
+    await item.waitFor({ timeout: 20000 });
+    await item.scrollIntoViewIfNeeded();
+    await item.locator('[data-testid=quiz-choice] input').first().check();
+    await item.locator('[data-testid=quiz-check]').click();
+    await item.locator('[data-testid=quiz-verdict]').waitFor();
+    await page.goto(`${base}#/lesson/lamport-clocks`);
+    const lamport = page.locator('[data-testid=exercise][data-exercise=lamport-rules]');
+    await lamport.waitFor({ timeout: 20000 });
+    const before = await lamport.locator('[data-testid=editor]').inputValue();
+    const big = `// pasted\n${'let x = 1;\n'.repeat(100000)}`;
+    // One input event with the whole text, as a paste makes (Playwright's fill of 100,000 lines
+    // takes minutes by itself).
+    const pasteMs = await page.evaluate(async (big) => {
+      const area = document.querySelector('[data-exercise=lamport-rules] [data-testid=editor]');
+      const t0 = performance.now();
+      area.value = big;
+      area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return Math.round(performance.now() - t0);
+    }, big);
+    const tooLarge = lamport.locator('[data-testid=code-too-large]');
+    await tooLarge.waitFor({ timeout: 10000 });
+    const said = await tooLarge.textContent();
+    expect(said.includes('64 KB') && said.includes(`${Math.ceil(big.length / 1024)} KB`), said);
+    const record = await page.evaluate(() => localStorage.getItem('netsplit.v1.progress'));
+    expect(record.length < 100000 && record.includes('visited two-generals') && record.includes('answer two-generals/'), `the record keeps the rest and not the paste: ${record.length} bytes`);
+    await page.reload();
+    await lamport.waitFor({ timeout: 20000 });
+    expect(await lamport.locator('[data-testid=editor]').inputValue() === before, 'the last code under the cap comes back');
+    expect(await page.locator('[data-testid=progress-notice]').count() === 0, 'no notice: nothing was lost');
+    console.log(`     a ${Math.round(big.length / 1024)} KB paste of 100,001 lines: ${pasteMs} ms from the input event to the next frame`);
+    // A record set aside (unreadable header, one line over the code cap) is offered back.
+    const aside = `\u0000garbage{{{\nvisited hybrid-logical-clocks\nanswer hybrid-logical-clocks/x c1\ncode vector-clocks ${'y'.repeat(70000)}\n`;
+    await page.evaluate((t) => localStorage.setItem('netsplit.v1.progress.damaged', t), aside);
+    await page.goto(base);
+    const offer = page.locator('[data-testid=set-aside]');
+    await offer.waitFor({ timeout: 20000 });
+    expect((await offer.textContent()).includes('KB'), await offer.textContent());
+    await offer.locator('[data-testid=restore-set-aside]').click();
+    const notice = page.locator('[data-testid=progress-notice]');
+    await notice.waitFor({ timeout: 5000 });
+    const n = await notice.textContent();
+    expect(n.includes('Restored') && n.includes('1 lesson(s) visited, 1 quiz answer(s)') && n.includes('2 line(s) could not be read'), n);
+    expect(await notice.isVisible() && (await notice.boundingBox()).y < 900, 'the notice is in view');
+    const after = await page.evaluate(() => [localStorage.getItem('netsplit.v1.progress'), localStorage.getItem('netsplit.v1.progress.damaged')]);
+    expect(after[0].includes('visited hybrid-logical-clocks') && after[0].includes('visited two-generals') && after[1] === null, `restored and merged: ${after[0].slice(0, 200)}`);
+    await page.screenshot({ path: `${OUT}/set-aside-restored.png` });
+    await notice.locator('button').click();
+  });
+
   await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {
     const fragment = fs.readFileSync('tests/e2e/fixtures/asynchronous-heartbeat.link', 'utf8').trim();
     await page.goto(`${base}${fragment}`);

@@ -28,10 +28,20 @@ pub fn app() -> Html {
         // once, and the page keeps working from memory.
         let handle = progress.clone();
         use_effect_with(progress.progress.clone(), move |p| {
-            if !saved::save(p) && handle.notice.is_none() && !p.is_empty() {
-                handle.dispatch(ProgressAction::Notice(
+            let notice = match saved::save(p) {
+                saved::Saved::Whole => None,
+                _ if p.is_empty() => None,
+                saved::Saved::WithoutCode(ids) => Some(format!(
+                    "This browser's storage is full: your progress is saved, but not your code for {} (it lasts until you close the page). Export your progress to keep it.",
+                    ids.join(", ")
+                )),
+                saved::Saved::Refused => Some(
                     "This browser refused to store your progress (private mode or full storage): it lasts until you close the page. Export it to keep it.".into(),
-                ));
+                ),
+            };
+            // Said when no other notice is showing, so it never hides one.
+            if let Some(n) = notice.filter(|_| handle.notice.is_none()) {
+                handle.dispatch(ProgressAction::Notice(n));
             }
         });
     }

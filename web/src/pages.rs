@@ -6,3 +6,4 @@ pub mod home;
 pub mod lesson_page;
 pub mod playground;
 pub mod progress_panel;
+pub mod set_aside;

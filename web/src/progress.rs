@@ -11,8 +11,13 @@ use netsplit_lessons::quiz::Answer;
 pub const MAGIC: &str = "netsplit-progress";
 /// The schema this build writes.
 pub const SCHEMA_VERSION: u32 = 1;
-/// The largest progress text read (storage holds a few MB; a real record is a few KB).
-pub const MAX_BYTES: usize = 512 * 1024;
+/// The largest progress text read. A real record is a few KB; with every exercise's code at
+/// [`MAX_CODE_BYTES`] it stays under 1 MB for the whole course, and storage holds about 5 MB.
+pub const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// The most code kept per exercise: the grader refuses longer sources (the sandbox's
+/// `MAX_SOURCE_BYTES`), so nothing gradable is lost, and one huge paste can never make the
+/// record too large to store or read.
+pub const MAX_CODE_BYTES: usize = 64 * 1024;
 
 /// Values by string key, kept sorted by key: a few hundred entries at most, so a sorted vector
 /// serves, and it costs the page far less code than a map type per value type.
@@ -210,6 +215,80 @@ impl Progress {
         Ok((p, notes))
     }
 
+    /// Reads what can be read from a record that was set aside because it could not be read:
+    /// like [`Progress::from_text`], but a damaged first line or a record too large to load is
+    /// no reason to refuse the lines after it (every line is read on its own).
+    pub fn salvage(text: &str) -> (Progress, ReadNotes) {
+        let mut p = Progress::default();
+        let mut notes = ReadNotes::default();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || (i == 0 && line.trim().starts_with(MAGIC)) {
+                continue;
+            }
+            if let Err(why) = p.read_line(line) {
+                // A damaged record can hold anything: say where, not the whole line, and no
+                // control characters.
+                let why = why
+                    .chars()
+                    .take(200)
+                    .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                    .collect();
+                notes.skipped.push((i + 1, why));
+            }
+        }
+        (p, notes)
+    }
+
+    /// Adds what `other` has and this record does not: lessons visited, answers, results and
+    /// code this record has nothing for (what this record holds is newer, so it stays).
+    pub fn add_missing(&mut self, other: Progress) {
+        for v in other.visited {
+            if !self.visited.contains(&v) {
+                self.visited.push(v);
+            }
+        }
+        if self.last_lesson.is_none() {
+            self.last_lesson = other.last_lesson;
+        }
+        for (k, a) in other.answers.0 {
+            if self.answers.get(&k).is_none() {
+                self.answers.insert(k, a);
+            }
+        }
+        for (k, e) in other.exercises.0 {
+            if self.exercises.get(&k).is_none() {
+                self.exercises.insert(k, e);
+            }
+        }
+        for (k, c) in other.code.0 {
+            if self.code.get(&k).is_none() {
+                self.code.insert(k, c);
+            }
+        }
+    }
+
+    /// This record without its code, largest first, until its text is at most `bytes` long:
+    /// what is kept when storage refuses the whole record, and the exercises whose code went.
+    pub fn without_largest_code(&self, bytes: usize) -> (Progress, Vec<String>) {
+        let mut kept = self.clone();
+        let mut dropped = Vec::new();
+        let mut by_size: Vec<(usize, String)> = self
+            .code
+            .iter()
+            .map(|(k, c)| (c.len(), k.clone()))
+            .collect();
+        by_size.sort_by(|a, b| b.cmp(a));
+        for (_, id) in by_size {
+            if kept.to_text().len() <= bytes {
+                break;
+            }
+            kept.code.remove(&id);
+            dropped.push(id);
+        }
+        (kept, dropped)
+    }
+
     fn read_line(&mut self, line: &str) -> Result<(), String> {
         let mut words = line.split(' ');
         let kind = words.next().unwrap_or_default();
@@ -245,6 +324,13 @@ impl Progress {
             "code" => {
                 let id = word("an exercise")?;
                 let code = word("code")?;
+                if code.len() > MAX_CODE_BYTES {
+                    return Err(format!(
+                        "the code for `{id}` is {} KB, over the {} KB kept per exercise",
+                        code.len() / 1024,
+                        MAX_CODE_BYTES / 1024
+                    ));
+                }
                 self.code.insert(id, code);
             }
             other => return Err(format!("unknown record `{other}`")),
@@ -353,6 +439,57 @@ mod tests {
         );
         p.code.insert("empty".into(), String::new());
         p
+    }
+
+    #[test]
+    fn code_over_the_cap_is_skipped_on_reading_and_the_rest_kept() {
+        let mut text = sample().to_text();
+        text.push_str(&format!("code big {}\n", "x".repeat(MAX_CODE_BYTES + 1)));
+        let (back, notes) = Progress::from_text(&text).unwrap();
+        assert_eq!(back, sample());
+        assert_eq!(notes.skipped.len(), 1);
+        assert!(
+            notes.skipped[0]
+                .1
+                .contains("over the 64 KB kept per exercise"),
+            "{:?}",
+            notes
+        );
+    }
+
+    #[test]
+    fn a_set_aside_record_is_salvaged_line_by_line_even_without_its_header() {
+        let text = sample().to_text();
+        let damaged = format!(
+            "\u{0}garbage{{{{\n{}",
+            text.lines().skip(1).collect::<Vec<_>>().join("\n")
+        );
+        let (back, notes) = Progress::salvage(&damaged);
+        assert_eq!(back, sample());
+        assert_eq!(notes.skipped.len(), 1);
+        assert_eq!(notes.skipped[0].0, 1);
+    }
+
+    #[test]
+    fn adding_a_set_aside_record_keeps_what_this_one_has() {
+        let mut now = Progress::default();
+        now.visit("lamport-clocks");
+        now.code.insert("raft-vote".into(), "newer".into());
+        now.add_missing(sample());
+        assert_eq!(now.code.get("raft-vote").map(String::as_str), Some("newer"));
+        assert_eq!(now.last_lesson.as_deref(), Some("lamport-clocks"));
+        assert!(now.visited.contains(&"two-generals".to_string()));
+        assert_eq!(now.answers.len(), sample().answers.len());
+    }
+
+    #[test]
+    fn a_record_storage_refuses_drops_its_largest_code_first() {
+        let mut p = sample();
+        p.code.insert("huge".into(), "y".repeat(50_000));
+        let (kept, dropped) = p.without_largest_code(10_000);
+        assert_eq!(dropped, vec!["huge".to_string()]);
+        assert_eq!(kept.code.len(), p.code.len() - 1);
+        assert_eq!(kept.answers, p.answers);
     }
 
     #[test]

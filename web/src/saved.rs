@@ -2,7 +2,7 @@
 //! or migrating what it finds, with a notice), changed only through [`ProgressAction`]s, and
 //! written back by the app whenever it changes.
 
-use crate::progress::{ExerciseStatus, Progress};
+use crate::progress::{ExerciseStatus, Progress, MAX_BYTES, MAX_CODE_BYTES};
 use crate::storage;
 use netsplit_lessons::quiz::Answer;
 use std::rc::Rc;
@@ -36,12 +36,15 @@ pub enum ProgressAction {
     Retry(String, String),
     /// An exercise was graded.
     Graded(String, ExerciseStatus),
-    /// An exercise's code was edited.
+    /// An exercise's code was edited. Code over [`MAX_CODE_BYTES`] is not kept (the exercise
+    /// says so where it is typed), so the last version under the cap stays saved.
     Code(String, String),
     /// Another tab saved this progress text; it replaces this tab's copy if it reads.
     Sync(String),
     /// An imported file replaces everything.
     Import(Progress, String),
+    /// What could be read of the set-aside record is added where this record has nothing.
+    Restore(Progress, String),
     /// Everything is erased (the learner confirmed).
     Reset,
     /// Something the learner should be told about their progress.
@@ -74,6 +77,9 @@ impl Reducible for SavedProgress {
                 p.exercises.insert(id, status);
             }
             ProgressAction::Code(id, code) => {
+                if code.len() > MAX_CODE_BYTES {
+                    return self;
+                }
                 p.code.insert(id, code);
             }
             ProgressAction::Sync(text) => match Progress::from_text(&text) {
@@ -82,6 +88,10 @@ impl Reducible for SavedProgress {
             },
             ProgressAction::Import(imported, notice) => {
                 next.progress = imported;
+                next.notice = Some(notice);
+            }
+            ProgressAction::Restore(restored, notice) => {
+                p.add_missing(restored);
                 next.notice = Some(notice);
             }
             ProgressAction::Reset => {
@@ -127,7 +137,7 @@ pub fn recover(text: &str) -> SavedProgress {
             SavedProgress {
                 progress,
                 notice: Some(format!(
-                    "Part of your saved progress was damaged: {} line(s) could not be read and were skipped (line {line}: {why}). Everything else is restored; the original is kept aside.",
+                    "Part of your saved progress was damaged: {} line(s) could not be read and were skipped (line {line}: {why}). Everything else is restored; the original is kept aside (see Your progress, on the course page).",
                     notes.skipped.len()
                 )),
             }
@@ -137,7 +147,7 @@ pub fn recover(text: &str) -> SavedProgress {
             SavedProgress {
                 progress: Progress::default(),
                 notice: Some(format!(
-                    "Your saved progress could not be read ({e}). It was kept aside, and a fresh record started."
+                    "Your saved progress could not be read ({e}). It was kept aside, and a fresh record started: Your progress, on the course page, can restore what of it can be read."
                 )),
             }
         }
@@ -171,9 +181,46 @@ fn migrate_legacy() -> SavedProgress {
     }
 }
 
-/// Writes the progress back; false if storage refused (private mode, full).
-pub fn save(progress: &Progress) -> bool {
-    storage::set(KEY, &progress.to_text())
+/// What writing the progress back did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// All of it is stored.
+    Whole,
+    /// Storage refused the whole record; it holds everything but these exercises' code.
+    WithoutCode(Vec<String>),
+    /// Storage refused even that (private mode, storage off or full).
+    Refused,
+}
+
+/// Writes the progress back. If storage refuses the record, the rest of it is written without
+/// the largest pieces of code (so one entry never costs the others), then without any.
+pub fn save(progress: &Progress) -> Saved {
+    let text = progress.to_text();
+    if storage::set(KEY, &text) {
+        return Saved::Whole;
+    }
+    let mut bytes = text.len().min(MAX_BYTES);
+    while !progress.code.is_empty() && bytes > 0 {
+        bytes /= 2;
+        let (kept, dropped) = progress.without_largest_code(bytes);
+        if storage::set(KEY, &kept.to_text()) {
+            return Saved::WithoutCode(dropped);
+        }
+        if kept.code.is_empty() {
+            break;
+        }
+    }
+    Saved::Refused
+}
+
+/// The record set aside because it could not be read, if there is one.
+pub fn set_aside() -> Option<String> {
+    storage::get(DAMAGED_KEY)
+}
+
+/// Forgets the set-aside record (restored or discarded).
+pub fn drop_set_aside() {
+    storage::remove(DAMAGED_KEY);
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use super::editor::Editor;
 use super::results::Results;
 use crate::cluster::ClusterWidget;
 use crate::pages::playground::link_for;
-use crate::progress::ExerciseStatus;
+use crate::progress::{ExerciseStatus, MAX_CODE_BYTES};
 use crate::saved::{use_progress, ProgressAction};
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
@@ -314,6 +314,13 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
                 <span class="muted">{"in Rhai (a small Rust-like script: "}<code>{"fn f(x) { x + 1 }"}</code>{", "}<code>{"max(a, b)"}</code>{", "}<code>{"if a > b { a } else { b }"}</code>{")."}</span>
             </p>
             <Editor value={state.code.clone()} {on_change} on_run={run} {error_line} label={format!("Code for {}", spec.title)} />
+            if state.code.len() > MAX_CODE_BYTES {
+                <p class="error" role="status" data-testid="code-too-large">{format!(
+                    "This code is {} KB: only code up to {} KB is saved in this browser (the grader takes no more), so a reload brings back your last version under that. Everything else you have done is saved as usual.",
+                    state.code.len().div_ceil(1024),
+                    MAX_CODE_BYTES / 1024
+                )}</p>
+            }
             <div class="row">
                 <button class="primary" onclick={run_click} disabled={running || state.phase == Phase::Loading} data-testid="run">
                     { match &state.phase { Phase::Loading => "Loading the grader…", Phase::Running { .. } => "Running…", _ => "Run tests" } }

@@ -1,5 +1,6 @@
 //! The learner's progress on the course map: export to a file, import it back, erase it.
 
+use super::set_aside::SetAside;
 use crate::progress::Progress;
 use crate::saved::{use_progress, ProgressAction};
 use wasm_bindgen::JsCast;
@@ -10,7 +11,7 @@ use yew::prelude::*;
 const EXPORT_FILE: &str = "netsplit-progress.txt";
 
 /// Offers `text` to the browser as a download named `name`.
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub(super) fn download(name: &str, text: &str) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
@@ -33,7 +34,7 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 }
 
 /// What an import found, in words.
-fn summary(p: &Progress) -> String {
+pub(super) fn summary(p: &Progress) -> String {
     format!(
         "{} lesson(s) visited, {} quiz answer(s), {} exercise(s) graded, code for {} exercise(s)",
         p.visited.len(),
@@ -137,6 +138,7 @@ pub fn progress_panel() -> Html {
             if let Some((ok, m)) = &*message {
                 <p class={if *ok { "ok" } else { "error" }} role="status" data-testid="progress-message">{m.clone()}</p>
             }
+            <SetAside />
         </section>
     }
 }
