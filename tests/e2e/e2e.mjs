@@ -695,6 +695,29 @@ try {
     await notice.locator('button').click();
   });
 
+  await check('a route change names the window after the page and moves focus to its heading; the skip link moves focus to the content', async () => {
+    await page.goto(base);
+    await page.locator('[data-testid=course-map]').waitFor({ timeout: 20000 });
+    const home = await page.title();
+    await page.locator('[data-testid=lesson-card][data-lesson=two-generals] a').first().click();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1', null, { timeout: 5000 });
+    const [title, focused] = await page.evaluate(() => [document.title, document.activeElement.textContent]);
+    expect(title !== home && title.includes(focused.trim()) && title.endsWith('· Netsplit'), `title "${title}", focused "${focused}", home "${home}"`);
+    await page.keyboard.press('Tab');
+    const next = await page.evaluate(() => !!document.activeElement.closest('main'));
+    expect(next, 'the next Tab after navigation stays in the page, not the header');
+    await page.goto(`${base}#/playground`);
+    await page.waitForFunction(() => document.title.startsWith('Playground'), null, { timeout: 5000 });
+    await page.reload();
+    await page.locator('main h1').waitFor({ timeout: 20000 });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement.classList.contains('skip')), 'the first Tab reaches the skip link');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement.id === 'main'), 'the skip link focuses the content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement.closest('main')), 'and the next Tab is inside it');
+  });
+
   await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {
     const fragment = fs.readFileSync('tests/e2e/fixtures/asynchronous-heartbeat.link', 'utf8').trim();
     await page.goto(`${base}${fragment}`);

@@ -7,6 +7,7 @@ use crate::pages::lesson_page::LessonPage;
 use crate::pages::playground::Playground;
 use crate::route::Route;
 use crate::saved::{self, ProgressAction, ProgressHandle};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -97,7 +98,11 @@ pub fn app() -> Html {
                 if let Some(w) = web_sys::window() {
                     w.scroll_to_with_x_and_y(0.0, 0.0);
                 }
+                // After the new page has rendered: its title, and focus on its heading.
+                Timeout::new(0, || crate::page_focus::announce(true)).forget();
             });
+            // The first page gets its title too; focus stays where the browser put it.
+            crate::page_focus::announce(false);
             let window = web_sys::window();
             if let Some(w) = &window {
                 let _ = w.add_event_listener_with_callback(
@@ -136,9 +141,7 @@ pub fn app() -> Html {
         <>
             <a class="skip" href="#main" onclick={Callback::from(|e: MouseEvent| {
                 e.prevent_default();
-                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("main")) {
-                    el.scroll_into_view();
-                }
+                crate::page_focus::skip_to_main();
             })}>{"Skip to content"}</a>
             <header class="site-header">
                 <a class="brand" href="#/">{"Netsplit"}</a>
