@@ -338,6 +338,12 @@ try {
     const cx = ex.locator('[data-testid=counterexample]');
     await cx.waitFor();
     await cx.locator('[data-testid=st-event]').first().waitFor();
+    // The click takes the learner to the replay: focused, and its top in the window.
+    const where = await page.evaluate(() => {
+      const el = document.querySelector('[data-exercise=lamport-rules] [data-testid=counterexample]');
+      return { focused: document.activeElement === el, top: el.getBoundingClientRect().top, height: window.innerHeight };
+    });
+    expect(where.focused && where.top >= -1 && where.top < where.height, `the replay is focused and in view: ${JSON.stringify(where)}`);
     expect(await cx.locator('.st-event.failed').count() > 0, 'the failing event is marked');
     for (let i = 0; i < 8; i++) await cx.locator('[data-testid=step]').click();
     expect((await cx.locator('[data-testid=event-log]').textContent()).includes('STAMP'), 'the recording plays');

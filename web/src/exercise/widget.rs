@@ -278,6 +278,20 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
         .filter(|l| *l > 0);
     let offer_reference = state.failed_attempts >= ATTEMPTS_BEFORE_REFERENCE;
     let share_link = use_state(|| None::<String>);
+    let replay_ref = use_node_ref();
+    {
+        // "Replay this failure" takes the learner to the replay: scrolled to and focused, so
+        // the page does not jump away and a screen reader reads its heading.
+        let replay_ref = replay_ref.clone();
+        use_effect_with(state.replay, move |shown| {
+            if shown.is_some() {
+                if let Some(el) = replay_ref.cast::<web_sys::HtmlElement>() {
+                    el.scroll_into_view();
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let replay = state.replay.and_then(|i| {
         let report = state.report.as_ref()?;
         let case = report.cases.get(i)?;
@@ -290,7 +304,8 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
             })
         };
         Some(html! {
-            <div class="counterexample" data-testid="counterexample">
+            <div class="counterexample" data-testid="counterexample" ref={replay_ref.clone()} tabindex="-1"
+                role="region" aria-label={format!("Counterexample: seed {}", cx.scenario.seed)}>
                 <h4>{format!("Counterexample: seed {}, {} nodes", cx.scenario.seed, cx.scenario.nodes)}</h4>
                 <p>{case.message.clone()}</p>
                 <p class="hint">{format!("The failing event is ringed in red in the space-time diagram (step {}). Step through the run to see how it got there.", cx.failed_at_step)}</p>
