@@ -724,6 +724,26 @@ try {
     expect(await page.evaluate(() => !!document.activeElement.closest('main')), 'and the next Tab is inside it');
   });
 
+  await check('each cluster ring is one tab stop, and the arrow keys move between its nodes and links', async () => {
+    await page.goto(`${base}#/lesson/two-generals`);
+    const ring = page.locator('svg.ring').first();
+    await ring.waitFor({ timeout: 20000 });
+    const perRing = await page.evaluate(() => [...document.querySelectorAll('svg.ring')].map((r) => r.querySelectorAll('[tabindex="0"]').length));
+    expect(perRing.length > 0 && perRing.every((c) => c === 1), `tab stops per ring: ${perRing}`);
+    const stops = await page.evaluate(() => [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex="0"]')]
+      .filter((e) => e.getClientRects().length > 0 && e.tabIndex >= 0).length);
+    console.log(`     lesson 1: ${stops} tab stops in all, one per ring (${perRing.length} rings)`);
+    await ring.locator('[data-testid=node-0]').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement.dataset.testid) === 'node-1', 'ArrowRight goes to the next node');
+    await page.keyboard.press('End');
+    const link = await page.evaluate(() => document.activeElement.dataset.testid);
+    expect(/^link-\d+-\d+$/.test(link), `End goes to the last link: ${link}`);
+    await page.keyboard.press('Enter');
+    expect((await ring.locator(`[data-testid=${link}]`).getAttribute('class')).includes('cut'), 'Enter on a link cuts it');
+    expect(await ring.locator('[tabindex="0"]').count() === 1 && await ring.locator(`[data-testid=${link}]`).getAttribute('tabindex') === '0', 'the tab stop stays where focus was');
+  });
+
   await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {
     const fragment = fs.readFileSync('tests/e2e/fixtures/asynchronous-heartbeat.link', 'utf8').trim();
     await page.goto(`${base}${fragment}`);

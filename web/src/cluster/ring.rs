@@ -2,6 +2,7 @@
 
 use crate::svg::px;
 use netsplit_core::{InFlight, NodeId, NodeView, SimTime};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Drawing area, in SVG user units.
@@ -82,11 +83,61 @@ pub fn message_position(m: &InFlight, n: u32, now: SimTime, reduced_motion: bool
     (ax + dx * f - dy / len * side, ay + dy * f + dx / len * side)
 }
 
+/// Where focus goes from item `at` of `count` (the nodes, then the links) on `key`: the ring is
+/// one tab stop, and the arrow keys, Home and End move inside it (WAI-ARIA's roving tabindex).
+pub fn roving_target(at: u32, count: u32, key: &str) -> Option<u32> {
+    if count == 0 {
+        return None;
+    }
+    let at = at.min(count - 1);
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((at + 1) % count),
+        "ArrowLeft" | "ArrowUp" => Some((at + count - 1) % count),
+        "Home" => Some(0),
+        "End" => Some(count - 1),
+        _ => None,
+    }
+}
+
 /// The SVG ring.
 #[function_component(Ring)]
 pub fn ring(props: &RingProps) -> Html {
     let n = props.nodes.len() as u32;
+    let items = n + n * n.saturating_sub(1) / 2;
+    // The item that holds the ring's one tab stop: the last one focused.
+    let active = use_state(|| 0u32);
+    let current = (*active).min(items.saturating_sub(1));
+    let tab_stop = move |k: u32| if k == current { "0" } else { "-1" };
+    let roving = {
+        let active = active.clone();
+        Callback::from(move |(k, e): (u32, KeyboardEvent)| {
+            let Some(to) = roving_target(k, items, &e.key()) else {
+                return;
+            };
+            e.prevent_default();
+            // The key's target (Yew delegates events, so the current target is the app's root).
+            let target = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("svg").ok().flatten())
+                .and_then(|svg| {
+                    svg.query_selector(&format!("[data-item='{to}']"))
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|el| el.dyn_into::<web_sys::SvgElement>().ok());
+            if let Some(el) = target {
+                let _ = el.focus();
+            }
+            active.set(to);
+        })
+    };
+    let on_focus = {
+        let active = active.clone();
+        Callback::from(move |k: u32| active.set(k))
+    };
     let mut links = Vec::new();
+    let mut link_item = n;
     for a in 0..n {
         for b in (a + 1)..n {
             let (a, b) = (NodeId(a), NodeId(b));
@@ -114,17 +165,25 @@ pub fn ring(props: &RingProps) -> Html {
                 let cb = props.on_toggle_link.clone();
                 Callback::from(move |_: MouseEvent| cb.emit((a, b)))
             };
+            let k = link_item;
+            link_item += 1;
             let onkeydown = {
-                let cb = props.on_toggle_link.clone();
+                let (cb, roving) = (props.on_toggle_link.clone(), roving.clone());
                 Callback::from(move |e: KeyboardEvent| {
                     if e.key() == "Enter" || e.key() == " " {
                         e.prevent_default();
                         cb.emit((a, b));
+                    } else {
+                        roving.emit((k, e));
                     }
                 })
             };
+            let onfocus = {
+                let on_focus = on_focus.clone();
+                Callback::from(move |_: FocusEvent| on_focus.emit(k))
+            };
             links.push(html! {
-                <g class={class} role="button" tabindex="0" aria-label={label.clone()} data-testid={format!("link-{}-{}", a.0, b.0)} {onclick} {onkeydown}>
+                <g class={class} role="button" tabindex={tab_stop(k)} data-item={k.to_string()} aria-label={label.clone()} data-testid={format!("link-{}-{}", a.0, b.0)} {onclick} {onkeydown} {onfocus}>
                     <title>{label}</title>
                     <line class="link-hit" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
                     <line class="link-line" x1={px(x1)} y1={px(y1)} x2={px(x2)} y2={px(y2)} />
@@ -179,21 +238,27 @@ pub fn ring(props: &RingProps) -> Html {
             let cb = props.on_select.clone();
             Callback::from(move |_: MouseEvent| cb.emit(id))
         };
+        let k = id.0;
         let onkeydown = {
             let select = props.on_select.clone();
             let crash = props.on_toggle_crash.clone();
+            let roving = roving.clone();
             Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
                 "Enter" | " " => {
                     e.prevent_default();
                     select.emit(id);
                 }
                 "c" | "C" => crash.emit(id),
-                _ => {}
+                _ => roving.emit((k, e)),
             })
         };
+        let onfocus = {
+            let on_focus = on_focus.clone();
+            Callback::from(move |_: FocusEvent| on_focus.emit(k))
+        };
         html! {
-            <g {class} role="button" tabindex="0" aria-label={label} aria-pressed={(props.selected == Some(id)).to_string()}
-               data-testid={format!("node-{}", id.0)} {onclick} {onkeydown}>
+            <g {class} role="button" tabindex={tab_stop(k)} data-item={k.to_string()} aria-label={label} aria-pressed={(props.selected == Some(id)).to_string()}
+               data-testid={format!("node-{}", id.0)} {onclick} {onkeydown} {onfocus}>
                 <circle cx={px(x)} cy={px(y)} r={px(NODE_RADIUS)} />
                 <text class="node-id" x={px(x)} y={px(y + 1.0)}>{id.to_string()}</text>
                 <text class="node-badge" x={px(x)} y={px(y + NODE_RADIUS + 16.0)}>
@@ -204,11 +269,29 @@ pub fn ring(props: &RingProps) -> Html {
     });
 
     html! {
-        <svg class="ring" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group" aria-label="Cluster: nodes, links and messages in flight">
+        <svg class="ring" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group" aria-label="Cluster: nodes, then links; arrow keys move between them">
             { for links }
             { for messages }
             { for drops }
             { for nodes }
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roving_target;
+
+    #[test]
+    fn the_arrow_keys_move_around_the_ring_and_wrap() {
+        assert_eq!(roving_target(0, 6, "ArrowRight"), Some(1));
+        assert_eq!(roving_target(5, 6, "ArrowDown"), Some(0));
+        assert_eq!(roving_target(0, 6, "ArrowLeft"), Some(5));
+        assert_eq!(roving_target(3, 6, "Home"), Some(0));
+        assert_eq!(roving_target(3, 6, "End"), Some(5));
+        assert_eq!(roving_target(3, 6, "c"), None);
+        assert_eq!(roving_target(0, 0, "ArrowRight"), None);
+        // An index past the end (the cluster shrank) counts from the last item.
+        assert_eq!(roving_target(9, 3, "ArrowRight"), Some(0));
     }
 }
