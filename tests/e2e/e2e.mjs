@@ -127,6 +127,27 @@ try {
     expect(lines === nodes && nodes > 0, `${lines} series lines for ${nodes} nodes`);
   });
 
+  await check('a partition chip moved by keyboard keeps focus, and a tap moves a node to the next group', async () => {
+    await page.goto(`${base}#/playground`);
+    await page.waitForSelector('[data-testid=cluster-widget]');
+    await page.locator('[data-testid=zone-A] [data-testid=chip-1]').focus();
+    await page.keyboard.press('b');
+    await page.locator('[data-testid=zone-B] [data-testid=chip-1]').waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'chip-1', null, { timeout: 2000 });
+    await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=zone-C] [data-testid=chip-1]').waitFor();
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'chip-1', null, { timeout: 2000 });
+    // Touch: a tap on a chip moves it on (A, B, C, then A again).
+    const tapper = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await tapper.newPage();
+    await phone.goto(`${base}#/playground`);
+    await phone.waitForSelector('[data-testid=cluster-widget]');
+    await phone.locator('[data-testid=zone-A] [data-testid=chip-0]').tap();
+    await phone.locator('[data-testid=zone-B] [data-testid=chip-0]').waitFor({ timeout: 2000 });
+    expect((await phone.locator('[data-testid=event-log]').textContent()).includes('PART'), 'the tap partitioned the cluster');
+    await tapper.close();
+  });
+
   await check('Raft shows each server\'s state machine and the client operations as bars', async () => {
     await page.goto(`${base}#/lesson/raft-log-replication`);
     const w = page.locator('[data-testid=cluster-widget][data-scenario=one-write]');

@@ -1,9 +1,34 @@
-//! Partition groups: drag nodes between groups A, B and C (or press A, B, C on a node chip).
+//! Partition groups: drag nodes between groups A, B and C, tap a node chip to move it to the next
+//! group, or press A, B, C (or the arrow keys) on it; focus follows the moved chip.
 //! Nodes in different groups cannot exchange messages.
 
 use super::state::GROUPS;
+use gloo_timers::callback::Timeout;
 use netsplit_core::NodeId;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// After a chip moved to another group (the panel draws it anew there), focus follows it: the
+/// chip for `id` in the same panel as `from`, once the panel has rendered.
+fn focus_chip_after_move(from: Option<web_sys::EventTarget>, id: NodeId) {
+    let panel = from
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("fieldset").ok().flatten());
+    let Some(panel) = panel else {
+        return;
+    };
+    Timeout::new(0, move || {
+        let chip = panel
+            .query_selector(&format!("[data-testid='chip-{}']", id.0))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(chip) = chip {
+            let _ = chip.focus();
+        }
+    })
+    .forget();
+}
 
 /// Each node's group and where moves go.
 #[derive(Properties, PartialEq, Clone)]
@@ -53,13 +78,23 @@ pub fn partition_panel(props: &PartitionPanelProps) -> Html {
                     if let Some(t) = target {
                         e.prevent_default();
                         cb.emit((id, t));
+                        focus_chip_after_move(e.target(), id);
                     }
                 })
             };
+            // A tap (or click) moves the node to the next group: touch has no drag and drop.
+            let next = (g + 1) % GROUPS.len() as u8;
+            let onclick = {
+                let cb = props.on_move.clone();
+                Callback::from(move |e: MouseEvent| {
+                    cb.emit((id, next));
+                    focus_chip_after_move(e.target(), id);
+                })
+            };
             html! {
-                <button class={classes!("chip", format!("group-{g}"))} draggable="true" {ondragstart} {onkeydown}
+                <button key={id.0} class={classes!("chip", format!("group-{g}"))} draggable="true" {ondragstart} {onkeydown} {onclick}
                     data-testid={format!("chip-{}", id.0)}
-                    aria-label={format!("{id} is in group {name}. Press A, B or C (or arrow keys) to move it.")}>
+                    aria-label={format!("{id} is in group {name}. Tap to move it to group {}, or press A, B or C (or arrow keys).", GROUPS[usize::from(next)])}>
                     {id.to_string()}
                 </button>
             }
@@ -78,7 +113,7 @@ pub fn partition_panel(props: &PartitionPanelProps) -> Html {
     };
     html! {
         <fieldset class="panel partition">
-            <legend>{"Partition: drag nodes into groups"}</legend>
+            <legend>{"Partition: drag or tap nodes into groups"}</legend>
             <div class="zones">{ for zones }</div>
             <button onclick={heal} data-testid="heal">{"Heal all links"}</button>
         </fieldset>

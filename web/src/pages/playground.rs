@@ -122,7 +122,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         None => html! {
             <>
             <h1>{"Playground"}</h1>
-            <p>{"Pick a protocol and a cluster size. Then crash nodes (click one, or focus it and press C), cut links (click a link), drag nodes into partition groups, change the network, skew a node's clock in the inspector, and scrub the timeline: every run replays exactly from its seed."}</p>
+            <p>{"Pick a protocol and a cluster size. Then crash nodes (click one, or focus it and press C), cut links (click a link), drag or tap nodes into partition groups, change the network, skew a node's clock in the inspector, and scrub the timeline: every run replays exactly from its seed."}</p>
             <div class="row pickers">
                 <label>{"Protocol "}
                     <select onchange={on_protocol} data-testid="protocol">
