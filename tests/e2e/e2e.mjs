@@ -280,6 +280,18 @@ try {
     const bg = await dark.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     expect(bg !== 'rgb(251, 251, 253)', `dark background: ${bg}`);
     await dark.screenshot({ path: `${OUT}/lesson-dark.png` });
+    // Reduced motion keeps the chosen speed (it used to play one event every 600 ms whatever the
+    // speed): at 1x the playground's heartbeats play dozens of events a second.
+    await dark.goto(`${base}#/playground`);
+    const w = dark.locator('[data-testid=cluster-widget]').first();
+    await w.waitFor({ timeout: 20000 });
+    await w.locator('select[aria-label="Playback speed"]').selectOption({ label: '1×' });
+    await w.locator('[data-testid=play]').click();
+    await dark.waitForTimeout(1500);
+    await w.locator('[data-testid=play]').click();
+    const steps = Number(/step (\d+) of/.exec(await w.locator('.timeline span').textContent())[1]);
+    expect(steps > 10, `reduced motion at 1x played ${steps} steps in 1.5 s`);
+    console.log(`     reduced motion at 1x: ${steps} steps in 1.5 s (one per 600 ms before)`);
     await dark.close();
   });
 

@@ -12,9 +12,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
-/// Real milliseconds between steps when the learner prefers reduced motion.
-pub const REDUCED_MOTION_STEP_MS: f64 = 600.0;
-
 /// Playback speeds: simulated microseconds per real millisecond.
 pub const SPEEDS: &[(u64, &str)] = &[
     (20, "0.02×"),
@@ -38,7 +35,6 @@ pub struct ClusterState {
     pub speed_us_per_ms: u64,
     /// Step instead of animating (prefers-reduced-motion).
     pub reduced_motion: bool,
-    reduced_motion_acc_ms: f64,
     /// The node shown in the inspector.
     pub selected: Option<NodeId>,
     /// Partition group (index into [`GROUPS`]) of each node.
@@ -100,7 +96,6 @@ impl ClusterState {
             playing: false,
             speed_us_per_ms: 100,
             reduced_motion,
-            reduced_motion_acc_ms: 0.0,
             selected: None,
             groups: vec![0; nodes],
             status: String::new(),
@@ -163,7 +158,6 @@ impl Reducible for ClusterState {
             playing: self.playing,
             speed_us_per_ms: self.speed_us_per_ms,
             reduced_motion: self.reduced_motion,
-            reduced_motion_acc_ms: self.reduced_motion_acc_ms,
             selected: self.selected,
             groups: self.groups.clone(),
             status: self.status.clone(),
@@ -175,14 +169,11 @@ impl Reducible for ClusterState {
                 if !s.playing {
                     return self;
                 }
-                if s.reduced_motion {
-                    s.reduced_motion_acc_ms += real_ms;
-                    while s.reduced_motion_acc_ms >= REDUCED_MOTION_STEP_MS {
-                        s.reduced_motion_acc_ms -= REDUCED_MOTION_STEP_MS;
-                        s.session.borrow_mut().step_once();
-                    }
-                } else {
-                    let dt = (real_ms.clamp(0.0, 100.0) * s.speed_us_per_ms as f64) as u64;
+                // Reduced motion plays at the chosen speed too: only the gliding stops (the ring
+                // draws each message at a fixed spot on its link). It used to play one event
+                // every 600 ms whatever the speed, 13 minutes for Raft's first election.
+                let dt = (real_ms.clamp(0.0, 100.0) * s.speed_us_per_ms as f64) as u64;
+                {
                     let mut session = s.session.borrow_mut();
                     let until = session
                         .view_time()
@@ -377,6 +368,20 @@ mod tests {
         bad.network.latency_us_min = 99_999_999;
         let s = ClusterState::new(bad, false, None);
         assert!(s.error.as_deref().unwrap_or("").contains("cannot run"));
+    }
+
+    #[test]
+    fn reduced_motion_plays_at_the_chosen_speed() {
+        let play = |reduced: bool| {
+            let mut s = Rc::new(ClusterState::new(lossy_generals(2), reduced, None));
+            s = s.reduce(Action::Play);
+            for _ in 0..20 {
+                s = s.reduce(Action::Tick { real_ms: 16.0 });
+            }
+            let at = s.session.borrow().view_time();
+            (s.steps(), at)
+        };
+        assert_eq!(play(true), play(false));
     }
 
     #[test]
