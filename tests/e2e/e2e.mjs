@@ -777,6 +777,18 @@ try {
     expect(await ring.locator('[tabindex="0"]').count() === 1 && await ring.locator(`[data-testid=${link}]`).getAttribute('tabindex') === '0', 'the tab stop stays where focus was');
   });
 
+  await check('the header and the page fit a 320 px screen (WCAG 1.4.10 reflow)', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 320, height: 640 } });
+    for (const route of ['', '#/playground', '#/assessment', '#/lesson/two-generals', '#/lesson/vector-clocks', '#/lesson/raft-safety']) {
+      await narrow.goto(`${base}${route}`);
+      await narrow.locator('main h1').waitFor({ timeout: 20000 });
+      await narrow.locator('main [data-testid=cluster-widget], main [data-testid=course-map], main [data-testid=quiz]').first().waitFor({ timeout: 20000 });
+      const [header, page] = await narrow.evaluate(() => [document.querySelector('.site-header').scrollWidth, document.documentElement.scrollWidth]);
+      expect(header <= 320 && page <= 320, `${route || 'home'}: header ${header} px, page ${page} px wide at 320`);
+    }
+    await narrow.close();
+  });
+
   await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {
     const fragment = fs.readFileSync('tests/e2e/fixtures/asynchronous-heartbeat.link', 'utf8').trim();
     await page.goto(`${base}${fragment}`);
