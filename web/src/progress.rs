@@ -201,6 +201,12 @@ impl Progress {
         if version > SCHEMA_VERSION {
             return Err(ReadError::Newer(version));
         }
+        Ok(Self::read_lines(lines))
+    }
+
+    /// Reads numbered lines (0-based), skipping blank ones; a line that cannot be read is noted
+    /// with its number (1-based) and why.
+    fn read_lines<'a>(lines: impl Iterator<Item = (usize, &'a str)>) -> (Progress, ReadNotes) {
         let mut p = Progress::default();
         let mut notes = ReadNotes::default();
         for (i, line) in lines {
@@ -212,30 +218,26 @@ impl Progress {
                 notes.skipped.push((i + 1, why));
             }
         }
-        Ok((p, notes))
+        (p, notes)
     }
 
     /// Reads what can be read from a record that was set aside because it could not be read:
     /// like [`Progress::from_text`], but a damaged first line or a record too large to load is
     /// no reason to refuse the lines after it (every line is read on its own).
     pub fn salvage(text: &str) -> (Progress, ReadNotes) {
-        let mut p = Progress::default();
-        let mut notes = ReadNotes::default();
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || (i == 0 && line.trim().starts_with(MAGIC)) {
-                continue;
-            }
-            if let Err(why) = p.read_line(line) {
-                // A damaged record can hold anything: say where, not the whole line, and no
-                // control characters.
-                let why = why
-                    .chars()
-                    .take(200)
-                    .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-                    .collect();
-                notes.skipped.push((i + 1, why));
-            }
+        let lines = text
+            .lines()
+            .enumerate()
+            .filter(|(i, line)| !(*i == 0 && line.trim().starts_with(MAGIC)));
+        let (p, mut notes) = Self::read_lines(lines);
+        // A damaged record can hold anything: say where, not the whole line, and no control
+        // characters.
+        for (_, why) in &mut notes.skipped {
+            *why = why
+                .chars()
+                .take(200)
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect();
         }
         (p, notes)
     }
@@ -268,25 +270,13 @@ impl Progress {
         }
     }
 
-    /// This record without its code, largest first, until its text is at most `bytes` long:
-    /// what is kept when storage refuses the whole record, and the exercises whose code went.
-    pub fn without_largest_code(&self, bytes: usize) -> (Progress, Vec<String>) {
-        let mut kept = self.clone();
-        let mut dropped = Vec::new();
-        let mut by_size: Vec<(usize, String)> = self
-            .code
-            .iter()
-            .map(|(k, c)| (c.len(), k.clone()))
-            .collect();
+    /// The exercises with saved code, the largest code first: the order in which code is left
+    /// out when storage refuses the whole record.
+    pub fn code_largest_first(&self) -> Vec<String> {
+        let mut by_size: Vec<(usize, &String)> =
+            self.code.iter().map(|(k, c)| (c.len(), k)).collect();
         by_size.sort_by(|a, b| b.cmp(a));
-        for (_, id) in by_size {
-            if kept.to_text().len() <= bytes {
-                break;
-            }
-            kept.code.remove(&id);
-            dropped.push(id);
-        }
-        (kept, dropped)
+        by_size.into_iter().map(|(_, k)| k.clone()).collect()
     }
 
     fn read_line(&mut self, line: &str) -> Result<(), String> {
@@ -486,10 +476,7 @@ mod tests {
     fn a_record_storage_refuses_drops_its_largest_code_first() {
         let mut p = sample();
         p.code.insert("huge".into(), "y".repeat(50_000));
-        let (kept, dropped) = p.without_largest_code(10_000);
-        assert_eq!(dropped, vec!["huge".to_string()]);
-        assert_eq!(kept.code.len(), p.code.len() - 1);
-        assert_eq!(kept.answers, p.answers);
+        assert_eq!(p.code_largest_first(), ["huge", "raft-vote", "empty"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! or migrating what it finds, with a notice), changed only through [`ProgressAction`]s, and
 //! written back by the app whenever it changes.
 
-use crate::progress::{ExerciseStatus, Progress, MAX_BYTES, MAX_CODE_BYTES};
+use crate::progress::{ExerciseStatus, Progress, MAX_CODE_BYTES};
 use crate::storage;
 use netsplit_lessons::quiz::Answer;
 use std::rc::Rc;
@@ -193,21 +193,19 @@ pub enum Saved {
 }
 
 /// Writes the progress back. If storage refuses the record, the rest of it is written without
-/// the largest pieces of code (so one entry never costs the others), then without any.
+/// its code, the largest left out first and one at a time until storage takes it (so one entry
+/// never costs the others).
 pub fn save(progress: &Progress) -> Saved {
-    let text = progress.to_text();
-    if storage::set(KEY, &text) {
+    if storage::set(KEY, &progress.to_text()) {
         return Saved::Whole;
     }
-    let mut bytes = text.len().min(MAX_BYTES);
-    while !progress.code.is_empty() && bytes > 0 {
-        bytes /= 2;
-        let (kept, dropped) = progress.without_largest_code(bytes);
+    let mut kept = progress.clone();
+    let mut dropped = Vec::new();
+    for id in progress.code_largest_first() {
+        kept.code.remove(&id);
+        dropped.push(id);
         if storage::set(KEY, &kept.to_text()) {
             return Saved::WithoutCode(dropped);
-        }
-        if kept.code.is_empty() {
-            break;
         }
     }
     Saved::Refused

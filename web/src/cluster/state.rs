@@ -33,7 +33,8 @@ pub struct ClusterState {
     pub playing: bool,
     /// Simulated microseconds per real millisecond.
     pub speed_us_per_ms: u64,
-    /// Step instead of animating (prefers-reduced-motion).
+    /// Messages drawn at fixed spots instead of gliding (prefers-reduced-motion); the speed is
+    /// the chosen one either way.
     pub reduced_motion: bool,
     /// The node shown in the inspector.
     pub selected: Option<NodeId>,
