@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import { serve } from '../../tools/serve.mjs';
+import { auditRoute, describe, duplicateIds, ROUTES } from '../../tools/axe.mjs';
 
 const OUT = 'tests/e2e/out';
 fs.mkdirSync(OUT, { recursive: true });
@@ -787,6 +788,95 @@ try {
       expect(header <= 320 && page <= 320, `${route || 'home'}: header ${header} px, page ${page} px wide at 320`);
     }
     await narrow.close();
+  });
+
+  await check('axe-core finds no violation on any route, in light and dark mode and on a phone, as loaded and after crashing a node and playing; no id is used twice', async () => {
+    const found = [];
+    const counts = [];
+    for (const [scheme, width] of [['light', 1280], ['dark', 1280], ['light', 390]]) {
+      // axe is injected as a script, which the site's CSP would refuse.
+      const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true,
+        viewport: { width, height: 900 }, hasTouch: width < 500, isMobile: width < 500 });
+      const p = await context.newPage();
+      let nodes = 0;
+      for (const route of ROUTES) {
+        const { loaded, played } = await auditRoute(p, `${base}${route}`);
+        for (const [when, v] of [['loaded', loaded], ['played', played]]) {
+          nodes += v.reduce((a, r) => a + r.nodes.length, 0);
+          for (const line of describe(v)) found.push(`${scheme} ${width}px ${route} ${when}: ${line}`);
+        }
+        for (const d of await duplicateIds(p)) found.push(`${scheme} ${width}px ${route}: duplicate id ${d}`);
+      }
+      counts.push(`${scheme} ${width} px: ${nodes}`);
+      await context.close();
+    }
+    console.log(`     axe-core violations over ${ROUTES.length} routes, as loaded and after playing: ${counts.join(', ')}`);
+    expect(found.length === 0, found.join('\n'));
+  });
+
+  await check('the whole learner path by keyboard alone: open a lesson, crash, step, scrub, partition, write and run an exercise, replay its failure, answer a quiz item', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await context.newPage();
+    p.on('pageerror', (e) => errors.push(String(e)));
+    // Presses Tab until the focused element passes `test` (run in the page with `arg`).
+    let presses = 0;
+    async function tabTo(what, test, arg) {
+      for (let i = 0; i < 400; i++) {
+        await p.keyboard.press('Tab');
+        presses++;
+        if (await p.evaluate(test, arg)) return;
+      }
+      throw new Error(`400 Tabs never reached ${what}`);
+    }
+    const focused = () => p.evaluate(() => document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+    await p.goto(base);
+    await p.locator('[data-testid=course-map]').waitFor({ timeout: 20000 });
+    await tabTo('the Lamport lesson\'s link', () => document.activeElement.tagName === 'A' && !!document.activeElement.closest('[data-lesson=lamport-clocks]'));
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() => document.activeElement?.tagName === 'H1' && /Lamport/.test(document.activeElement.textContent), null, { timeout: 10000 });
+    const sel = await p.evaluate(() => `[data-testid=cluster-widget][data-scenario=${document.querySelector('.prose [data-testid=cluster-widget]').dataset.scenario}]`);
+    const w = p.locator(sel);
+    const inWidget = ([s, t]) => document.activeElement.matches(`[data-testid${t}]`) && !!document.activeElement.closest(s);
+    await tabTo('a node of the first cluster', inWidget, [sel, '^=node-']);
+    const node = await focused();
+    await p.keyboard.press('c');
+    expect((await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH n${node.slice(5)}`), `C on ${node} crashes it`);
+    await tabTo('the Step button', inWidget, [sel, '=step']);
+    await p.keyboard.press('Enter');
+    await p.keyboard.press('Enter');
+    const stepOf = async () => Number(/step (\d+) of/.exec(await w.locator('.timeline span').textContent())[1]);
+    const stepped = await stepOf();
+    expect(stepped >= 2, `Enter on Step twice: step ${stepped}`);
+    await tabTo('the timeline', inWidget, [sel, '=timeline']);
+    await p.keyboard.press('Home');
+    await p.waitForFunction((s) => /step 0 of/.test(document.querySelector(`${s} .timeline span`).textContent), sel, { timeout: 5000 });
+    await p.keyboard.press('ArrowRight');
+    await p.waitForFunction((s) => /step 1 of/.test(document.querySelector(`${s} .timeline span`).textContent), sel, { timeout: 5000 });
+    await tabTo('a partition chip', inWidget, [sel, '^=chip-']);
+    await p.keyboard.press('ArrowRight');
+    expect((await w.locator('[data-testid=event-log]').textContent()).includes('PART'), 'ArrowRight on a chip partitions');
+    const exSel = '[data-testid=exercise][data-exercise=lamport-rules]';
+    await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', exSel, { timeout: 30000 });
+    await tabTo('the exercise\'s editor', ([s]) => document.activeElement.matches(`${s} [data-testid=editor]`), [exSel]);
+    await p.keyboard.press('Control+A');
+    await p.keyboard.insertText(fs.readFileSync(`${exerciseDir}/wrong/receive-ignores-message.rhai`, 'utf8'));
+    await p.keyboard.press('Control+Enter');
+    await p.waitForFunction((s) => /cases pass/.test(document.querySelector(`${s} [data-testid=verdict]`)?.textContent ?? '')
+      && !document.querySelector(`${s} [data-testid=run]`).textContent.includes('Running'), exSel, { timeout: 60000 });
+    const verdict = await p.locator(`${exSel} [data-testid=verdict]`).textContent();
+    expect(!/All \d+ cases pass/.test(verdict), `the wrong solution fails: ${verdict}`);
+    await p.keyboard.press('Escape');
+    await tabTo('"Replay this failure"', ([s]) => document.activeElement.matches(`${s} [data-testid=replay]`), [exSel]);
+    await p.keyboard.press('Enter');
+    await p.waitForFunction((s) => document.activeElement === document.querySelector(`${s} [data-testid=counterexample]`), exSel, { timeout: 5000 });
+    await tabTo('a quiz choice', () => document.activeElement.matches('[data-testid=quiz-item] input[type=radio]'));
+    const item = await p.evaluate(() => document.activeElement.closest('[data-testid=quiz-item]').dataset.item);
+    await p.keyboard.press('Space');
+    await tabTo('the item\'s Check button', (it) => document.activeElement.matches(`[data-item="${it}"] [data-testid=quiz-check]`), item);
+    await p.keyboard.press('Enter');
+    await p.locator(`[data-testid=quiz-item][data-item="${item}"] [data-testid=quiz-verdict]`).waitFor({ timeout: 5000 });
+    console.log(`     keyboard only: ${presses} Tab presses from the course map to a checked quiz answer`);
+    await context.close();
   });
 
   await check('in the asynchronous model the learner is the scheduler: nothing happens until a held message is chosen', async () => {

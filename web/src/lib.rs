@@ -18,6 +18,7 @@ pub mod saved;
 pub mod spacetime;
 pub mod storage;
 pub mod svg;
+pub mod unique_id;
 
 pub use app::App;
 pub use cluster::{ClusterWidget, ClusterWidgetProps};

@@ -73,6 +73,8 @@ fn describe(e: &CausalEvent, trace: &[TraceEvent]) -> String {
 #[function_component(SpaceTimeDiagram)]
 pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     let selected = use_state(|| None::<usize>);
+    let arrow_id = crate::unique_id::use_unique_id("st-arrow");
+    let arrow_ref = format!("url(#{arrow_id})");
     let events = use_memo((props.events.clone(), props.nodes), |(trace, nodes)| {
         causal_events(trace, *nodes)
     });
@@ -108,7 +110,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
         let from = &events[s];
         Some(html! {
             <line class="st-msg" x1={px(x(from.at.0))} y1={px(y(from.id.node.0))}
-                x2={px(x(e.at.0))} y2={px(y(e.id.node.0))} marker-end="url(#st-arrow)">
+                x2={px(x(e.at.0))} y2={px(y(e.id.node.0))} marker-end={arrow_ref.clone()}>
                 <title>{format!("{msg}: {} → {}", from.id.node, e.id.node)}</title>
             </line>
         })
@@ -191,7 +193,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
             <svg viewBox={format!("0 0 {} {}", whole(WIDTH), whole(height))} tabindex="0" role="group" {onkeydown}
                 aria-label="Space-time diagram: a lane per node, time to the right, an arrow per message">
                 <defs>
-                    <marker id="st-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <marker id={arrow_id.clone()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />
                     </marker>
                 </defs>

@@ -74,7 +74,9 @@ fn table(
     html! {
         <div class={format!("panel {class}")} data-testid={testid.to_string()}>
             <h4>{title.to_string()}</h4>
-            <table>
+            // On a phone a wide table scrolls sideways by itself: focusable, so a keyboard can
+            // scroll it too (WCAG 2.1.1).
+            <table tabindex="0" aria-label={title.to_string()}>
                 <thead><tr>{ for headings.iter().map(|h| html! { <th scope="col">{h.clone()}</th> }) }</tr></thead>
                 <tbody>{ for rows.iter().map(|r| html! {
                     <tr>{ for r.iter().enumerate().map(|(i, c)| if i == 0 {

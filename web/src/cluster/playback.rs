@@ -100,7 +100,7 @@ pub fn playback(props: &PlaybackProps) -> Html {
                     aria-label={if props.playing { "Pause" } else { "Play" }}>
                     { if props.playing { "Pause" } else { "▶ Play" } }
                 </button>
-                <button onclick={step} data-testid="step" disabled={props.finished} aria-label="Step one event">{"Step +1"}</button>
+                <button onclick={step} data-testid="step" disabled={props.finished} aria-label="Step +1: run one event">{"Step +1"}</button>
                 <button onclick={reset} data-testid="reset" aria-label="Restart from the seed">{"↺ Restart"}</button>
                 <label>{"Speed "}
                     <select onchange={speed} aria-label="Playback speed">

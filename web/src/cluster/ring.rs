@@ -228,12 +228,15 @@ pub fn ring(props: &RingProps) -> Html {
         if props.selected == Some(id) {
             class.push("selected");
         }
-        let label = format!(
-            "Node {id}{}, {}. Enter to inspect, C to {}.",
-            if v.badge.is_empty() { String::new() } else { format!(" ({})", v.badge) },
-            if v.up { "up" } else { "crashed" },
-            if v.up { "crash" } else { "restart" }
-        );
+        // The name starts with the text drawn (the id, then the badge or "crashed"), as WCAG's
+        // label-in-name asks, so a voice user can say what they see.
+        let label = if !v.up {
+            format!("{id} crashed. Enter to inspect, C to restart.")
+        } else if v.badge.is_empty() {
+            format!("{id}, node up. Enter to inspect, C to crash.")
+        } else {
+            format!("{id} {}, node up. Enter to inspect, C to crash.", v.badge)
+        };
         let onclick = {
             let cb = props.on_select.clone();
             Callback::from(move |_: MouseEvent| cb.emit(id))
@@ -262,7 +265,9 @@ pub fn ring(props: &RingProps) -> Html {
                 <circle cx={px(x)} cy={px(y)} r={px(NODE_RADIUS)} />
                 <text class="node-id" x={px(x)} y={px(y + 1.0)}>{id.to_string()}</text>
                 <text class="node-badge" x={px(x)} y={px(y + NODE_RADIUS + 16.0)}>
-                    { if v.up { v.badge.clone() } else { "crashed".to_string() } }
+                    // The leading space is not drawn; it keeps "n0" and the badge two words in
+                    // the text that accessibility tools compare with the name.
+                    { if v.up { format!(" {}", v.badge) } else { " crashed".to_string() } }
                 </text>
             </g>
         }

@@ -38,6 +38,11 @@ pub struct ClusterWidgetProps {
     /// A heading.
     #[prop_or_default]
     pub title: AttrValue,
+    /// What the widget's region is called before its title ("Live cluster: …"): a page with two
+    /// widgets of one scenario (a predict item's and the lesson's) names them apart, as
+    /// screen-reader landmark lists need.
+    #[prop_or(AttrValue::Static("Live cluster"))]
+    pub region: AttrValue,
     /// What to try.
     #[prop_or_default]
     pub description: AttrValue,
@@ -286,7 +291,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
 
     html! {
         <section class="cluster-widget" data-testid="cluster-widget" data-scenario={props.id.clone()}
-            aria-label={format!("Live cluster: {}", props.title)}>
+            aria-label={format!("{}: {}", props.region, props.title)}>
             if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
             if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
             { controls(&offered, &on_set, &on_inject) }

@@ -49,6 +49,7 @@ const GUTTER_MAX_LINES: usize = 2_500;
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
+    let keys_id = crate::unique_id::use_unique_id("editor-keys");
     let escaped = use_mut_ref(|| false);
     let lines = props.value.lines().count().max(1) + usize::from(props.value.ends_with('\n'));
     let oninput = {
@@ -113,8 +114,8 @@ pub fn editor(props: &EditorProps) -> Html {
             </pre>
             <textarea value={props.value.clone()} {oninput} {onkeydown} {onscroll} spellcheck="false" autocapitalize="off"
                 autocomplete="off" wrap="off" rows={(lines.clamp(8, 24)).to_string()} aria-label={props.label.clone()}
-                aria-describedby="editor-keys" data-testid="editor" />
-            <p class="editor-keys" id="editor-keys">{"Ctrl/⌘-Enter runs the tests. Tab indents; press Esc then Tab to leave the editor."}</p>
+                aria-describedby={keys_id.clone()} data-testid="editor" />
+            <p class="editor-keys" id={keys_id}>{"Ctrl/⌘-Enter runs the tests. Tab indents; press Esc then Tab to leave the editor."}</p>
         </div>
     }
 }

@@ -116,6 +116,8 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                 <h1>{"A shared run"}</h1>
                 <p>{format!("{} on {} nodes, seed {}, with {} planned fault(s). Play it: the same seed and plan give the same trace, event for event.", s.protocol.name(), s.nodes, s.seed, s.faults.len())}</p>
                 {code.unwrap_or_default()}
+                // The widget's title is an h3: headings must not skip a level.
+                <h2>{"The run"}</h2>
                 </>
             }
         }
@@ -123,6 +125,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
             <>
             <h1>{"Playground"}</h1>
             <p>{"Pick a protocol and a cluster size. Then crash nodes (click one, or focus it and press C), cut links (click a link), drag or tap nodes into partition groups, change the network, skew a node's clock in the inspector, and scrub the timeline: every run replays exactly from its seed."}</p>
+            <h2>{"Your cluster"}</h2>
             <div class="row pickers">
                 <label>{"Protocol "}
                     <select onchange={on_protocol} data-testid="protocol">
@@ -140,7 +143,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     let (id, title) = if shared.is_some() {
         ("shared", "The shared run")
     } else {
-        ("playground", "Your cluster")
+        ("playground", "Live run")
     };
     html! {
         <main id="main" class="page playground" data-testid={if shared.is_some() { "shared-run" } else { "playground" }}>

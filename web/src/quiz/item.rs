@@ -76,7 +76,8 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
                 None => draft.choice == Some(i),
             };
             html! {
-                <ul class="choices" role={if multiple { "group" } else { "radiogroup" }}>
+                // Not a list: a list's items cannot sit under a radiogroup (axe's listitem rule).
+                <div class="choices" role={if multiple { "group" } else { "radiogroup" }}>
                 { for item.shown_choices().into_iter().filter_map(|i| Some((i, choices.get(i as usize)?))).map(|(i, c)| {
                     let onchange = {
                         let draft = draft.clone();
@@ -98,7 +99,7 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
                     };
                     let mark = answered.map(|_| if c.correct { "right" } else { "wrong" });
                     html! {
-                        <li class={classes!("choice", mark, picked(i).then_some("picked"))} data-testid="quiz-choice">
+                        <div class={classes!("choice", mark, picked(i).then_some("picked"))} data-testid="quiz-choice">
                             <label>
                                 <input type={if multiple { "checkbox" } else { "radio" }} name={name.clone()}
                                     checked={picked(i)} disabled={answered.is_some()} {onchange} />
@@ -107,10 +108,10 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
                             if answered.is_some() {
                                 <p class="why">{ if c.correct { "Right: " } else { "Wrong: " } }{c.why.clone()}</p>
                             }
-                        </li>
+                        </div>
                     }
                 }) }
-                </ul>
+                </div>
             }
         }
         QuizKind::Order { steps } => {
@@ -210,7 +211,8 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
     let predict = props.scenario.as_ref().map(|s| html! {
         <>
         <p class="hint">{ if answered.is_some() { "Now play it and see." } else { "Do not play it yet: predict first." } }</p>
-        <ClusterWidget scenario={s.scenario.clone()} id={format!("predict-{}", s.id)} title={s.title.clone()} />
+        <ClusterWidget scenario={s.scenario.clone()} id={format!("predict-{}", s.id)} title={s.title.clone()}
+            region="Live cluster to predict" />
         </>
     });
     html! {
