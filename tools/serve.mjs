@@ -1,12 +1,14 @@
 // A tiny static file server for dist/ on loopback (no dependencies), serving as real static hosts
 // do: under a sub-path if asked (GitHub Pages serves a project at /<project>/), gzip for clients
-// that accept it, and files whose names carry a content hash as immutable.
+// that accept it, files whose names carry a content hash as immutable, and the site's
+// Content-Security-Policy on every response.
 // Usage: node tools/serve.mjs DIR PORT [PREFIX]   (PORT 0 picks a free port; PREFIX such as
 // /netsplit/ serves DIR there and nothing at /; the URL is printed)
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { POLICY } from './finish-dist.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -70,6 +72,9 @@ export function serve(dir, port = 0, prefix = '/') {
         // the loader shims, lesson bodies) is revalidated, so a new build is seen at once.
         'cache-control': HASHED.test(path.basename(file)) ? 'public, max-age=31536000, immutable' : 'no-cache',
         vary: 'accept-encoding',
+        // The page's meta tag holds the same policy; as a header it also covers the workers
+        // (a worker's policy comes from its own response) and can forbid framing.
+        'content-security-policy': `${POLICY}; frame-ancestors 'none'`,
       };
       if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         headers['content-encoding'] = 'gzip';

@@ -41,6 +41,12 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // Workers log their own errors (a CSP refusal inside the grader would show only there).
+  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker ${w.url()}: ${m.text()}`); }));
+  // Every CSP violation on the page becomes a console error, so "no errors in the browser
+  // console" fails on any of them.
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) =>
+    console.error(`CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline code'} (${e.sourceFile}:${e.lineNumber})`)));
 
   await check('the site loads from a sub-path: nothing is asked for outside it, and hashed files are served compressed and immutable', async () => {
     const outside = [];
@@ -60,6 +66,28 @@ try {
     expect(/immutable/.test(headers['cache-control'] ?? ''), `wasm cache-control: ${headers['cache-control']}`);
     const root = await fetch(`${origin}/`);
     expect(root.status === 404, `the host's root answers ${root.status}, so the test would not notice absolute paths`);
+  });
+
+  await check('the site runs under a strict Content-Security-Policy (meta tag and header): no inline script, no unsafe-inline, wasm-unsafe-eval only, and an injected inline script is refused', async () => {
+    const html = fs.readFileSync('dist/index.html', 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(/script-src 'self' 'wasm-unsafe-eval'(;|$)/.test(meta) && !/unsafe-inline|unsafe-eval'|https?:|\*/.test(meta.replace("'wasm-unsafe-eval'", '')), `policy: ${meta}`);
+    expect(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), 'index.html has an inline script');
+    const header = (await fetch(base)).headers.get('content-security-policy') ?? '';
+    expect(header.startsWith(meta) && header.includes("frame-ancestors 'none'"), `header: ${header}`);
+    // Enforced, not only declared: an inline script added to the page does not run.
+    const probe = await browser.newPage();
+    await probe.goto(base);
+    await probe.waitForSelector('[data-testid=course-map]', { timeout: 20000 });
+    const ran = await probe.evaluate(() => new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', () => resolve(window.__inline === true), { once: true });
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = true';
+      document.head.append(s);
+      setTimeout(() => resolve(`no violation reported; ran: ${window.__inline === true}`), 2000);
+    }));
+    await probe.close();
+    expect(ran === false, `inline script: ${ran}`);
   });
 
   await check('course map lists the two-generals lesson', async () => {
@@ -953,6 +981,62 @@ try {
     await item.locator('[data-testid=quiz-verdict]').waitFor();
     expect((await a.locator('[data-testid=assessment-topics] summary').textContent()).includes('of 29'), 'topic checklist');
     await page.screenshot({ path: `${OUT}/assessment.png` });
+  });
+
+  await check('after one visit the whole course works offline: a reload, a lesson never opened and its exercise graded, with no network; a new build replaces the old cache', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await context.newPage();
+    const problems = [];
+    p.on('pageerror', (e) => problems.push(String(e)));
+    await p.goto(base);
+    await p.locator('[data-testid=course-map]').waitFor({ timeout: 20000 });
+    // The worker is active once it has cached every file; then it controls the page.
+    const cached = await p.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      while (!navigator.serviceWorker.controller) await new Promise((r) => setTimeout(r, 50));
+      const keys = await caches.keys();
+      return { keys, files: (await (await caches.open(keys[0])).keys()).map((r) => r.url) };
+    });
+    const sw = fs.readFileSync('dist/sw.js', 'utf8');
+    const files = JSON.parse(/^const FILES = (.*);$/m.exec(sw)[1]);
+    expect(cached.keys.length === 1 && cached.files.length === files.length, `cache ${cached.keys}: ${cached.files.length} of ${files.length} files`);
+    expect(files.some((f) => f.startsWith('course/raft-safety-')) && files.some((f) => f.startsWith('grader-worker')), `precached: ${files.join(' ')}`);
+    const manifest = await (await fetch(`${base}manifest.webmanifest`)).json();
+    expect(manifest.icons?.length > 0 && manifest.start_url === './', `manifest: ${JSON.stringify(manifest)}`);
+    await context.setOffline(true);
+    await p.reload();
+    await p.locator('[data-testid=course-map]').waitFor({ timeout: 20000 });
+    await p.goto(`${base}#/lesson/raft-log-replication`);
+    await p.locator('[data-testid=lesson]').waitFor({ timeout: 20000 });
+    const exSel = '[data-testid=exercise][data-exercise=raft-append]';
+    await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', exSel, { timeout: 30000 });
+    await p.locator(`${exSel} [data-testid=editor]`).fill(fs.readFileSync('lessons/exercises/raft-append/reference.rhai', 'utf8'));
+    await p.locator(`${exSel} [data-testid=run]`).click();
+    await p.waitForFunction((s) => /All \d+ cases pass/.test(document.querySelector(`${s} [data-testid=verdict]`)?.textContent ?? ''), exSel, { timeout: 60000 });
+    // Offline for real: the host cannot be reached from this context.
+    const reached = await p.evaluate(() => fetch(`./no-such-file-${Math.random()}`).then(() => true, () => false));
+    expect(!reached, 'the network was reachable while offline');
+    await context.setOffline(false);
+    // A new build: the same worker with another version. The browser installs it, and it leaves
+    // only its own cache.
+    const original = fs.readFileSync('dist/sw.js', 'utf8');
+    try {
+      fs.writeFileSync('dist/sw.js', original.replace(/^const VERSION = "([0-9a-f]+)";/m, 'const VERSION = "0000000000000000";'));
+      const after = await p.evaluate(async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        const old = navigator.serviceWorker.controller;
+        await registration.update();
+        while (navigator.serviceWorker.controller === old) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 100 && (await caches.keys()).length !== 1; i++) await new Promise((r) => setTimeout(r, 50));
+        return caches.keys();
+      });
+      expect(after.length === 1 && after[0] === 'netsplit-0000000000000000', `caches after a new build: ${after}`);
+    } finally {
+      fs.writeFileSync('dist/sw.js', original);
+    }
+    expect(problems.length === 0, problems.join('\n'));
+    console.log(`     offline: ${files.length} files precached (${cached.keys[0]})`);
+    await context.close();
   });
 
   await check('no errors in the browser console', async () => {
