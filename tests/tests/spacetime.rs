@@ -40,6 +40,7 @@ async fn a_lamport_run_draws_stamped_events_and_selection_shows_causality() {
         scenario,
         id: "st".into(),
         title: "".into(),
+        region: "Live cluster".into(),
         description: "".into(),
         recording: None,
         marked_step: None,

@@ -27,6 +27,7 @@ async fn mount() -> Element {
         scenario: lossy_generals(2),
         id: "test".into(),
         title: "Test cluster".into(),
+        region: "Live cluster".into(),
         description: "".into(),
         recording: None,
         marked_step: None,
