@@ -170,6 +170,87 @@ try {
     await page.screenshot({ path: `${OUT}/lesson.png`, fullPage: false });
   });
 
+  await check('the space-time diagram scales: 9 nodes at 1x keep their frame rate, what is not drawn is counted, stamps never overlap, and the window zooms and scrolls by button, key, wheel and drag', async () => {
+    // A context of its own: its settings and storage stay out of the other checks.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await own.newPage();
+    try {
+    await p.goto(`${base}#/playground`);
+    const w = p.locator('[data-testid=cluster-widget]');
+    await w.waitFor({ timeout: 20000 });
+    await p.locator('[data-testid=nodes]').fill('9');
+    await p.locator('[data-testid=nodes]').dispatchEvent('change');
+    await w.locator('[data-testid=toggle-spacetime]').click();
+    await w.locator('select[aria-label="Playback speed"]').selectOption({ label: '1×' });
+    await w.locator('[data-testid=play]').click();
+    await p.waitForTimeout(1000);
+    const frames = await p.evaluate(() => new Promise((resolve) => {
+      const out = []; let last = performance.now(); const end = last + 3000;
+      const tick = (t) => { out.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else resolve(out); };
+      requestAnimationFrame(tick);
+    }));
+    await w.locator('[data-testid=play]').click();
+    const sorted = [...frames].sort((a, b) => a - b);
+    const med = sorted[Math.floor((sorted.length - 1) / 2)], worst = sorted[sorted.length - 1];
+    console.log(`     space-time diagram, 9 nodes at 1x: median frame ${med.toFixed(1)} ms, longest ${worst.toFixed(1)} ms over ${frames.length} frames (target: median under 17, none over 50)`);
+    // A guard against a regression to the old diagram (median 83 to 100 ms), loose enough for a busy CI machine.
+    expect(med < 34, `median frame ${med.toFixed(1)} ms`);
+    const drawn = await w.locator('[data-testid=st-event]').count();
+    const more = await w.locator('[data-testid=st-more]').textContent();
+    expect(drawn <= 240 && /not drawn|not in it/.test(more), `${drawn} events drawn; marker: ${more}`);
+    // Zoom and scroll: by key on the focused diagram, by button, by Ctrl-wheel and by drag.
+    const svg = w.locator('[data-testid=spacetime] svg');
+    const windowText = () => w.locator('[data-testid=st-window]').textContent();
+    const whole = await windowText();
+    await svg.focus();
+    await p.keyboard.press('+');
+    const zoomed = await windowText();
+    expect(zoomed !== whole && await w.locator('[data-testid=st-zoom-out]').isEnabled(), `+ zooms: ${whole} -> ${zoomed}`);
+    await w.locator('[data-testid=st-earlier]').click();
+    const earlier = await windowText();
+    expect(earlier !== zoomed && await w.locator('[data-testid=st-follow]').isEnabled(), `Earlier scrolls: ${zoomed} -> ${earlier}`);
+    const box = await svg.boundingBox();
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.mouse.down();
+    await p.mouse.move(box.x + box.width / 2 + 200, box.y + box.height / 2, { steps: 5 });
+    await p.mouse.up();
+    const dragged = await windowText();
+    expect(dragged !== earlier, `a drag scrolls: ${earlier} -> ${dragged}`);
+    await svg.focus();
+    await p.keyboard.press('+');
+    const closer = await windowText();
+    await p.keyboard.down('Control');
+    await p.mouse.wheel(0, 200);
+    await p.keyboard.up('Control');
+    const twice = await windowText();
+    expect(closer !== dragged && twice !== closer && await w.locator('[data-testid=st-follow]').isEnabled(), `+ then Ctrl-wheel (a pinch) zoom in and out, still scrolled back: ${dragged} -> ${closer} -> ${twice}`);
+    await w.locator('[data-testid=st-follow]').click();
+    expect(await w.locator('[data-testid=st-follow]').isDisabled(), 'Follow returns to the newest events');
+    // Stamps on one lane never overlap: a busy Lamport run, every label's box against its neighbours'.
+    await p.goto(`${base}#/lesson/lamport-clocks`);
+    const lw = p.locator('[data-testid=cluster-widget][data-scenario=hostile-network]');
+    await lw.waitFor({ timeout: 20000 });
+    await lw.scrollIntoViewIfNeeded();
+    if (!(await lw.locator('[data-testid=spacetime]').count())) await lw.locator('[data-testid=toggle-spacetime]').click();
+    await lw.locator('select[aria-label="Playback speed"]').selectOption({ label: '1×' });
+    await lw.locator('[data-testid=play]').click();
+    await p.waitForTimeout(2500);
+    await lw.locator('[data-testid=play]').click({ timeout: 2000 }).catch(() => {});
+    const overlaps = await p.evaluate(() => {
+      const boxes = [...document.querySelectorAll('[data-scenario=hostile-network] .st-event text')].map((t) => t.getBoundingClientRect());
+      let n = 0;
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++;
+      }
+      return { n, labels: boxes.length };
+    });
+    expect(overlaps.labels > 5 && overlaps.n === 0, `stamp labels: ${JSON.stringify(overlaps)}`);
+    } finally {
+      await own.close();
+    }
+  });
+
   await check('drag a node into group B partitions the playground cluster', async () => {
     await page.goto(`${base}#/playground`);
     await page.waitForSelector('[data-testid=cluster-widget]');

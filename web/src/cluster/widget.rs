@@ -231,15 +231,16 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
     // The diagram's events: the most recent records, cut at a step boundary so no event is split.
     // A recording's diagram shows the whole run (its failure marked); a live one shows what
     // has happened so far: the most recent records, cut at a step boundary.
+    // With it, how many earlier records the diagram does not have (it says so).
     let diagram_events = show_diagram.then(|| match &props.recording {
-        Some(all) => all.events.clone(),
+        Some(all) => (all.events.clone(), 0),
         None => {
             let mut start = events.len().saturating_sub(MAX_RECORDS);
             while start > 0 && start < events.len() && events[start].step == events[start - 1].step
             {
                 start += 1;
             }
-            Rc::new(events[start..].to_vec())
+            (Rc::new(events[start..].to_vec()), start as u64)
         }
     });
     let held = sim.held();
@@ -328,8 +329,8 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                     { if show_diagram { "Hide the space-time diagram" } else { "Show the space-time diagram" } }
                 </button>
             </div>
-            if let Some(events) = diagram_events {
-                <SpaceTimeDiagram {events} nodes={nodes.len() as u32} marked_step={props.marked_step} />
+            if let Some((events, older)) = diagram_events {
+                <SpaceTimeDiagram {events} {older} nodes={nodes.len() as u32} marked_step={props.marked_step} />
             }
             if props.recording.is_none() {
                 <div class="cw-panels">
