@@ -9,7 +9,7 @@ const CACHE = `netsplit-${VERSION}`;
 // Files whose names carry a content hash never change: the cache answers first. The rest (the
 // page, the workers' loaders and scripts) are asked of the network first, so a new build is seen
 // at once online, and come from the cache offline.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

@@ -17,8 +17,9 @@ const TYPES = {
 };
 // Worth compressing: text and wasm (images are compressed already, lesson bodies are small).
 const COMPRESSIBLE = new Set(['.html', '.js', '.wasm', '.css', '.svg', '.json', '.webmanifest', '.bin']);
-// Trunk's filehash: a name such as netsplit-web-0123456789abcdef_bg.wasm.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.[a-z]+$/;
+// Trunk's filehash: a name such as netsplit-web-0123456789abcdef_bg.wasm. Trunk prints the hash
+// without leading zeros, so it can be shorter than 16 digits (one build gave fe4863c00ae522c).
+const HASHED = /-[0-9a-f]{12,16}(_bg)?\.[a-z]+$/;
 
 // Compressed bodies by file, so that a test opening many pages compresses each file once.
 const GZIP_CACHE = new Map();

@@ -194,7 +194,7 @@ try {
     const med = sorted[Math.floor((sorted.length - 1) / 2)], worst = sorted[sorted.length - 1];
     console.log(`     space-time diagram, 9 nodes at 1x: median frame ${med.toFixed(1)} ms, longest ${worst.toFixed(1)} ms over ${frames.length} frames (target: median under 17, none over 50)`);
     // A guard against a regression to the old diagram (median 83 to 100 ms), loose enough for a busy CI machine.
-    expect(med < 34, `median frame ${med.toFixed(1)} ms`);
+    expect(med < 50, `median frame ${med.toFixed(1)} ms`);
     const drawn = await w.locator('[data-testid=st-event]').count();
     const more = await w.locator('[data-testid=st-more]').textContent();
     expect(drawn <= 240 && /not drawn|not in it/.test(more), `${drawn} events drawn; marker: ${more}`);

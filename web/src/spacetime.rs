@@ -16,7 +16,11 @@ use yew::prelude::*;
 const LANE_GAP: f64 = 56.0;
 const TOP: f64 = 30.0;
 const LEFT: f64 = 48.0;
+/// The drawing's width before the figure has been laid out (then its own width in CSS px, so
+/// text is drawn at its size on a phone as on a desktop).
 const WIDTH: f64 = 900.0;
+/// The narrowest drawing: a narrower figure scales it down a little.
+const MIN_WIDTH: f64 = 340.0;
 /// At most this many trace records are kept for the diagram (the most recent): how far back it
 /// can scroll.
 pub const MAX_RECORDS: usize = 1_500;
@@ -96,6 +100,20 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     let view = use_state(View::default);
     let drag = use_mut_ref(|| None::<f64>);
     let arrow_id = crate::unique_id::use_unique_id("st-arrow");
+    let figure = use_node_ref();
+    // One viewBox unit per CSS pixel: read the figure's width as laid out at the last render
+    // (a live diagram renders every frame, so a resize shows at once).
+    let width = figure
+        .cast::<web_sys::Element>()
+        .map(|f| f64::from(f.client_width()))
+        .filter(|w| *w > 0.0)
+        .map_or(WIDTH, |w| w.max(MIN_WIDTH));
+    {
+        // Once laid out, draw again at the figure's own width (a paused or recorded diagram
+        // would otherwise keep the first guess).
+        let redraw = use_force_update();
+        use_effect_with((), move |_| redraw.force_update());
+    }
     let arrow_ref = format!("url(#{arrow_id})");
     let events = use_memo((props.events.clone(), props.nodes), |(trace, nodes)| {
         causal_events(trace, *nodes)
@@ -123,7 +141,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     };
     let t1 = win.end_us.max(t0 + 1);
     let x =
-        |at: u64| LEFT + (WIDTH - LEFT - 20.0) * (at.clamp(t0, t1) - t0) as f64 / (t1 - t0) as f64;
+        |at: u64| LEFT + (width - LEFT - 20.0) * (at.clamp(t0, t1) - t0) as f64 / (t1 - t0) as f64;
     let y = |node: u32| TOP + LANE_GAP * f64::from(node) + LANE_GAP / 2.0 - 10.0;
     let index_of = |id: EventId| events.iter().position(|e| e.id == id);
     let sel = (*selected).and_then(index_of);
@@ -224,7 +242,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
         html! {
             <g class="st-lane">
                 <text x="6" y={px(y(i) + 4.0)}>{format!("n{i}")}</text>
-                <line x1={px(LEFT)} y1={px(y(i))} x2={px(WIDTH)} y2={px(y(i))} />
+                <line x1={px(LEFT)} y1={px(y(i))} x2={px(width)} y2={px(y(i))} />
             </g>
         }
     });
@@ -353,7 +371,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     };
     let following = view.end_us.is_none();
     html! {
-        <figure class="spacetime" data-testid="spacetime">
+        <figure class="spacetime" data-testid="spacetime" ref={figure}>
             <div class="row st-controls" role="group" aria-label="Time window">
                 <button class="small" onclick={zoom_out} disabled={view.zoom == 0} data-testid="st-zoom-out" aria-label="Zoom out">{"−"}</button>
                 <button class="small" onclick={zoom_in} disabled={view.zoom >= window::MAX_ZOOM} data-testid="st-zoom-in" aria-label="Zoom in">{"+"}</button>
@@ -362,7 +380,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
                 <button class="small" onclick={follow} disabled={following} data-testid="st-follow">{"Follow"}</button>
                 <span class="muted" data-testid="st-window">{format!("{} to {} ms", ms3(win.start_us as i64), ms3(win.end_us as i64))}</span>
             </div>
-            <svg viewBox={format!("0 0 {} {}", whole(WIDTH), whole(height))} tabindex="0" role="group" {onkeydown} {onwheel}
+            <svg viewBox={format!("0 0 {} {}", whole(width), whole(height))} tabindex="0" role="group" {onkeydown} {onwheel}
                 {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}
                 aria-label="Space-time diagram: a lane per node, time to the right, an arrow per message; + and - zoom, Shift and the arrows scroll">
                 <defs>
