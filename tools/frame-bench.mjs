@@ -4,6 +4,7 @@
 // Usage: node tools/frame-bench.mjs [nodes] [protocol]
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
+import { frameFigures, sampleFrames } from './frames.mjs';
 
 const nodes = process.argv[2] ?? '9';
 const protocol = process.argv[3];
@@ -11,7 +12,6 @@ const server = await serve(process.env.DIST ?? 'dist', 0, '/');
 const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 try {
   for (const diagram of [false, true]) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -25,13 +25,10 @@ try {
     await w.locator('select[aria-label="Playback speed"]').selectOption({ label: '1×' });
     await w.locator('[data-testid=play]').click();
     await page.waitForTimeout(1000);
-    const frames = await page.evaluate(() => new Promise((resolve) => {
-      const out = []; let last = performance.now(); const end = last + 4000;
-      const tick = (t) => { out.push(t - last); last = t; if (t < end) requestAnimationFrame(tick); else resolve(out); };
-      requestAnimationFrame(tick);
-    }));
+    const frames = await sampleFrames(page, 4000);
+    const { median, longest } = frameFigures(frames);
     const steps = /step (\d+) of/.exec(await w.locator('.timeline span').textContent())?.[1];
-    console.log(`frames: ${nodes} nodes, diagram ${diagram ? 'shown' : 'hidden'}: median ${median(frames).toFixed(1)} ms, longest ${Math.max(...frames).toFixed(1)} ms over ${frames.length} frames (step ${steps})`);
+    console.log(`frames: ${nodes} nodes, diagram ${diagram ? 'shown' : 'hidden'}: median ${median.toFixed(1)} ms, longest ${longest.toFixed(1)} ms over ${frames.length} frames (step ${steps})`);
     await page.close();
   }
 } finally {
