@@ -40,7 +40,8 @@ function finish(dist) {
     const body = `${inline[1].trim()}\n${REGISTER}`;
     const name = `start-${crypto.createHash('sha256').update(body).digest('hex').slice(0, 16)}.js`;
     fs.writeFileSync(path.join(dist, name), body);
-    html = html.replace(inline[0], `<script type="module" src="./${name}"></script>`);
+    // With its own integrity hash, so that every script the page runs is pinned.
+    html = html.replace(inline[0], `<script type="module" src="./${name}" integrity="${sha384(body)}"></script>`);
   }
   if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error(`${indexPath}: an inline script is left, which the policy would refuse`);
   // Recompute every integrity hash from the file as it is now.
@@ -48,9 +49,6 @@ function finish(dist) {
     const bytes = fs.readFileSync(path.join(dist, file));
     return `${attr}="./${file}"${between} integrity="${sha384(bytes)}"`;
   });
-  // The start-up module gets one too, so that every script the page runs is pinned.
-  html = html.replace(/<script type="module" src="\.\/(start-[0-9a-f]+\.js)"><\/script>/, (all, file) =>
-    `<script type="module" src="./${file}" integrity="${sha384(fs.readFileSync(path.join(dist, file)))}"></script>`);
   const icon = /<link rel="icon" href="\.\/([^"]+)"/.exec(html)?.[1];
   if (!icon) throw new Error(`${indexPath}: no icon link for the manifest`);
   fs.writeFileSync(path.join(dist, 'manifest.webmanifest'), JSON.stringify(manifest(icon), null, 2) + '\n');

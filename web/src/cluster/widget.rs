@@ -228,10 +228,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
         .collect::<Vec<_>>();
     let violations = sim.violations();
     let show_diagram = *show_spacetime;
-    // The diagram's events: the most recent records, cut at a step boundary so no event is split.
-    // A recording's diagram shows the whole run (its failure marked); a live one shows what
-    // has happened so far: the most recent records, cut at a step boundary.
-    // With it, how many earlier records the diagram does not have (it says so).
+    // The diagram's events, and how many earlier records it does not have (it says so). A
+    // recording's diagram shows the whole run (its failure marked); a live one shows the most
+    // recent records, cut at a step boundary so no event is split.
     let diagram_events = show_diagram.then(|| match &props.recording {
         Some(all) => (all.events.clone(), 0),
         None => {
