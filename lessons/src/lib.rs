@@ -14,9 +14,11 @@ mod model;
 #[cfg(feature = "authoring")]
 mod parse;
 pub mod quiz;
+pub mod shape;
 
 pub use model::{
-    run_scenarios, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario, Segment,
+    run_scenarios, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario, Objective,
+    Segment,
     FORMAT_VERSION, WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]

@@ -13,7 +13,7 @@ use std::fmt;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Widget kinds a fenced block in `lesson.md` may embed, by its language tag.
-pub const WIDGET_KINDS: &[&str] = &["cluster", "exercise"];
+pub const WIDGET_KINDS: &[&str] = &["cluster", "exercise", "quiz"];
 
 /// A problem in a lesson file, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,16 @@ pub enum Expect {
     Required,
 }
 
+/// Something a learner will be able to do after a lesson, with the quiz items that test it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objective {
+    /// What the learner will be able to do.
+    pub text: String,
+    /// Ids of the lesson's quiz items that test it (at least one: the build refuses an
+    /// objective nothing tests).
+    pub quiz: Vec<String>,
+}
+
 /// A live scenario a lesson embeds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonScenario {
@@ -72,7 +82,8 @@ pub struct LessonScenario {
 pub enum Segment {
     /// Prose, already rendered from Markdown to HTML at build time.
     Html(String),
-    /// A live widget: `kind` is a [`WIDGET_KINDS`] entry, `id` names what it shows.
+    /// A live widget: `kind` is a [`WIDGET_KINDS`] entry, `id` names what it shows (a scenario,
+    /// an exercise, or a quiz item asked in place, before the prose that narrates its outcome).
     Widget {
         /// Which widget.
         kind: String,
@@ -88,7 +99,7 @@ pub enum Segment {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonBody {
     /// What the learner will be able to do afterwards.
-    pub objectives: Vec<String>,
+    pub objectives: Vec<Objective>,
     /// The prose and widgets, in order.
     pub segments: Vec<Segment>,
     /// The lesson's live scenarios.
@@ -103,6 +114,18 @@ impl LessonBody {
     /// The scenario with this id.
     pub fn scenario(&self, id: &str) -> Option<&LessonScenario> {
         self.scenarios.iter().find(|s| s.id == id)
+    }
+
+    /// The quiz item with this id.
+    pub fn quiz_item(&self, id: &str) -> Option<&QuizItem> {
+        self.quiz.iter().find(|q| q.id == id)
+    }
+
+    /// True if the body asks this quiz item in place (so the quiz at the end leaves it out).
+    pub fn asks_inline(&self, id: &str) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Widget { kind, id: w, .. } if kind == "quiz" && w == id))
     }
 
     /// The exercise with this id, if the body embeds it.
@@ -125,7 +148,7 @@ pub struct Lesson {
     /// One or two sentences for the course map.
     pub summary: String,
     /// What a learner can do after the lesson.
-    pub objectives: Vec<String>,
+    pub objectives: Vec<Objective>,
     /// The ideas it teaches, as short tags.
     pub concepts: Vec<String>,
     /// Its live scenarios (in the app's build, empty here: they come with the fetched body,

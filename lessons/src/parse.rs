@@ -32,12 +32,21 @@ struct RawLesson {
     format_version: u32,
     title: String,
     summary: String,
-    objectives: Vec<String>,
+    objectives: Vec<Spanned<RawObjective>>,
     concepts: Vec<String>,
     #[serde(default)]
     scenarios: Vec<Spanned<RawScenario>>,
     #[serde(default)]
     quiz: Vec<Spanned<RawQuizItem>>,
+}
+
+/// An objective as written: what the learner will be able to do, and the quiz items testing it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawObjective {
+    text: String,
+    #[serde(default)]
+    quiz: Vec<String>,
 }
 
 /// A quiz item as written: one flat table whose `kind` says which other fields it needs, so a
@@ -386,6 +395,41 @@ pub fn parse_dir_name(dir: &str) -> Option<(u32, String)> {
     Some((num.parse().ok()?, slug.to_string()))
 }
 
+/// What is wrong with the quiz items a body asks in place, by line of `lesson.md`: an item the
+/// quiz lacks, one asked twice, and a predict item not asked in place or asked only after its
+/// scenario's widget (whose prose narrates the outcome the learner is to predict).
+fn inline_quiz_problems(body: &[Segment], quiz: &[QuizItem]) -> Vec<(u32, String)> {
+    let mut problems = Vec::new();
+    let mut asked: Vec<&str> = Vec::new();
+    for seg in body {
+        let Segment::Widget { kind, id, line } = seg else { continue };
+        if kind != "quiz" {
+            continue;
+        }
+        if !quiz.iter().any(|q| q.id == *id) {
+            let known: Vec<&str> = quiz.iter().map(|q| q.id.as_str()).collect();
+            problems.push((*line, format!("quiz widget names item `{id}`, which lesson.toml's quiz does not have (known: {})", known.join(", "))));
+        } else if asked.contains(&id.as_str()) {
+            problems.push((*line, format!("quiz item `{id}` is asked in place twice")));
+        }
+        asked.push(id);
+    }
+    for q in quiz {
+        let QuizKind::Predict { scenario, .. } = &q.kind else { continue };
+        let place = body.iter().position(|s| matches!(s, Segment::Widget { kind, id, .. } if kind == "quiz" && *id == q.id));
+        let shown = body.iter().position(|s| matches!(s, Segment::Widget { kind, id, .. } if kind == "cluster" && id == scenario));
+        match (place, shown) {
+            (None, _) => problems.push((1, format!("predict item `{}` must be asked in place, before the prose that narrates its outcome: add a ```quiz block naming it", q.id))),
+            (Some(p), Some(w)) if p > w => {
+                let line = match &body[p] { Segment::Widget { line, .. } => *line, Segment::Html(_) => 1 };
+                problems.push((line, format!("predict item `{}` is asked after the widget of `{scenario}`, whose prose narrates the outcome: ask it before", q.id)));
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
 /// Parses and validates one lesson from its files' text. `body` is `lesson.md` already split into segments.
 pub fn parse_lesson(
     exercise_ids: &[String],
@@ -475,6 +519,8 @@ pub fn parse_lesson(
                         format!("exercise widget names `{id}`, which is not a folder under lessons/exercises/ (known: {})", exercise_ids.join(", ")),
                     ));
                 }
+            } else if kind == "quiz" {
+                // Checked with the quiz (see `inline_quiz_problems`).
             } else if !WIDGET_KINDS.contains(&kind.as_str()) {
                 errors.push(at(
                     &md_file,
@@ -489,6 +535,25 @@ pub fn parse_lesson(
                 errors.push(at(&md_file, (*line, 1), format!("{kind} widget names scenario `{id}`, which lesson.toml does not define (defined: {})", known.join(", "))));
             }
         }
+    }
+    errors.extend(
+        inline_quiz_problems(&body, &quiz)
+            .into_iter()
+            .map(|(line, e)| at(&md_file, (line, 1), e)),
+    );
+    let mut objectives = Vec::new();
+    for (k, spanned) in raw.objectives.into_iter().enumerate() {
+        let pos = line_col(toml_text, spanned.span().start);
+        let o = spanned.into_inner();
+        if o.quiz.is_empty() {
+            errors.push(at(&toml_file, pos, format!("objective {} names no quiz item that tests it: add `quiz = [\"item-id\", …]`", k + 1)));
+        }
+        for id in &o.quiz {
+            if !quiz.iter().any(|q| q.id == *id) {
+                errors.push(at(&toml_file, pos, format!("objective {} names quiz item `{id}`, which the lesson's quiz does not have", k + 1)));
+            }
+        }
+        objectives.push(Objective { text: o.text, quiz: o.quiz });
     }
     for s in &scenarios {
         let predicted = quiz
@@ -518,7 +583,7 @@ pub fn parse_lesson(
         dir: dir.to_string(),
         title: raw.title,
         summary: raw.summary,
-        objectives: raw.objectives,
+        objectives,
         concepts: raw.concepts,
         scenarios,
         quiz_count: quiz.len() as u32,

@@ -28,7 +28,7 @@ fn the_first_lesson_is_the_two_generals_with_its_widgets_in_place() {
     let widgets = l
         .body
         .iter()
-        .filter(|s| matches!(s, Segment::Widget { .. }))
+        .filter(|s| matches!(s, Segment::Widget { kind, .. } if kind == "cluster"))
         .count();
     assert_eq!(widgets, l.scenarios.len());
     assert!(l
@@ -40,7 +40,7 @@ fn the_first_lesson_is_the_two_generals_with_its_widgets_in_place() {
 const GOOD: &str = r#"format_version = 1
 title = "T"
 summary = "S"
-objectives = ["o"]
+objectives = [{ text = "o", quiz = ["q0"] }]
 concepts = []
 
 [[scenarios]]
@@ -52,11 +52,26 @@ expect_violations = "none"
 protocol = { name = "heartbeat" }
 nodes = 3
 seed = 1
+
+[[quiz]]
+id = "q0"
+kind = "single"
+prompt = "p"
+explanation = "e"
+choices = [{ text = "a", correct = true, why = "w" }, { text = "b", why = "w" }]
 "#;
 
 fn widget(id: &str, line: u32) -> Segment {
     Segment::Widget {
         kind: "cluster".into(),
+        id: id.into(),
+        line,
+    }
+}
+
+fn quiz_widget(id: &str, line: u32) -> Segment {
+    Segment::Widget {
+        kind: "quiz".into(),
         id: id.into(),
         line,
     }
@@ -102,7 +117,7 @@ fn a_duplicate_scenario_id_is_reported() {
     let dup = GOOD.to_string() + &GOOD[GOOD.find("[[scenarios]]").unwrap()..];
     let e = first_error(&dup, vec![widget("a", 3)]);
     assert!(
-        e.contains("duplicate scenario id `a`") && e.contains(":17:"),
+        e.contains("duplicate scenario id `a`") && e.contains(":24:"),
         "{e}"
     );
 }
@@ -118,12 +133,12 @@ fn an_unsupported_widget_kind_is_reported() {
     let body = vec![
         widget("a", 3),
         Segment::Widget {
-            kind: "quiz".into(),
+            kind: "poll".into(),
             id: "q".into(),
             line: 9,
         },
     ];
-    assert!(first_error(GOOD, body).contains("lesson.md:9:1: unknown widget kind `quiz`"));
+    assert!(first_error(GOOD, body).contains("lesson.md:9:1: unknown widget kind `poll`"));
 }
 
 #[test]
@@ -216,18 +231,18 @@ choices = [
         &[],
         "07-test",
         &(GOOD.to_string() + QUIZ + more),
-        vec![widget("a", 3)],
+        vec![quiz_widget("q5", 2), widget("a", 3)],
     )
     .expect("valid");
-    assert_eq!(l.quiz.len(), 5);
-    assert_eq!(l.quiz[0].line, 17);
+    assert_eq!(l.quiz.len(), 6);
+    assert_eq!(l.quiz[1].line, 24);
 }
 
 #[test]
 fn a_duplicate_quiz_id_is_reported_at_its_line() {
     let e = quiz_error(&(QUIZ.to_string() + QUIZ));
     assert!(
-        e.contains("lesson.toml:27:") && e.contains("duplicate quiz id `q1`"),
+        e.contains("lesson.toml:34:") && e.contains("duplicate quiz id `q1`"),
         "{e}"
     );
 }
@@ -236,7 +251,7 @@ fn a_duplicate_quiz_id_is_reported_at_its_line() {
 fn a_choice_without_its_explanation_is_reported() {
     let e = quiz_error(&QUIZ.replace(", why = \"It is not.\"", ", why = \"\""));
     assert!(
-        e.contains("lesson.toml:17:") && e.contains("needs its `text` and a `why`"),
+        e.contains("lesson.toml:24:") && e.contains("needs its `text` and a `why`"),
         "{e}"
     );
 }
@@ -264,7 +279,7 @@ fn a_field_the_kind_does_not_use_and_an_unknown_kind_are_reported() {
     let e = quiz_error(&QUIZ.replace("\"single\"", "\"essay\""));
     assert!(e.contains("kind `essay`"), "{e}");
     let e = quiz_error(&QUIZ.replace("prompt = \"Which?\"", "promt = \"Which?\""));
-    assert!(e.contains("lesson.toml:20:") && e.contains("promt"), "{e}");
+    assert!(e.contains("lesson.toml:27:") && e.contains("promt"), "{e}");
 }
 
 #[test]
@@ -307,4 +322,38 @@ fn the_right_choice_is_not_always_shown_first() {
         "{shown_first} of {}",
         single.len()
     );
+}
+
+#[test]
+fn an_objective_that_no_quiz_item_tests_is_refused() {
+    let e = first_error(&GOOD.replace(r#"quiz = ["q0"]"#, "quiz = []"), vec![widget("a", 3)]);
+    assert!(
+        e.starts_with("lessons/07-test/lesson.toml:4:") && e.contains("objective 1 names no quiz item"),
+        "{e}"
+    );
+    let e = first_error(&GOOD.replace(r#"quiz = ["q0"]"#, r#"quiz = ["q9"]"#), vec![widget("a", 3)]);
+    assert!(e.contains("objective 1 names quiz item `q9`"), "{e}");
+}
+
+#[test]
+fn a_predict_item_must_be_asked_in_place_before_its_scenario_is_shown() {
+    let q = QUIZ.replace("kind = \"single\"", "kind = \"predict\"\nscenario = \"a\"");
+    let toml = GOOD.to_string() + q.as_str();
+    let e = first_error(&toml, vec![widget("a", 3)]);
+    assert!(e.contains("predict item `q1` must be asked in place"), "{e}");
+    let e = first_error(&toml, vec![widget("a", 3), quiz_widget("q1", 8)]);
+    assert!(
+        e.starts_with("lessons/07-test/lesson.md:8:1:") && e.contains("asked after the widget of `a`"),
+        "{e}"
+    );
+    parse_lesson(&[], "07-test", &toml, vec![quiz_widget("q1", 1), widget("a", 3)])
+        .expect("asked before its scenario's widget");
+}
+
+#[test]
+fn a_quiz_widget_naming_an_unknown_item_or_asked_twice_is_reported() {
+    let e = first_error(GOOD, vec![widget("a", 3), quiz_widget("nope", 5)]);
+    assert!(e.contains("lesson.md:5:1: quiz widget names item `nope`"), "{e}");
+    let e = first_error(GOOD, vec![quiz_widget("q0", 1), widget("a", 3), quiz_widget("q0", 5)]);
+    assert!(e.contains("lesson.md:5:1: quiz item `q0` is asked in place twice"), "{e}");
 }

@@ -739,6 +739,29 @@ try {
     }
   });
 
+  await check('a prediction is asked in the prose before the run it predicts, and counts in the lesson\'s quiz', async () => {
+    await page.goto(`${base}#/lesson/two-generals`);
+    const inline = page.locator('[data-testid=quiz-inline]');
+    await inline.first().waitFor({ timeout: 20000 });
+    const item = inline.locator('[data-testid=quiz-item][data-item=predict-more-rounds]');
+    expect(await item.count() === 1, 'the predict item is asked in place');
+    const before = await page.evaluate(() => {
+      const q = document.querySelector('[data-testid=quiz-inline] [data-item=predict-more-rounds]');
+      const w = document.querySelector('article [data-testid=cluster-widget][data-scenario=more-rounds]');
+      return !!(q && w && (q.compareDocumentPosition(w) & Node.DOCUMENT_POSITION_FOLLOWING));
+    });
+    expect(before, 'the prediction comes before the widget whose prose narrates the outcome');
+    expect(await page.locator('[data-testid=quiz] [data-item=predict-more-rounds]').count() === 0, 'and is not asked again at the end');
+    await item.scrollIntoViewIfNeeded();
+    await item.locator('[data-testid=quiz-choice] input').first().check();
+    await item.locator('[data-testid=quiz-check]').click();
+    await item.locator('[data-testid=quiz-verdict]').waitFor();
+    const score = await page.locator('[data-testid=quiz] [data-testid=quiz-score]').textContent();
+    expect(/Score: \d of 8 right \(1 answered, counting the questions above\)/.test(score), score);
+    await item.locator('[data-testid=quiz-retry]').click();
+    await page.locator('[data-testid=quiz] [data-testid=quiz-score]').filter({ hasText: '8 questions, 1 of them asked above' }).waitFor({ timeout: 5000 });
+  });
+
   await check('a quiz answer is scored, survives a reload, and the course map shows the visit', async () => {
     await page.goto(`${base}#/lesson/two-generals`);
     const quiz = page.locator('[data-testid=quiz]');
@@ -752,7 +775,7 @@ try {
     const choices = await first.locator('[data-testid=quiz-choice]').count();
     expect(whys === choices, `every choice explained: ${whys} of ${choices}`);
     const score = await quiz.locator('[data-testid=quiz-score]').textContent();
-    expect(/Score: \d of 7 right \(1 answered\)/.test(score), score);
+    expect(/Score: \d of 8 right \(1 answered, counting the questions above\)/.test(score), score);
     // An order item: move a step, check, and the right order is shown if wrong.
     const order = quiz.locator('[data-testid=quiz-item]:has([data-testid=quiz-order])').first();
     await order.locator('[data-testid=quiz-down]').first().click();
@@ -762,11 +785,11 @@ try {
     await page.reload();
     await quiz.waitFor({ timeout: 20000 });
     const again = await quiz.locator('[data-testid=quiz-score]').textContent();
-    expect(again.includes('(2 answered)'), `after reload: ${again}`);
+    expect(again.includes('(2 answered'), `after reload: ${again}`);
     expect(await quiz.locator('[data-testid=quiz-verdict]').count() === 2, 'both verdicts restored');
     await page.goto(base);
     const card = page.locator('[data-testid=lesson-card][data-lesson=two-generals] [data-testid=lesson-progress]');
-    expect((await card.textContent()).includes('2 of 7'), await card.textContent());
+    expect((await card.textContent()).includes('2 of 8'), await card.textContent());
     expect((await page.locator('[data-testid=continue]').textContent()).includes('two generals'), 'continue where you left off');
   });
 

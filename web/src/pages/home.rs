@@ -86,7 +86,7 @@ pub fn home() -> Html {
                         if !l.objectives.is_empty() {
                             <details>
                                 <summary>{"You will be able to"}</summary>
-                                <ul>{ for l.objectives.iter().map(|o| html! { <li>{o.clone()}</li> }) }</ul>
+                                <ul>{ for l.objectives.iter().map(|o| html! { <li>{o.text.clone()}</li> }) }</ul>
                             </details>
                         }
                         <ul class="tags" aria-label="Concepts">{ for l.concepts.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul>

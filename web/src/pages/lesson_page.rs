@@ -4,6 +4,7 @@ use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
 use crate::quiz::QuizPanel;
 use crate::route::Route;
+use netsplit_lessons::quiz::QuizKind;
 use netsplit_lessons::{LessonBody, Segment};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -21,13 +22,25 @@ async fn fetch_body(file: String) -> Result<LessonBody, String> {
     netsplit_lessons::decode_body(&crate::fetch::course_file(&file).await?)
 }
 
-/// Renders a body's segments: prose as HTML, widgets as components.
-fn render_body(body: &LessonBody) -> Html {
+/// Renders a body's segments: prose as HTML, widgets as components. `scope` is where quiz
+/// answers are saved (the lesson's slug).
+fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
     body.segments.iter().map(|seg| match seg {
         Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
         Segment::Widget { kind, id, .. } if kind == "exercise" => match body.exercise(id) {
             Some(e) => html! { <ExerciseWidget exercise={Rc::new(e.clone())} /> },
             None => html! { <p class="error">{format!("Missing exercise {id}")}</p> },
+        },
+        // A quiz item asked in place: a prediction before the prose that narrates its outcome.
+        Segment::Widget { kind, id, .. } if kind == "quiz" => match body.quiz_item(id) {
+            Some(q) => {
+                let title = if matches!(q.kind, QuizKind::Predict { .. }) { "Predict before you read on" } else { "Check before you read on" };
+                html! {
+                    <QuizPanel scope={scope.clone()} {title} inline=true items={Rc::new(vec![q.clone()])}
+                        scenarios={Rc::new(body.scenarios.clone())} />
+                }
+            }
+            None => html! { <p class="error">{format!("Missing quiz item {id}")}</p> },
         },
         Segment::Widget { id, .. } => match body.scenario(id) {
             Some(s) => html! {
@@ -90,7 +103,7 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         Callback::from(move |_: MouseEvent| attempt.set(*attempt + 1))
     };
     let content = match &*body {
-        Body::Ready(segments) => render_body(segments),
+        Body::Ready(segments) => render_body(segments, &props.slug),
         Body::Loading => html! { <p class="loading" role="status">{"Loading the lesson…"}</p> },
         Body::Failed(why) => html! {
             <div class="error" role="alert" data-testid="lesson-error">
@@ -107,13 +120,15 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             if let Body::Ready(b) = &*body {
                 <aside class="objectives" aria-label="Objectives">
                     <h2>{"In this lesson you will"}</h2>
-                    <ul>{ for b.objectives.iter().map(|o| html! { <li>{o.clone()}</li> }) }</ul>
+                    <ul>{ for b.objectives.iter().map(|o| html! { <li>{o.text.clone()}</li> }) }</ul>
                 </aside>
             }
             <article class="prose">{content}</article>
             if let Body::Ready(b) = &*body {
                 if !b.quiz.is_empty() {
-                    <QuizPanel scope={props.slug.clone()} title="Check yourself" items={Rc::new(b.quiz.clone())}
+                    <QuizPanel scope={props.slug.clone()} title="Check yourself"
+                        items={Rc::new(b.quiz.iter().filter(|q| !b.asks_inline(&q.id)).cloned().collect::<Vec<_>>())}
+                        asked_above={Rc::new(b.quiz.iter().filter(|q| b.asks_inline(&q.id)).cloned().collect::<Vec<_>>())}
                         scenarios={Rc::new(b.scenarios.clone())} />
                 }
             }

@@ -13,8 +13,8 @@ pub struct QuizItemProps {
     pub scope: AttrValue,
     /// The item.
     pub item: Rc<QuizItem>,
-    /// Its number in the quiz (1-based).
-    pub number: usize,
+    /// Its number in the quiz (1-based); none for an item asked in place in the prose.
+    pub number: Option<usize>,
     /// The saved answer, if answered.
     pub answer: Option<Answer>,
     /// A predict item's scenario.
@@ -218,7 +218,7 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
     html! {
         <li class={classes!("quiz-item", right.map(|r| if r { "right" } else { "wrong" }))}
             data-testid="quiz-item" data-item={item.id.clone()}>
-            <p class="prompt"><span class="num">{format!("{}.", props.number)}</span>{" "}{item.prompt.clone()}
+            <p class="prompt">if let Some(n) = props.number { <span class="num">{format!("{n}.")}</span>{" "} }{item.prompt.clone()}
                 if matches!(item.kind, QuizKind::Multiple { .. }) { <span class="muted">{" (choose all that apply)"}</span> }
             </p>
             {predict.unwrap_or_default()}

@@ -14,8 +14,14 @@ pub struct QuizPanelProps {
     pub scope: AttrValue,
     /// Its heading.
     pub title: AttrValue,
-    /// The items, in order.
+    /// The items shown here, in order.
     pub items: Rc<Vec<QuizItem>>,
+    /// Items of the same quiz asked in place in the prose: counted in the score, not shown.
+    #[prop_or_default]
+    pub asked_above: Rc<Vec<QuizItem>>,
+    /// True for an item asked in place: no score line, no numbers, a smaller heading.
+    #[prop_or_default]
+    pub inline: bool,
     /// The lesson's scenarios, for predict items.
     #[prop_or_default]
     pub scenarios: Rc<Vec<LessonScenario>>,
@@ -35,21 +41,30 @@ pub fn quiz_panel(props: &QuizPanelProps) -> Html {
         .iter()
         .map(|q| saved.answer(&props.scope, &q.id).cloned())
         .collect();
-    let right = props
-        .items
+    // The score covers the whole quiz, including the items asked in place above.
+    let counted: Vec<&QuizItem> = props.asked_above.iter().chain(props.items.iter()).collect();
+    let answers: Vec<_> = counted.iter().map(|q| saved.answer(&props.scope, &q.id)).collect();
+    let right = counted
         .iter()
-        .zip(&answered)
-        .filter(|(q, a)| a.as_ref().is_some_and(|a| q.is_correct(a)))
+        .zip(&answers)
+        .filter(|(q, a)| a.is_some_and(|a| q.is_correct(a)))
         .count();
-    let done = answered.iter().filter(|a| a.is_some()).count();
-    let total = props.items.len();
+    let done = answers.iter().filter(|a| a.is_some()).count();
+    let total = counted.len();
+    let above = props.asked_above.len();
     html! {
-        <section class="quiz" data-testid="quiz" aria-label={props.title.clone()}>
-            <h2>{props.title.clone()}</h2>
-            <p class="score" data-testid="quiz-score" role="status">
-                { if done == 0 { format!("{total} questions. Each answer is explained once you check it.") }
-                  else { format!("Score: {right} of {total} right ({done} answered).") } }
-            </p>
+        <section class={classes!("quiz", props.inline.then_some("inline"))} data-testid={if props.inline { "quiz-inline" } else { "quiz" }}
+            aria-label={props.title.clone()}>
+            if props.inline { <h3>{props.title.clone()}</h3> } else { <h2>{props.title.clone()}</h2> }
+            if !props.inline {
+                <p class="score" data-testid="quiz-score" role="status">
+                    { match (done, above) {
+                        (0, 0) => format!("{total} questions. Each answer is explained once you check it."),
+                        (0, a) => format!("{total} questions, {a} of them asked above in the lesson. Each answer is explained once you check it."),
+                        _ => format!("Score: {right} of {total} right ({done} answered{}).", if above > 0 { ", counting the questions above" } else { "" }),
+                    } }
+                </p>
+            }
             <ol class="quiz-items">
             { for props.items.iter().zip(answered).enumerate().map(|(k, (q, a))| {
                 let (scope, id) = (props.scope.to_string(), q.id.clone());
@@ -74,7 +89,7 @@ pub fn quiz_panel(props: &QuizPanelProps) -> Html {
                     _ => None,
                 };
                 html! {
-                    <QuizItemView key={q.id.clone()} scope={props.scope.clone()} item={Rc::new(q.clone())} number={k + 1}
+                    <QuizItemView key={q.id.clone()} scope={props.scope.clone()} item={Rc::new(q.clone())} number={(!props.inline).then_some(k + 1)}
                         answer={a} {scenario} {on_answer} {on_retry} />
                 }
             }) }
