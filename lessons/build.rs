@@ -84,7 +84,55 @@ fn flush(pending: &mut Vec<Event<'_>>, segments: &mut Vec<Segment>) {
     }
     let mut out = String::new();
     html::push_html(&mut out, pending.drain(..));
-    segments.push(Segment::Html(out));
+    segments.push(Segment::Html(with_heading_ids(&out)));
+}
+
+/// The id a heading gets from its text: lower case, letters and digits, words joined by `-`
+/// ("The converse fails" is `the-converse-fails`). Self-assessment topics link to these.
+fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        if ch == '\'' || ch == '’' {
+            continue;
+        } else if ch.is_alphanumeric() {
+            id.push(ch);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// Gives every `<h2>` and `<h3>` an id from its text, so a link can open a lesson at a section.
+fn with_heading_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(start) = ["<h2>", "<h3>"].iter().filter_map(|t| rest.find(t)).min() {
+        let level = &rest[start + 2..start + 3];
+        let close = format!("</h{level}>");
+        let Some(end) = rest[start..].find(&close).map(|e| start + e) else {
+            break;
+        };
+        let inner = &rest[start + 4..end];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for ch in inner.chars() {
+            match ch {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<h{level} id=\"{}\">",
+            heading_id(&text.replace("&amp;", "and"))
+        ));
+        rest = &rest[start + 4..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn folders_with(root: &Path, file: &str) -> Vec<PathBuf> {
@@ -159,6 +207,52 @@ fn main() {
                 None
             }
         });
+    // The course in parts (a test requires the file; the map is embedded in the first load).
+    let map_path = root.join("course.toml");
+    println!("cargo::rerun-if-changed={}", map_path.display());
+    let numbered: Vec<(u32, String)> = lessons.iter().map(|l| (l.number, l.slug.clone())).collect();
+    let course_map = match std::fs::read_to_string(&map_path) {
+        Ok(text) => match parse::parse_course_map(&text, &numbered) {
+            Ok(m) => Some(m),
+            Err(errs) => {
+                errors.extend(errs.iter().map(|e| e.to_string()));
+                None
+            }
+        },
+        Err(_) => None,
+    };
+    // Each self-assessment topic's lesson is on the map, and its section is a heading there.
+    if let (Some(a), Some(map)) = (&assessment, &course_map) {
+        let text = std::fs::read_to_string(&assessment_path).unwrap_or_default();
+        for t in &a.topics {
+            let line = text
+                .lines()
+                .position(|l| l.contains(&format!("id = \"{}\"", t.id)))
+                .map_or(0, |i| i + 1);
+            let Some(slug) = &t.lesson else {
+                if t.section.is_some() {
+                    errors.push(format!("lessons/assessment.toml:{line}:1: topic `{}` names a section but no lesson", t.id));
+                }
+                continue;
+            };
+            match (map.find(slug), lessons.iter().find(|l| &l.slug == slug)) {
+                (None, _) => errors.push(format!("lessons/assessment.toml:{line}:1: topic `{}` names lesson `{slug}`, which course.toml does not list", t.id)),
+                (Some(_), Some(l)) => {
+                    if let Some(section) = &t.section {
+                        let anchor = format!(" id=\"{section}\"");
+                        if !l.body.iter().any(|s| matches!(s, model::Segment::Html(h) if h.contains(&anchor))) {
+                            errors.push(format!("lessons/assessment.toml:{line}:1: topic `{}` names section `{section}`, which is not a heading of lessons/{}/lesson.md", t.id, l.dir));
+                        }
+                    }
+                }
+                (Some(_), None) => {
+                    if t.section.is_some() {
+                        errors.push(format!("lessons/assessment.toml:{line}:1: topic `{}` names a section of `{slug}`, which is not written yet", t.id));
+                    }
+                }
+            }
+        }
+    }
     for pair in lessons.windows(2) {
         if pair[0].number == pair[1].number {
             errors.push(format!(
@@ -283,6 +377,14 @@ fn main() {
         Some(a) => {
             let bytes = postcard::to_allocvec(a).expect("the assessment encodes");
             code.push_str(&format!("Some({});\n", embed("assessment.bin", bytes)));
+        }
+        None => code.push_str("None;\n"),
+    }
+    code.push_str("/// The course in parts, validated and encoded at build time, if there is a map.\npub(crate) static COURSE_MAP_BYTES: Option<&[u8]> = ");
+    match &course_map {
+        Some(m) => {
+            let bytes = postcard::to_allocvec(m).expect("the course map encodes");
+            code.push_str(&format!("Some({});\n", embed("course-map.bin", bytes)));
         }
         None => code.push_str("None;\n"),
     }

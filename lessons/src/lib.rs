@@ -17,13 +17,13 @@ pub mod quiz;
 pub mod shape;
 
 pub use model::{
-    run_scenarios, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario, Objective,
-    Segment,
-    FORMAT_VERSION, WIDGET_KINDS,
+    run_scenarios, CourseMap, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario,
+    MapEntry, Objective, Part, Segment, FORMAT_VERSION, WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]
 pub use parse::{
-    line_col, parse_assessment, parse_dir_name, parse_exercise, parse_lesson, parse_scenario,
+    line_col, parse_assessment, parse_course_map, parse_dir_name, parse_exercise, parse_lesson,
+    parse_scenario,
 };
 use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
@@ -79,6 +79,13 @@ pub fn assessment() -> Option<&'static quiz::Assessment> {
     static ASSESSMENT: OnceLock<Option<quiz::Assessment>> = OnceLock::new();
     ASSESSMENT
         .get_or_init(|| ASSESSMENT_BYTES.and_then(|b| postcard::from_bytes(b).ok()))
+        .as_ref()
+}
+
+/// The course in parts (`lessons/course.toml`), with the lessons still to come.
+pub fn course_map() -> Option<&'static CourseMap> {
+    static MAP: OnceLock<Option<CourseMap>> = OnceLock::new();
+    MAP.get_or_init(|| COURSE_MAP_BYTES.and_then(|b| postcard::from_bytes(b).ok()))
         .as_ref()
 }
 

@@ -228,3 +228,55 @@ pub struct Exercise {
     /// Solutions that must fail, each with its code.
     pub wrong: Vec<(netsplit_core::exercise::WrongSolution, String)>,
 }
+
+/// The course in parts, from `lessons/course.toml`: every lesson in order, written or coming.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseMap {
+    /// The parts, in course order.
+    pub parts: Vec<Part>,
+}
+
+/// One part of the course.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// Its heading on the course map, e.g. "Failure and time".
+    pub title: String,
+    /// One sentence on what the part is about.
+    pub summary: String,
+    /// Its lessons, in order.
+    pub entries: Vec<MapEntry>,
+}
+
+/// A place in the course: a lesson that exists, or one still to be written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MapEntry {
+    /// A lesson folder, by slug.
+    Lesson(String),
+    /// A lesson not yet written: shown as coming, not as a link.
+    Coming {
+        /// The slug it will have.
+        slug: String,
+        /// Its title.
+        title: String,
+        /// What it will teach.
+        summary: String,
+    },
+}
+
+impl MapEntry {
+    /// The lesson's slug, written or not.
+    pub fn slug(&self) -> &str {
+        match self {
+            MapEntry::Lesson(s) | MapEntry::Coming { slug: s, .. } => s,
+        }
+    }
+}
+
+impl CourseMap {
+    /// The entry with this slug, and the title of its part.
+    pub fn find(&self, slug: &str) -> Option<(&Part, &MapEntry)> {
+        self.parts
+            .iter()
+            .find_map(|p| p.entries.iter().find(|e| e.slug() == slug).map(|e| (p, e)))
+    }
+}

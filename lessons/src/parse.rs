@@ -402,7 +402,9 @@ fn inline_quiz_problems(body: &[Segment], quiz: &[QuizItem]) -> Vec<(u32, String
     let mut problems = Vec::new();
     let mut asked: Vec<&str> = Vec::new();
     for seg in body {
-        let Segment::Widget { kind, id, line } = seg else { continue };
+        let Segment::Widget { kind, id, line } = seg else {
+            continue;
+        };
         if kind != "quiz" {
             continue;
         }
@@ -415,8 +417,12 @@ fn inline_quiz_problems(body: &[Segment], quiz: &[QuizItem]) -> Vec<(u32, String
         asked.push(id);
     }
     for q in quiz {
-        let QuizKind::Predict { scenario, .. } = &q.kind else { continue };
-        let place = body.iter().position(|s| matches!(s, Segment::Widget { kind, id, .. } if kind == "quiz" && *id == q.id));
+        let QuizKind::Predict { scenario, .. } = &q.kind else {
+            continue;
+        };
+        let place = body.iter().position(
+            |s| matches!(s, Segment::Widget { kind, id, .. } if kind == "quiz" && *id == q.id),
+        );
         let shown = body.iter().position(|s| matches!(s, Segment::Widget { kind, id, .. } if kind == "cluster" && id == scenario));
         match (place, shown) {
             (None, _) => problems.push((1, format!("predict item `{}` must be asked in place, before the prose that narrates its outcome: add a ```quiz block naming it", q.id))),
@@ -546,14 +552,24 @@ pub fn parse_lesson(
         let pos = line_col(toml_text, spanned.span().start);
         let o = spanned.into_inner();
         if o.quiz.is_empty() {
-            errors.push(at(&toml_file, pos, format!("objective {} names no quiz item that tests it: add `quiz = [\"item-id\", …]`", k + 1)));
+            errors.push(at(
+                &toml_file,
+                pos,
+                format!(
+                    "objective {} names no quiz item that tests it: add `quiz = [\"item-id\", …]`",
+                    k + 1
+                ),
+            ));
         }
         for id in &o.quiz {
             if !quiz.iter().any(|q| q.id == *id) {
                 errors.push(at(&toml_file, pos, format!("objective {} names quiz item `{id}`, which the lesson's quiz does not have", k + 1)));
             }
         }
-        objectives.push(Objective { text: o.text, quiz: o.quiz });
+        objectives.push(Objective {
+            text: o.text,
+            quiz: o.quiz,
+        });
     }
     for s in &scenarios {
         let predicted = quiz
@@ -722,4 +738,140 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, (u32, u32, String)> {
         let ((line, col), message) = toml_error(text, &e);
         (line, col, message)
     })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCourseMap {
+    format_version: u32,
+    parts: Vec<RawPart>,
+    #[serde(default)]
+    coming: Vec<Spanned<RawComing>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPart {
+    title: String,
+    summary: String,
+    lessons: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComing {
+    slug: String,
+    title: String,
+    summary: String,
+}
+
+/// Parses and validates `lessons/course.toml` against the lesson folders, given as (number,
+/// slug): every folder placed exactly once and in the order of its number, every other slug a
+/// `[[coming]]` entry, and every coming entry placed and without a folder.
+pub fn parse_course_map(
+    toml_text: &str,
+    lessons: &[(u32, String)],
+) -> Result<CourseMap, Vec<LessonError>> {
+    const FILE: &str = "lessons/course.toml";
+    let at = |(line, col): (u32, u32), message: String| LessonError {
+        file: FILE.to_string(),
+        line,
+        col,
+        message,
+    };
+    let raw: RawCourseMap = toml::from_str(toml_text).map_err(|e| {
+        let (pos, message) = toml_error(toml_text, &e);
+        vec![at(pos, message)]
+    })?;
+    let mut errors = Vec::new();
+    if let Some(e) = version_problem(raw.format_version, FORMAT_VERSION) {
+        errors.push(at((1, 1), e));
+    }
+    let mut coming: Vec<(RawComing, (u32, u32), bool)> = Vec::new();
+    for c in raw.coming {
+        let pos = line_col(toml_text, c.span().start);
+        let c = c.into_inner();
+        if lessons.iter().any(|(_, s)| *s == c.slug) {
+            errors.push(at(
+                pos,
+                format!(
+                    "`{}` is written (it has a lesson folder): remove its `[[coming]]` entry",
+                    c.slug
+                ),
+            ));
+        }
+        if coming.iter().any(|(o, _, _)| o.slug == c.slug) {
+            errors.push(at(
+                pos,
+                format!("`{}` is listed twice in `[[coming]]`", c.slug),
+            ));
+        }
+        coming.push((c, pos, false));
+    }
+    let mut placed: Vec<(u32, String, (u32, u32))> = Vec::new();
+    let mut parts = Vec::new();
+    for p in raw.parts {
+        let mut entries = Vec::new();
+        for s in p.lessons {
+            let pos = line_col(toml_text, s.span().start);
+            let slug = s.into_inner();
+            if placed.iter().any(|(_, o, _)| *o == slug)
+                || entries.iter().any(|e: &MapEntry| e.slug() == slug)
+            {
+                errors.push(at(pos, format!("`{slug}` is placed twice")));
+            }
+            if let Some((number, _)) = lessons.iter().find(|(_, l)| *l == slug) {
+                placed.push((*number, slug.clone(), pos));
+                entries.push(MapEntry::Lesson(slug));
+            } else if let Some(c) = coming.iter_mut().find(|(c, _, _)| c.slug == slug) {
+                c.2 = true;
+                placed.push((0, slug.clone(), pos));
+                entries.push(MapEntry::Coming {
+                    slug,
+                    title: c.0.title.clone(),
+                    summary: c.0.summary.clone(),
+                });
+            } else {
+                errors.push(at(
+                    pos,
+                    format!("`{slug}` is neither a lesson folder nor a `[[coming]]` entry"),
+                ));
+            }
+        }
+        parts.push(Part {
+            title: p.title,
+            summary: p.summary,
+            entries,
+        });
+    }
+    for (c, pos, used) in &coming {
+        if !used {
+            errors.push(at(
+                *pos,
+                format!("coming lesson `{}` is in no part", c.slug),
+            ));
+        }
+    }
+    for (number, slug) in lessons {
+        if !placed.iter().any(|(_, s, _)| s == slug) {
+            errors.push(at(
+                (1, 1),
+                format!(
+                    "lesson {number:02}-{slug} is in no part: add `{slug}` to a part's `lessons`"
+                ),
+            ));
+        }
+    }
+    let written: Vec<&(u32, String, (u32, u32))> =
+        placed.iter().filter(|(n, _, _)| *n > 0).collect();
+    for pair in written.windows(2) {
+        if pair[1].0 < pair[0].0 {
+            errors.push(at(pair[1].2, format!("`{}` (lesson {:02}) is placed after `{}` (lesson {:02}): the map must follow the folders' numbers", pair[1].1, pair[1].0, pair[0].1, pair[0].0)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(CourseMap { parts })
+    } else {
+        Err(errors)
+    }
 }

@@ -87,6 +87,13 @@ pub struct Topic {
     pub id: String,
     /// What a learner should be able to answer, e.g. "CAP, with an example of each choice".
     pub title: String,
+    /// The slug of the lesson that teaches it (in `course.toml`, written or coming), if any.
+    #[serde(default)]
+    pub lesson: Option<String>,
+    /// The id of the heading in that lesson where it is taught (the build gives every `##` and
+    /// `###` heading an id from its text, e.g. `the-converse-fails`).
+    #[serde(default)]
+    pub section: Option<String>,
 }
 
 /// The final self-assessment: a quiz across the whole course, by topic.

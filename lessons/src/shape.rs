@@ -78,7 +78,8 @@ impl ShapeFigures {
     /// Adds another quiz's figures to these (for the course's total).
     pub fn add(&mut self, other: &ShapeFigures) {
         self.one_right_items += other.one_right_items;
-        self.longest_right.extend(other.longest_right.iter().cloned());
+        self.longest_right
+            .extend(other.longest_right.iter().cloned());
         self.multiple_items += other.multiple_items;
         for (k, n) in &other.right_counts {
             *self.right_counts.entry(k.clone()).or_default() += n;

@@ -57,7 +57,10 @@ fn the_right_choice_is_strictly_the_longest_in_at_most_a_third_of_items_and_half
         t.one_right_items,
         t.longest_right_percent()
     );
-    assert!(t.one_right_items >= 40, "the course has its single and predict items");
+    assert!(
+        t.one_right_items >= 40,
+        "the course has its single and predict items"
+    );
     assert!(
         within(t.longest_right.len() as u64, t.one_right_items as u64, MAX_LONGEST_RIGHT_PERCENT),
         "{} of {} single and predict items have the right choice strictly longest (at most {MAX_LONGEST_RIGHT_PERCENT}%)",
@@ -66,7 +69,11 @@ fn the_right_choice_is_strictly_the_longest_in_at_most_a_third_of_items_and_half
     );
     for (name, f) in &quizzes {
         assert!(
-            within(f.longest_right.len() as u64, f.one_right_items as u64, MAX_LONGEST_RIGHT_PERCENT_PER_QUIZ),
+            within(
+                f.longest_right.len() as u64,
+                f.one_right_items as u64,
+                MAX_LONGEST_RIGHT_PERCENT_PER_QUIZ
+            ),
             "{name}: {} of {} items have the right choice strictly longest (at most half): {:?}",
             f.longest_right.len(),
             f.one_right_items,
@@ -79,7 +86,10 @@ fn the_right_choice_is_strictly_the_longest_in_at_most_a_third_of_items_and_half
 fn multiple_choice_items_vary_how_many_choices_are_right() {
     let quizzes = quizzes();
     let t = total(&quizzes);
-    println!("right choices per multiple-choice item: {:?}", t.right_counts);
+    println!(
+        "right choices per multiple-choice item: {:?}",
+        t.right_counts
+    );
     println!(
         "answered by the k longest choices: {} of {} {:?}",
         t.k_longest_right.len(),
@@ -88,14 +98,21 @@ fn multiple_choice_items_vary_how_many_choices_are_right() {
     );
     let n = t.multiple_items as u64;
     assert!(n >= 20, "the course has its multiple-choice items");
-    let right = |key: &str| key.split('/').map(|x| x.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+    let right = |key: &str| {
+        key.split('/')
+            .map(|x| x.parse::<u32>().unwrap_or(0))
+            .collect::<Vec<_>>()
+    };
     assert!(
         t.right_counts.keys().any(|k| right(k)[0] == 1),
         "no multiple-choice item has exactly one right choice: {:?}",
         t.right_counts
     );
     assert!(
-        t.right_counts.keys().any(|k| { let r = right(k); r[0] + 1 >= r[1] }),
+        t.right_counts.keys().any(|k| {
+            let r = right(k);
+            r[0] + 1 >= r[1]
+        }),
         "no multiple-choice item has all choices, or all but one, right: {:?}",
         t.right_counts
     );
@@ -136,16 +153,52 @@ fn item(id: &str, kind: netsplit_lessons::quiz::QuizKind) -> netsplit_lessons::q
 fn the_figures_flag_a_longest_right_choice_and_a_quiz_answered_by_its_longest_choices() {
     use netsplit_lessons::quiz::QuizKind::{Multiple, Single};
     let items = vec![
-        item("long", Single { choices: vec![choice("the long right one", true), choice("short", false)] }),
-        item("tie", Single { choices: vec![choice("same", true), choice("size", false)] }),
-        item("k", Multiple { choices: vec![choice("long right", true), choice("long right too", true), choice("no", false)] }),
-        item("mixed", Multiple { choices: vec![choice("r", true), choice("a long wrong one", false), choice("x", false)] }),
+        item(
+            "long",
+            Single {
+                choices: vec![choice("the long right one", true), choice("short", false)],
+            },
+        ),
+        item(
+            "tie",
+            Single {
+                choices: vec![choice("same", true), choice("size", false)],
+            },
+        ),
+        item(
+            "k",
+            Multiple {
+                choices: vec![
+                    choice("long right", true),
+                    choice("long right too", true),
+                    choice("no", false),
+                ],
+            },
+        ),
+        item(
+            "mixed",
+            Multiple {
+                choices: vec![
+                    choice("r", true),
+                    choice("a long wrong one", false),
+                    choice("x", false),
+                ],
+            },
+        ),
     ];
     let f = shape_figures(&items);
-    assert_eq!(f.longest_right, vec!["long".to_string()], "a tie is not strictly longest");
+    assert_eq!(
+        f.longest_right,
+        vec!["long".to_string()],
+        "a tie is not strictly longest"
+    );
     assert_eq!(f.longest_right_percent(), 50);
     assert_eq!(f.k_longest_right, vec!["k".to_string()]);
     assert_eq!(f.right_counts.get("2/3"), Some(&1));
     assert_eq!(f.right_counts.get("1/3"), Some(&1));
-    assert!(!within(f.longest_right.len() as u64, f.one_right_items as u64, MAX_LONGEST_RIGHT_PERCENT));
+    assert!(!within(
+        f.longest_right.len() as u64,
+        f.one_right_items as u64,
+        MAX_LONGEST_RIGHT_PERCENT
+    ));
 }

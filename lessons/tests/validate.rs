@@ -326,12 +326,19 @@ fn the_right_choice_is_not_always_shown_first() {
 
 #[test]
 fn an_objective_that_no_quiz_item_tests_is_refused() {
-    let e = first_error(&GOOD.replace(r#"quiz = ["q0"]"#, "quiz = []"), vec![widget("a", 3)]);
+    let e = first_error(
+        &GOOD.replace(r#"quiz = ["q0"]"#, "quiz = []"),
+        vec![widget("a", 3)],
+    );
     assert!(
-        e.starts_with("lessons/07-test/lesson.toml:4:") && e.contains("objective 1 names no quiz item"),
+        e.starts_with("lessons/07-test/lesson.toml:4:")
+            && e.contains("objective 1 names no quiz item"),
         "{e}"
     );
-    let e = first_error(&GOOD.replace(r#"quiz = ["q0"]"#, r#"quiz = ["q9"]"#), vec![widget("a", 3)]);
+    let e = first_error(
+        &GOOD.replace(r#"quiz = ["q0"]"#, r#"quiz = ["q9"]"#),
+        vec![widget("a", 3)],
+    );
     assert!(e.contains("objective 1 names quiz item `q9`"), "{e}");
 }
 
@@ -340,20 +347,107 @@ fn a_predict_item_must_be_asked_in_place_before_its_scenario_is_shown() {
     let q = QUIZ.replace("kind = \"single\"", "kind = \"predict\"\nscenario = \"a\"");
     let toml = GOOD.to_string() + q.as_str();
     let e = first_error(&toml, vec![widget("a", 3)]);
-    assert!(e.contains("predict item `q1` must be asked in place"), "{e}");
-    let e = first_error(&toml, vec![widget("a", 3), quiz_widget("q1", 8)]);
     assert!(
-        e.starts_with("lessons/07-test/lesson.md:8:1:") && e.contains("asked after the widget of `a`"),
+        e.contains("predict item `q1` must be asked in place"),
         "{e}"
     );
-    parse_lesson(&[], "07-test", &toml, vec![quiz_widget("q1", 1), widget("a", 3)])
-        .expect("asked before its scenario's widget");
+    let e = first_error(&toml, vec![widget("a", 3), quiz_widget("q1", 8)]);
+    assert!(
+        e.starts_with("lessons/07-test/lesson.md:8:1:")
+            && e.contains("asked after the widget of `a`"),
+        "{e}"
+    );
+    parse_lesson(
+        &[],
+        "07-test",
+        &toml,
+        vec![quiz_widget("q1", 1), widget("a", 3)],
+    )
+    .expect("asked before its scenario's widget");
 }
 
 #[test]
 fn a_quiz_widget_naming_an_unknown_item_or_asked_twice_is_reported() {
     let e = first_error(GOOD, vec![widget("a", 3), quiz_widget("nope", 5)]);
-    assert!(e.contains("lesson.md:5:1: quiz widget names item `nope`"), "{e}");
-    let e = first_error(GOOD, vec![quiz_widget("q0", 1), widget("a", 3), quiz_widget("q0", 5)]);
-    assert!(e.contains("lesson.md:5:1: quiz item `q0` is asked in place twice"), "{e}");
+    assert!(
+        e.contains("lesson.md:5:1: quiz widget names item `nope`"),
+        "{e}"
+    );
+    let e = first_error(
+        GOOD,
+        vec![quiz_widget("q0", 1), widget("a", 3), quiz_widget("q0", 5)],
+    );
+    assert!(
+        e.contains("lesson.md:5:1: quiz item `q0` is asked in place twice"),
+        "{e}"
+    );
+}
+
+const MAP: &str = r#"format_version = 1
+
+[[parts]]
+title = "P"
+summary = "S"
+lessons = ["one", "soon", "two"]
+
+[[coming]]
+slug = "soon"
+title = "Soon"
+summary = "Later."
+"#;
+
+fn map_error(text: &str, lessons: &[(u32, &str)]) -> String {
+    let lessons: Vec<(u32, String)> = lessons.iter().map(|(n, s)| (*n, s.to_string())).collect();
+    netsplit_lessons::parse_course_map(text, &lessons).expect_err("should be rejected")[0]
+        .to_string()
+}
+
+#[test]
+fn the_course_map_places_written_and_coming_lessons_in_parts() {
+    let lessons = vec![(1, "one".to_string()), (2, "two".to_string())];
+    let map = netsplit_lessons::parse_course_map(MAP, &lessons).expect("valid");
+    assert_eq!(map.parts[0].entries.len(), 3);
+    assert!(
+        matches!(&map.parts[0].entries[1], netsplit_lessons::MapEntry::Coming { title, .. } if title == "Soon")
+    );
+    let real = netsplit_lessons::course_map().expect("the build embeds lessons/course.toml");
+    let titles: Vec<&str> = real.parts.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Failure and time",
+            "Replication and consistency",
+            "Consensus and coordination",
+            "Transactions across services",
+            "Scale and convergence",
+            "Operating"
+        ]
+    );
+}
+
+#[test]
+fn a_lesson_missing_from_the_map_misplaced_or_unknown_is_reported_with_its_line() {
+    let e = map_error(MAP, &[(1, "one"), (2, "two"), (3, "three")]);
+    assert!(e.contains("lesson 03-three is in no part"), "{e}");
+    let e = map_error(MAP, &[(2, "one"), (1, "two")]);
+    assert!(
+        e.starts_with("lessons/course.toml:6:")
+            && e.contains("the map must follow the folders' numbers"),
+        "{e}"
+    );
+    let e = map_error(
+        &MAP.replace("\"two\"]", "\"two\", \"nope\"]"),
+        &[(1, "one"), (2, "two")],
+    );
+    assert!(
+        e.contains("`nope` is neither a lesson folder nor a `[[coming]]` entry"),
+        "{e}"
+    );
+    let e = map_error(MAP, &[(1, "one"), (2, "two"), (3, "soon")]);
+    assert!(e.contains("`soon` is written"), "{e}");
+    let e = map_error(&MAP.replace("\"soon\", ", ""), &[(1, "one"), (2, "two")]);
+    assert!(
+        e.starts_with("lessons/course.toml:8:") && e.contains("coming lesson `soon` is in no part"),
+        "{e}"
+    );
 }

@@ -126,6 +126,13 @@ try {
     await page.waitForSelector('[data-testid=course-map]', { timeout: 20000 });
     const text = await page.textContent('[data-testid=course-map]');
     expect(text.includes('Partial failure and the two generals'), `course map: ${text.slice(0, 200)}`);
+    const parts = await page.locator('[data-testid=course-map] .part > h3').allTextContents();
+    expect(parts.join('|') === 'Failure and time|Replication and consistency|Consensus and coordination|Transactions across services|Scale and convergence|Operating', `parts: ${parts.join('|')}`);
+    const coming = page.locator('[data-testid=coming-lesson]');
+    expect(await coming.count() === 14, `coming lessons: ${await coming.count()}`);
+    expect(await coming.locator('a').count() === 0, 'a coming lesson is not a link');
+    const second = await page.locator('[data-testid=course-map] .part').first().locator('.lessons > li').nth(1).getAttribute('data-lesson');
+    expect(second === 'failure-detectors', `second in the course: ${second}`);
     await page.screenshot({ path: `${OUT}/home.png`, fullPage: false });
   });
 
@@ -133,7 +140,8 @@ try {
     await page.click('text=Partial failure and the two generals');
     await page.waitForSelector('[data-testid=lesson]');
     expect(page.url().endsWith('#/lesson/two-generals'), page.url());
-    const widgets = await page.locator('.prose [data-testid=cluster-widget]').count();
+    const widgets = await page.evaluate(() => [...document.querySelectorAll('.prose [data-testid=cluster-widget]')]
+      .filter((w) => !w.closest('[data-testid=quiz-inline]')).length);
     expect(widgets === 5, `widgets: ${widgets}`);
     expect((await page.textContent('h1')).includes('two generals'), 'heading');
   });
@@ -1097,6 +1105,25 @@ try {
     await other.click('text=go to the course map');
     await other.locator('[data-testid=course-map]').waitFor();
     await other.close();
+  });
+
+  await check('a self-assessment topic links to the lesson section that teaches it, or names the lesson to come', async () => {
+    await page.goto(`${base}#/assessment`);
+    const topics = page.locator('[data-testid=assessment-topics]');
+    await topics.waitFor({ timeout: 20000 });
+    await topics.locator('summary').click();
+    const coming = await topics.locator('[data-testid=topic-coming]').count();
+    const taught = await topics.locator('[data-testid=topic-lesson]').count();
+    console.log(`     self-assessment: ${taught} topics link to their lesson, ${coming} wait for one`);
+    expect(taught === 6 && coming === 23, `${taught} taught, ${coming} coming`);
+    await topics.locator('[data-topic=lamport-vs-vector] [data-testid=topic-lesson]').click();
+    await page.waitForFunction(() => location.hash === '#/lesson/lamport-clocks/the-converse-fails');
+    await page.waitForFunction(() => {
+      const h = document.getElementById('the-converse-fails');
+      if (!h || document.activeElement !== h) return false;
+      const r = h.getBoundingClientRect();
+      return r.top > -2 && r.top < innerHeight;
+    }, null, { timeout: 5000 });
   });
 
   await check('the final self-assessment loads its questions and checks one', async () => {

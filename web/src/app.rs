@@ -51,7 +51,7 @@ pub fn app() -> Html {
         // The router does it, so the lesson page need not follow every change to the progress.
         let handle = progress.clone();
         use_effect_with((*route).clone(), move |r| {
-            if let Route::Lesson(slug) = r {
+            if let Route::Lesson(slug) | Route::Section(slug, _) = r {
                 if netsplit_lessons::lesson(slug).is_some() {
                     handle.dispatch(ProgressAction::Visit(slug.clone()));
                 }
@@ -129,6 +129,9 @@ pub fn app() -> Html {
         }
         // Keyed by slug: each lesson gets a fresh page (its own body, its own widgets).
         Route::Lesson(slug) => html! { <LessonPage key={slug.clone()} slug={slug.clone()} /> },
+        Route::Section(slug, section) => html! {
+            <LessonPage key={slug.clone()} slug={slug.clone()} section={Some(AttrValue::from(section.clone()))} />
+        },
         Route::Playground => html! { <Playground /> },
         Route::Bench => html! { <BenchPage /> },
         Route::NotFound(path) => html! {

@@ -7,6 +7,8 @@ pub enum Route {
     Home,
     /// One lesson, by slug.
     Lesson(String),
+    /// One lesson opened at a section: its slug and the heading's id (see the lessons' build).
+    Section(String, String),
     /// Free play with any protocol.
     Playground,
     /// The final self-assessment.
@@ -30,6 +32,9 @@ impl Route {
         match parts.as_slice() {
             [] => Route::Home,
             ["lesson", slug] => Route::Lesson((*slug).to_string()),
+            ["lesson", slug, section] => {
+                Route::Section((*slug).to_string(), (*section).to_string())
+            }
             ["playground"] => Route::Playground,
             ["assessment"] => Route::Assessment,
             ["run", link] => Route::Run((*link).to_string()),
@@ -43,6 +48,7 @@ impl Route {
         match self {
             Route::Home => "#/".into(),
             Route::Lesson(slug) => format!("#/lesson/{slug}"),
+            Route::Section(slug, section) => format!("#/lesson/{slug}/{section}"),
             Route::Playground => "#/playground".into(),
             Route::Assessment => "#/assessment".into(),
             Route::Run(link) => format!("#/run/{link}"),
@@ -61,6 +67,7 @@ mod tests {
         for r in [
             Route::Home,
             Route::Lesson("two-generals".into()),
+            Route::Section("lamport-clocks".into(), "the-converse-fails".into()),
             Route::Playground,
             Route::Assessment,
             Route::Run("aBCd-_".into()),

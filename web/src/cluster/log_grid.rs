@@ -38,7 +38,8 @@ pub fn log_grid(props: &LogGridProps) -> Html {
     html! {
         <div class="log-grid" data-testid="log-grid">
             <h4>{"Logs (cells coloured by term; solid = committed on that server)"}</h4>
-            <table>
+            // Focusable, so a keyboard can scroll it where it is wider than a phone.
+            <table tabindex="0" aria-label="Logs of every server">
                 <thead><tr>
                     <th scope="col">{"server"}</th><th scope="col">{"role · term · vote"}</th>
                     { for (1..=width).map(|i| html! { <th scope="col" class="idx">{i}</th> }) }

@@ -2,7 +2,9 @@
 //! checklist of the topics answered right.
 
 use crate::quiz::QuizPanel;
-use netsplit_lessons::quiz::Assessment;
+use crate::route::Route;
+use netsplit_lessons::quiz::{Assessment, Topic};
+use netsplit_lessons::MapEntry;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -72,13 +74,38 @@ pub fn assessment_page() -> Html {
                             .is_some_and(|ans| q.is_correct(ans))
                     })
             };
+            // Where each topic is taught: a link to the lesson (at its section), or the lesson
+            // still to come.
+            let taught_in = |t: &Topic| -> Html {
+                let Some(slug) = &t.lesson else {
+                    return html! {};
+                };
+                if let Some(l) = netsplit_lessons::lesson(slug) {
+                    let route = match &t.section {
+                        Some(s) => Route::Section(slug.clone(), s.clone()),
+                        None => Route::Lesson(slug.clone()),
+                    };
+                    html! { <>{" · "}<a href={route.href()} data-testid="topic-lesson">{format!("taught in {}", l.title)}</a></> }
+                } else {
+                    let title = netsplit_lessons::course_map()
+                        .and_then(|m| m.find(slug))
+                        .map(|(_, e)| match e {
+                            MapEntry::Coming { title, .. } => title.clone(),
+                            MapEntry::Lesson(s) => s.clone(),
+                        })
+                        .unwrap_or_else(|| slug.clone());
+                    html! { <span class="muted" data-testid="topic-coming">{format!(" · lesson coming: {title}")}</span> }
+                }
+            };
             let mastered = a.topics.iter().filter(|t| topic_right(&t.id)).count();
             html! {
                 <>
                 <details class="topics" data-testid="assessment-topics">
                     <summary>{format!("Topics: {mastered} of {} answered right", a.topics.len())}</summary>
                     <ul>{ for a.topics.iter().map(|t| html! {
-                        <li class={classes!(topic_right(&t.id).then_some("right"))}>{ if topic_right(&t.id) { "✓ " } else { "○ " } }{t.title.clone()}</li>
+                        <li class={classes!(topic_right(&t.id).then_some("right"))} data-testid="assessment-topic" data-topic={t.id.clone()}>
+                            { if topic_right(&t.id) { "✓ " } else { "○ " } }{t.title.clone()}{taught_in(t)}
+                        </li>
                     }) }</ul>
                 </details>
                 <QuizPanel scope="assessment" title="Questions" items={Rc::new(a.quiz.clone())} />

@@ -3,23 +3,8 @@
 use crate::pages::progress_panel::ProgressPanel;
 use crate::route::Route;
 use crate::saved::use_progress;
+use netsplit_lessons::{MapEntry, Part};
 use yew::prelude::*;
-
-/// Topics planned after the lessons that exist, shown honestly as "coming".
-const PLANNED: &[(&str, &str)] = &[
-    (
-        "FLP and failure detectors",
-        "Why consensus cannot be guaranteed to terminate in an asynchronous system.",
-    ),
-    (
-        "CAP and PACELC",
-        "What a partition forces you to give up, and the latency trade-off when there is none.",
-    ),
-    (
-        "Sagas and transactions",
-        "Two-phase commit, where it blocks, and sagas with compensation.",
-    ),
-];
 
 /// The course map.
 #[function_component(Home)]
@@ -51,6 +36,50 @@ pub fn home() -> Html {
             .filter(|k| k.starts_with(&prefix))
             .count()
     };
+    // The map in parts; without one (a build that lacks course.toml) every lesson in one part.
+    let fallback;
+    let parts: &[Part] = match netsplit_lessons::course_map() {
+        Some(m) => &m.parts,
+        None => {
+            fallback = [Part {
+                title: "Lessons".into(),
+                summary: String::new(),
+                entries: lessons
+                    .iter()
+                    .map(|l| MapEntry::Lesson(l.slug.clone()))
+                    .collect(),
+            }];
+            &fallback
+        }
+    };
+    let card = |l: &netsplit_lessons::Lesson| {
+        let answered = answered(&l.slug);
+        let completed = l.quiz_count > 0 && answered >= l.quiz_count as usize;
+        html! {
+        <li class={classes!("lesson-card", visited(&l.slug).then_some("visited"))} data-testid="lesson-card" data-lesson={l.slug.clone()}>
+            <a href={Route::Lesson(l.slug.clone()).href()}><span class="num">{format!("{:02}", l.number)}</span>{l.title.clone()}</a>
+            if visited(&l.slug) {
+                <span class={classes!("pill", completed.then_some("done"))} data-testid="lesson-progress">
+                    { match answered {
+                        0 => "visited".to_string(),
+                        _ if completed => "✓ completed: quiz answered".to_string(),
+                        n => format!("visited · quiz {n} of {} answered", l.quiz_count),
+                    } }
+                </span>
+            }
+            <p>{l.summary.clone()}</p>
+            // Objectives come with the lesson itself (the first load carries only
+            // titles, summaries and concepts); authoring builds have them here too.
+            if !l.objectives.is_empty() {
+                <details>
+                    <summary>{"You will be able to"}</summary>
+                    <ul>{ for l.objectives.iter().map(|o| html! { <li>{o.text.clone()}</li> }) }</ul>
+                </details>
+            }
+            <ul class="tags" aria-label="Concepts">{ for l.concepts.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul>
+        </li>
+        }
+    };
     html! {
         <main id="main" class="page home">
             <section class="hero">
@@ -64,42 +93,28 @@ pub fn home() -> Html {
                 }
             </section>
             <h2>{"Course map"}</h2>
-            <ol class="course-map" data-testid="course-map">
-                { for lessons.iter().map(|l| {
-                    let answered = answered(&l.slug);
-                    let completed = l.quiz_count > 0 && answered >= l.quiz_count as usize;
-                    html! {
-                    <li class={classes!("lesson-card", visited(&l.slug).then_some("visited"))} data-testid="lesson-card" data-lesson={l.slug.clone()}>
-                        <a href={Route::Lesson(l.slug.clone()).href()}><span class="num">{format!("{:02}", l.number)}</span>{l.title.clone()}</a>
-                        if visited(&l.slug) {
-                            <span class={classes!("pill", completed.then_some("done"))} data-testid="lesson-progress">
-                                { match answered {
-                                    0 => "visited".to_string(),
-                                    _ if completed => "✓ completed: quiz answered".to_string(),
-                                    n => format!("visited · quiz {n} of {} answered", l.quiz_count),
-                                } }
-                            </span>
-                        }
-                        <p>{l.summary.clone()}</p>
-                        // Objectives come with the lesson itself (the first load carries only
-                        // titles, summaries and concepts); authoring builds have them here too.
-                        if !l.objectives.is_empty() {
-                            <details>
-                                <summary>{"You will be able to"}</summary>
-                                <ul>{ for l.objectives.iter().map(|o| html! { <li>{o.text.clone()}</li> }) }</ul>
-                            </details>
-                        }
-                        <ul class="tags" aria-label="Concepts">{ for l.concepts.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul>
-                    </li>
-                    }
-                }) }
-                { for PLANNED.iter().map(|(t, s)| html! {
-                    <li class="lesson-card planned" aria-disabled="true">
-                        <span class="title">{*t}</span> <span class="pill">{"coming"}</span>
-                        <p>{*s}</p>
-                    </li>
-                }) }
-            </ol>
+            <div class="course-map" data-testid="course-map">
+            { for parts.iter().map(|part| html! {
+                <section class="part" aria-label={part.title.clone()}>
+                    <h3>{part.title.clone()}</h3>
+                    <p class="muted">{part.summary.clone()}</p>
+                    <ol class="lessons">
+                    { for part.entries.iter().map(|e| match e {
+                        MapEntry::Lesson(slug) => match lessons.iter().find(|l| &l.slug == slug) {
+                            Some(l) => card(l),
+                            None => html! {},
+                        },
+                        MapEntry::Coming { slug, title, summary } => html! {
+                            <li class="lesson-card planned" data-testid="coming-lesson" data-lesson={slug.clone()}>
+                                <span class="title">{title.clone()}</span>{" "}<span class="pill">{"coming"}</span>
+                                <p>{summary.clone()}</p>
+                            </li>
+                        },
+                    }) }
+                    </ol>
+                </section>
+            }) }
+            </div>
             if let Some(a) = netsplit_lessons::assessment() {
                 <section class="lesson-card assessment-card">
                     <a href={Route::Assessment.href()}>{a.title.clone()}</a>

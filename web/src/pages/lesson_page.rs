@@ -7,6 +7,7 @@ use crate::route::Route;
 use netsplit_lessons::quiz::QuizKind;
 use netsplit_lessons::{LessonBody, Segment};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// A lesson body: still loading, loaded, or failed with a reason.
@@ -57,6 +58,9 @@ fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
 pub struct LessonPageProps {
     /// Its slug, from the URL.
     pub slug: AttrValue,
+    /// The id of a heading to open it at, from the URL.
+    #[prop_or_default]
+    pub section: Option<AttrValue>,
 }
 
 /// The lesson page.
@@ -95,6 +99,28 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
                         Err(e) => Body::Failed(e),
                     });
                 });
+            }
+        });
+    }
+    {
+        // Opened at a section: scroll its heading into view once the body is there.
+        let ready = matches!(*body, Body::Ready(_));
+        use_effect_with((props.section.clone(), ready), move |(section, ready)| {
+            if let (Some(id), true) = (section.clone(), *ready) {
+                // After the router has focused the page's h1 (it looks every 50 ms), so that the
+                // section's heading keeps the focus and the view.
+                gloo_timers::callback::Timeout::new(120, move || {
+                    let heading = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id(&id))
+                        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok());
+                    if let Some(h) = heading {
+                        let _ = h.set_attribute("tabindex", "-1");
+                        let _ = h.focus();
+                        h.scroll_into_view();
+                    }
+                })
+                .forget();
             }
         });
     }

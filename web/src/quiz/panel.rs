@@ -43,7 +43,10 @@ pub fn quiz_panel(props: &QuizPanelProps) -> Html {
         .collect();
     // The score covers the whole quiz, including the items asked in place above.
     let counted: Vec<&QuizItem> = props.asked_above.iter().chain(props.items.iter()).collect();
-    let answers: Vec<_> = counted.iter().map(|q| saved.answer(&props.scope, &q.id)).collect();
+    let answers: Vec<_> = counted
+        .iter()
+        .map(|q| saved.answer(&props.scope, &q.id))
+        .collect();
     let right = counted
         .iter()
         .zip(&answers)
