@@ -107,24 +107,40 @@ struct RawAssessment {
     quiz: Vec<Spanned<RawQuizItem>>,
 }
 
+/// A problem at `(line, col)` of `file`.
+fn at_in(file: &str, (line, col): (u32, u32), message: String) -> LessonError {
+    LessonError {
+        file: file.to_string(),
+        line,
+        col,
+        message,
+    }
+}
+
+/// Reads a whole-course file (`assessment.toml`, `course.toml`): a syntax error is returned at
+/// once; a format version this loader does not read is the first of the errors to go on with.
+fn read_versioned<T: serde::de::DeserializeOwned>(
+    file: &str,
+    toml_text: &str,
+    version: impl Fn(&T) -> u32,
+) -> Result<(T, Vec<LessonError>), Vec<LessonError>> {
+    let raw: T = toml::from_str(toml_text).map_err(|e| {
+        let (pos, message) = toml_error(toml_text, &e);
+        vec![at_in(file, pos, message)]
+    })?;
+    let errors = version_problem(version(&raw), FORMAT_VERSION)
+        .map(|e| at_in(file, (1, 1), e))
+        .into_iter()
+        .collect();
+    Ok((raw, errors))
+}
+
 /// Parses and validates the final self-assessment (`lessons/assessment.toml`): every item names
 /// one of its topics, and every topic has at least one item.
 pub fn parse_assessment(toml_text: &str) -> Result<Assessment, Vec<LessonError>> {
     const FILE: &str = "lessons/assessment.toml";
-    let at = |(line, col): (u32, u32), message: String| LessonError {
-        file: FILE.to_string(),
-        line,
-        col,
-        message,
-    };
-    let raw: RawAssessment = toml::from_str(toml_text).map_err(|e| {
-        let (pos, message) = toml_error(toml_text, &e);
-        vec![at(pos, message)]
-    })?;
-    let mut errors = Vec::new();
-    if let Some(e) = version_problem(raw.format_version, FORMAT_VERSION) {
-        errors.push(at((1, 1), e));
-    }
+    let at = |pos, message| at_in(FILE, pos, message);
+    let (raw, mut errors) = read_versioned::<RawAssessment>(FILE, toml_text, |r| r.format_version)?;
     let mut topics: Vec<(Topic, u32)> = Vec::new();
     for t in raw.topics {
         let pos = line_col(toml_text, t.span().start);
@@ -773,20 +789,8 @@ pub fn parse_course_map(
     lessons: &[(u32, String)],
 ) -> Result<CourseMap, Vec<LessonError>> {
     const FILE: &str = "lessons/course.toml";
-    let at = |(line, col): (u32, u32), message: String| LessonError {
-        file: FILE.to_string(),
-        line,
-        col,
-        message,
-    };
-    let raw: RawCourseMap = toml::from_str(toml_text).map_err(|e| {
-        let (pos, message) = toml_error(toml_text, &e);
-        vec![at(pos, message)]
-    })?;
-    let mut errors = Vec::new();
-    if let Some(e) = version_problem(raw.format_version, FORMAT_VERSION) {
-        errors.push(at((1, 1), e));
-    }
+    let at = |pos, message| at_in(FILE, pos, message);
+    let (raw, mut errors) = read_versioned::<RawCourseMap>(FILE, toml_text, |r| r.format_version)?;
     let mut coming: Vec<(RawComing, (u32, u32), bool)> = Vec::new();
     for c in raw.coming {
         let pos = line_col(toml_text, c.span().start);
