@@ -372,22 +372,25 @@ fn main() {
             embed(&format!("exercise-{i}.bin"), bytes)
         ));
     }
+    // A file the course may lack: `Some(bytes)` if it has it, else `None`.
+    let optional = |bytes: Option<Vec<u8>>, name: &str| match bytes {
+        Some(b) => format!("Some({});\n", embed(name, b)),
+        None => "None;\n".to_string(),
+    };
     code.push_str("];\n/// The final self-assessment, validated and encoded at build time, if there is one.\npub(crate) static ASSESSMENT_BYTES: Option<&[u8]> = ");
-    match &assessment {
-        Some(a) => {
-            let bytes = postcard::to_allocvec(a).expect("the assessment encodes");
-            code.push_str(&format!("Some({});\n", embed("assessment.bin", bytes)));
-        }
-        None => code.push_str("None;\n"),
-    }
+    code.push_str(&optional(
+        assessment
+            .as_ref()
+            .map(|a| postcard::to_allocvec(a).expect("the assessment encodes")),
+        "assessment.bin",
+    ));
     code.push_str("/// The course in parts, validated and encoded at build time, if there is a map.\npub(crate) static COURSE_MAP_BYTES: Option<&[u8]> = ");
-    match &course_map {
-        Some(m) => {
-            let bytes = postcard::to_allocvec(m).expect("the course map encodes");
-            code.push_str(&format!("Some({});\n", embed("course-map.bin", bytes)));
-        }
-        None => code.push_str("None;\n"),
-    }
+    code.push_str(&optional(
+        course_map
+            .as_ref()
+            .map(|m| postcard::to_allocvec(m).expect("the course map encodes")),
+        "course-map.bin",
+    ));
     std::fs::write(out_dir.join("course.rs"), code).expect("write generated course.rs");
 }
 
