@@ -58,7 +58,9 @@ pub struct LogCell {
 }
 
 /// A broken invariant: data, never a panic, so the UI can show it.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Violation {
     /// The property broken, e.g. `"agreement"`.
     pub invariant: String,

@@ -8,16 +8,20 @@
 //! [`crate::Lab::set_control`].
 
 use crate::fault::Fault;
+use std::borrow::Cow;
+
+/// A control's fixed text: the protocols' literals, owned once it has crossed to the page.
+pub type Text = Cow<'static, str>;
 
 /// A control shown beside a protocol's cluster.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Control {
     /// A number field that edits a parameter; the run restarts from its seed with the new value.
     Number {
         /// Names the control (also its `data-testid` in the page).
-        id: &'static str,
+        id: Text,
         /// What it edits, shown beside it.
-        label: &'static str,
+        label: Text,
         /// The least value the protocol accepts.
         min: u32,
         /// The largest value the protocol accepts.
@@ -28,34 +32,34 @@ pub enum Control {
     /// A checkbox that edits a parameter; the run restarts from its seed with the new value.
     Toggle {
         /// Names the control (also its `data-testid` in the page).
-        id: &'static str,
+        id: Text,
         /// What it turns on, shown beside it.
-        label: &'static str,
+        label: Text,
         /// True if on now.
         on: bool,
     },
     /// A button that injects a fault or an outside request into the run now.
     Button {
         /// Names the control (also its `data-testid` in the page).
-        id: &'static str,
+        id: Text,
         /// Its text.
         label: String,
         /// What it does, in a sentence (the tooltip).
-        title: &'static str,
+        title: Text,
         /// What pressing it injects.
         fault: Fault,
     },
 }
 
 /// A button in one node's inspector.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeAction {
     /// Names the action (also its `data-testid` in the page).
-    pub id: &'static str,
+    pub id: Text,
     /// Its text.
-    pub label: &'static str,
+    pub label: Text,
     /// What it does, in a sentence (the tooltip).
-    pub title: &'static str,
+    pub title: Text,
     /// What pressing it injects.
     pub fault: Fault,
 }

@@ -37,11 +37,14 @@ pub mod controls;
 pub mod exercise;
 pub mod fault;
 mod forms;
+pub mod frame;
 #[cfg(feature = "grader")]
 pub mod grade;
 pub mod history;
 pub mod id;
 pub mod lab;
+pub mod lab_host;
+pub mod live;
 pub mod net;
 pub mod panels;
 pub mod protocols;

@@ -19,7 +19,7 @@ use crate::history::Operation;
 use crate::id::NodeId;
 
 /// One cluster-wide view.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Panel {
     /// A key-value table: one row per replica, one column per key.
     KeyValues {
@@ -65,7 +65,7 @@ pub enum Panel {
 
 /// One client operation drawn as a bar: from its call to its return (or on to now, if it has
 /// none), on its client's row.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Bar {
     /// The client's row.
     pub client: u64,

@@ -84,7 +84,7 @@ impl Holds {
 }
 
 /// Something waiting to be chosen by the scheduler: a held message or timer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Held {
     /// A message that came due while held ([`InFlight::held`] is true).
     Message(InFlight),
@@ -151,7 +151,7 @@ struct Node<P: Protocol> {
 }
 
 /// A message on the wire, for drawing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InFlight {
     /// Message identity.
     pub msg: MsgId,
@@ -171,7 +171,7 @@ pub struct InFlight {
 }
 
 /// One node as the UI sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeView {
     /// Which node.
     pub id: NodeId,

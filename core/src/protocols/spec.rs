@@ -283,12 +283,12 @@ mod tests {
                     } => {
                         assert!(min <= value && value <= max, "{id}");
                         for v in [min, max] {
-                            let edited = spec.with_control(id, v).expect("a known control");
+                            let edited = spec.with_control(&id, v).expect("a known control");
                             assert_eq!(edited.validate(nodes), Ok(()), "{id} = {v}");
                         }
                     }
                     Control::Toggle { id, on, .. } => {
-                        let edited = spec.with_control(id, u32::from(!on)).expect("known");
+                        let edited = spec.with_control(&id, u32::from(!on)).expect("known");
                         assert_ne!(edited, spec, "{id} changes something");
                         assert_eq!(edited.validate(nodes), Ok(()), "{id}");
                     }

@@ -273,8 +273,8 @@ impl Lab for TwoGenerals {
 
     fn controls(params: &TwoGenerals, _nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
         vec![Control::Number {
-            id: "rounds",
-            label: "Rounds (messages in the exchange)",
+            id: "rounds".into(),
+            label: "Rounds (messages in the exchange)".into(),
             min: 1,
             max: MAX_ROUNDS,
             value: params.rounds,

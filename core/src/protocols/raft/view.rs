@@ -152,9 +152,9 @@ pub(super) fn actions(id: NodeId, d: &Durable) -> Vec<NodeAction> {
         return Vec::new();
     }
     vec![NodeAction {
-        id: "timeout-now",
-        label: "Time out now",
-        title: "Its election timer expires now: it stands for election in the next term",
+        id: "timeout-now".into(),
+        label: "Time out now".into(),
+        title: "Its election timer expires now: it stands for election in the next term".into(),
         fault: Fault::Input {
             node: id,
             input: Input::TimeoutNow,
@@ -172,10 +172,11 @@ pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -
         let asked = live.iter().filter(|f| is_write(&f.fault)).count() as u32;
         let n = asked + 1;
         controls.push(Control::Button {
-            id: "client-request",
+            id: "client-request".into(),
             label: format!("Client write (from {first_client})"),
             title:
-                "The client sends a write to the server it believes leads; a follower redirects it",
+                "The client sends a write to the server it believes leads; a follower redirects it"
+                    .into(),
             fault: Fault::Input {
                 node: first_client,
                 input: Input::Write {
@@ -185,10 +186,11 @@ pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -
             },
         });
         controls.push(Control::Button {
-            id: "client-read",
+            id: "client-read".into(),
             label: format!("Client read (from {first_client})"),
             title: "The client reads the key last written: the leader logs the read and answers \
-                    when it is applied",
+                    when it is applied"
+                .into(),
             fault: Fault::Input {
                 node: first_client,
                 input: Input::Read {
@@ -198,8 +200,8 @@ pub(super) fn controls(params: &RaftParams, nodes: u32, live: &[PlannedFault]) -
         });
     }
     controls.push(Control::Toggle {
-        id: "randomized-timeouts",
-        label: "Randomized election timeouts",
+        id: "randomized-timeouts".into(),
+        label: "Randomized election timeouts".into(),
         on: params.randomized_timeouts,
     });
     controls
