@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod exercise;
 pub mod fetch;
 pub mod grading;
+pub mod lab;
 pub mod page_focus;
 pub mod pages;
 pub mod progress;

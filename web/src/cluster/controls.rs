@@ -12,7 +12,7 @@ use yew::prelude::*;
 /// costs about 3.5 KB gzip in the first load.
 pub fn controls(
     controls: &[Control],
-    on_set: &Callback<(&'static str, u32)>,
+    on_set: &Callback<(String, u32)>,
     on_inject: &Callback<Fault>,
 ) -> Html {
     if controls.is_empty() {
@@ -26,26 +26,28 @@ pub fn controls(
             max,
             value,
         } => {
-            let (on_set, id, min, max) = (on_set.clone(), *id, *min, *max);
+            let (on_set, id, min, max) = (on_set.clone(), id.to_string(), *min, *max);
+            let testid = id.clone();
             let onchange = Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 if let Ok(v) = input.value().parse::<u32>() {
-                    on_set.emit((id, v.clamp(min, max)));
+                    on_set.emit((id.clone(), v.clamp(min, max)));
                 }
             });
             html! {
                 <label class="param">{format!("{label} ")}
                     <input type="number" min={min.to_string()} max={max.to_string()} value={value.to_string()}
-                        {onchange} data-testid={id} />
+                        {onchange} data-testid={testid} />
                 </label>
             }
         }
         Control::Toggle { id, label, on } => {
-            let (on_set, id, on) = (on_set.clone(), *id, *on);
-            let onchange = Callback::from(move |_: Event| on_set.emit((id, u32::from(!on))));
+            let (on_set, testid, on) = (on_set.clone(), id.to_string(), *on);
+            let key = testid.clone();
+            let onchange = Callback::from(move |_: Event| on_set.emit((key.clone(), u32::from(!on))));
             html! {
                 <label class="param">
-                    <input type="checkbox" checked={on} {onchange} data-testid={id} />
+                    <input type="checkbox" checked={on} {onchange} data-testid={testid} />
                     {format!(" {label}")}
                 </label>
             }
@@ -59,7 +61,7 @@ pub fn controls(
             let (on_inject, fault) = (on_inject.clone(), fault.clone());
             let onclick = Callback::from(move |_: MouseEvent| on_inject.emit(fault.clone()));
             html! {
-                <button {onclick} data-testid={*id} title={*title}>{label.clone()}</button>
+                <button {onclick} data-testid={id.to_string()} title={title.to_string()}>{label.clone()}</button>
             }
         }
     });

@@ -43,7 +43,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let (cb, fault) = (props.on_action.clone(), a.fault.clone());
         let onclick = Callback::from(move |_: MouseEvent| cb.emit(fault.clone()));
         html! {
-            <button {onclick} disabled={!v.up} data-testid={a.id} title={a.title}>{a.label}</button>
+            <button {onclick} disabled={!v.up} data-testid={a.id.to_string()} title={a.title.to_string()}>{a.label.to_string()}</button>
         }
     });
     let skew = {

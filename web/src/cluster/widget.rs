@@ -11,12 +11,13 @@ use super::partition_panel::PartitionPanel;
 use super::playback::Playback;
 use super::ring::Ring;
 use super::state::{Action, ClusterState};
-use crate::pages::playground::link_for;
+use crate::lab::LabRun;
+use crate::pages::playground::link_for_text;
 use crate::spacetime::{SpaceTimeDiagram, MAX_RECORDS};
 use gloo_render::{request_animation_frame, AnimationFrame};
-use netsplit_core::panels::history_bars;
+use netsplit_core::frame::{Frame, HeldEvents};
+use netsplit_core::live::{Answer, Command};
 use netsplit_core::replay::Recording;
-use netsplit_core::share::SharedRun;
 use netsplit_core::{EventKind, Fault, NodeId, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,8 +25,6 @@ use yew::prelude::*;
 
 /// How many log lines to render.
 const LOG_LINES: usize = 150;
-/// Drops this recent (simulated µs) are drawn as a cross.
-const RECENT_DROP_US: u64 = 20_000;
 
 /// What the widget runs and how it is introduced.
 #[derive(Properties, PartialEq, Clone)]
@@ -67,13 +66,25 @@ pub fn prefers_reduced_motion() -> bool {
 
 type FrameSlot = Rc<RefCell<Option<AnimationFrame>>>;
 
-/// Keeps requesting animation frames, dispatching a tick with the real time between them.
-fn animate(slot: FrameSlot, dispatch: UseReducerDispatcher<ClusterState>, last_ms: Option<f64>) {
+/// Real milliseconds one animation step may cover at most (a tab in the background, a slow
+/// frame): the run then moves on at most this much, rather than jumping.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// Keeps requesting animation frames; each asks the lab to advance by the real time since the
+/// last request at the chosen speed, unless the last request has not been answered yet (then
+/// the time adds up for the next).
+fn animate(slot: FrameSlot, run: Rc<LabRun>, speed: u64, last_ms: Option<f64>, owed_ms: f64) {
     let next = slot.clone();
     let frame = request_animation_frame(move |now_ms| {
-        let real_ms = last_ms.map_or(16.0, |l| now_ms - l);
-        dispatch.dispatch(Action::Tick { real_ms });
-        animate(next, dispatch, Some(now_ms));
+        let owed = owed_ms + last_ms.map_or(16.0, |l| now_ms - l);
+        let owed = if run.pending.get() {
+            owed
+        } else {
+            let by_us = (owed.clamp(0.0, MAX_FRAME_MS) * speed as f64) as u64;
+            run.send(Command::Advance { by_us });
+            0.0
+        };
+        animate(next, run, speed, Some(now_ms), owed);
     });
     *slot.borrow_mut() = Some(frame);
 }
@@ -97,67 +108,102 @@ fn log_kind(kind: &EventKind) -> &'static str {
     }
 }
 
+/// A callback that sends the lab the command `command` makes of its argument.
+fn sender<T: 'static>(run: &Rc<LabRun>, command: fn(T) -> Command) -> Callback<T> {
+    let run = run.clone();
+    Callback::from(move |x: T| run.send(command(x)))
+}
+
 /// The widget.
 #[function_component(ClusterWidget)]
 pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
+    // The run's trace events, shared by its connection (which fills them from each frame) and
+    // the state (which draws them).
+    let events = use_memo((), |_| {
+        Rc::new(RefCell::new(HeldEvents::new(MAX_RECORDS as u64)))
+    });
     let state = {
-        let (scenario, recording) = (props.scenario.clone(), props.recording.clone());
-        use_reducer(move || ClusterState::new(scenario, prefers_reduced_motion(), recording))
+        let events = (*events).clone();
+        use_reducer(move || ClusterState::new(prefers_reduced_motion(), events))
+    };
+    let run = {
+        let (scenario, recording, d) = (
+            props.scenario.clone(),
+            props.recording.clone(),
+            state.dispatcher(),
+        );
+        let events = (*events).clone();
+        use_memo((), move |_| {
+            let on_frame = Callback::from(move |(answer, frame): (Answer, Box<Frame>)| {
+                d.dispatch(Action::Frame(answer, frame))
+            });
+            LabRun::open(scenario, recording.as_deref(), events, on_frame)
+        })
     };
     {
         // A new scenario from the parent (the playground's pickers) starts a new run.
-        let (dispatcher, current) = (state.dispatcher(), state.scenario());
+        let (run, sent) = (run.clone(), use_mut_ref(|| props.scenario.clone()));
         use_effect_with(props.scenario.clone(), move |s| {
-            if *s != current {
-                dispatcher.dispatch(Action::Reconfigure(Box::new(s.clone())));
+            if *s != *sent.borrow() {
+                *sent.borrow_mut() = s.clone();
+                run.send(Command::Reconfigure(Box::new(s.clone())));
             }
         });
     }
     {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |playing| {
-            let slot: FrameSlot = Rc::default();
-            if *playing {
-                animate(slot.clone(), dispatcher, None);
-            }
-            move || drop(slot.borrow_mut().take())
-        });
+        let run = run.clone();
+        use_effect_with(
+            (state.playing, state.speed_us_per_ms),
+            move |(playing, speed)| {
+                let slot: FrameSlot = Rc::default();
+                if *playing {
+                    animate(slot.clone(), run, *speed, None, 0.0);
+                }
+                move || drop(slot.borrow_mut().take())
+            },
+        );
     }
 
-    // The link made by "Share this run", shown for copying until the next share.
-    let share_link = use_state(|| None::<String>);
-    let show_spacetime = {
-        let stamps = props.recording.is_some() || props.scenario.protocol.opens_with_spacetime();
-        use_state(move || stamps)
-    };
+    // The space-time diagram shows as the learner last chose, or as the protocol opens.
+    let chosen_spacetime = use_state(|| None::<bool>);
+    let frame = state.frame.clone();
+    let show_diagram =
+        chosen_spacetime.unwrap_or(props.recording.is_some() || frame.opens_with_spacetime);
+    {
+        // Hold the diagram's records while it shows, the log's lines otherwise.
+        let (run, loaded) = (run.clone(), state.loaded);
+        use_effect_with((show_diagram, loaded), move |(show, loaded)| {
+            let keep = if *show { MAX_RECORDS } else { LOG_LINES } as u64;
+            let more = keep > run.events.borrow().held().keep;
+            run.events.borrow_mut().set_keep(keep);
+            if more && *loaded {
+                run.send(Command::Refresh);
+            }
+        });
+    }
     let toggle_spacetime = {
-        let show = show_spacetime.clone();
-        Callback::from(move |_: MouseEvent| show.set(!*show))
+        let chosen = chosen_spacetime.clone();
+        Callback::from(move |_: MouseEvent| chosen.set(Some(!show_diagram)))
     };
-    let d = state.dispatcher();
-    let cb = |f: fn(()) -> Action| {
-        let d = d.clone();
-        Callback::from(move |x: ()| d.dispatch(f(x)))
+    let on_play = sender(&run, |()| Command::Play);
+    let on_pause = {
+        let (run, d) = (run.clone(), state.dispatcher());
+        Callback::from(move |_: ()| {
+            d.dispatch(Action::Pause);
+            run.send(Command::Pause);
+        })
     };
-    let on_play = cb(|_| Action::Play);
-    let on_pause = cb(|_| Action::Pause);
-    let on_step = cb(|_| Action::Step);
-    let on_reset = cb(|_| Action::Reset);
-    let on_heal = cb(|_| Action::Inject(Fault::Heal));
-    let on_seek = {
-        let d = d.clone();
-        Callback::from(move |s| d.dispatch(Action::Seek(s)))
-    };
-    let on_seed = {
-        let d = d.clone();
-        Callback::from(move |s| d.dispatch(Action::SetSeed(s)))
-    };
+    let on_step = sender(&run, |()| Command::Step);
+    let on_reset = sender(&run, |()| Command::Reset);
+    let on_heal = sender(&run, |()| Command::Inject(Fault::Heal));
+    let on_seek = sender(&run, Command::Seek);
+    let on_seed = sender(&run, Command::SetSeed);
     let on_speed = {
-        let d = d.clone();
+        let d = state.dispatcher();
         Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
     };
     let on_select = {
-        let (d, selected) = (d.clone(), state.selected);
+        let (d, selected) = (state.dispatcher(), state.selected);
         Callback::from(move |n: NodeId| {
             d.dispatch(Action::Select(if selected == Some(n) {
                 None
@@ -166,56 +212,51 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             }))
         })
     };
-    let on_toggle_crash = {
-        let d = d.clone();
-        Callback::from(move |n| d.dispatch(Action::ToggleCrash(n)))
-    };
+    let on_toggle_crash = sender(&run, Command::ToggleCrash);
     let on_toggle_link = {
-        let d = d.clone();
-        Callback::from(move |(a, b)| d.dispatch(Action::ToggleLink(a, b)))
+        let run = run.clone();
+        Callback::from(move |(a, b)| run.send(Command::ToggleLink(a, b)))
     };
     let on_isolate = {
-        let d = d.clone();
-        Callback::from(move |node| d.dispatch(Action::Inject(Fault::Isolate { node })))
+        let run = run.clone();
+        Callback::from(move |node| run.send(Command::Inject(Fault::Isolate { node })))
     };
-    // Injects a fault the protocol declared: a control's button or a node's action.
     let on_skew = {
-        let d = d.clone();
+        let run = run.clone();
         Callback::from(move |(node, skew_us)| {
-            d.dispatch(Action::Inject(Fault::ClockSkew { node, skew_us }))
+            run.send(Command::Inject(Fault::ClockSkew { node, skew_us }))
         })
     };
     let on_drift = {
-        let d = d.clone();
+        let run = run.clone();
         Callback::from(move |(node, drift_ppm)| {
-            d.dispatch(Action::Inject(Fault::ClockDrift { node, drift_ppm }))
+            run.send(Command::Inject(Fault::ClockDrift { node, drift_ppm }))
         })
     };
     let on_move = {
-        let d = d.clone();
-        Callback::from(move |(n, g)| d.dispatch(Action::MoveToGroup(n, g)))
+        let run = run.clone();
+        Callback::from(move |(n, g)| run.send(Command::MoveToGroup(n, g)))
     };
-    let on_network = {
-        let d = d.clone();
-        Callback::from(move |c| d.dispatch(Action::SetNetwork(c)))
-    };
-
-    let session = state.session.borrow();
-    let sim = session.runner();
-    let view_time = session.view_time();
-    let nodes = sim.node_views();
-    let in_flight = sim.in_flight();
-    let blocked: Vec<_> = sim.network().blocked().collect();
-    let events = sim.trace().events();
-    let recent_drops = events
-        .iter()
-        .rev()
-        .take_while(|e| e.at.0 + RECENT_DROP_US >= view_time.0)
-        .filter_map(|e| match &e.kind {
-            EventKind::Dropped { from, to, .. } => Some((*from, *to)),
-            _ => None,
+    let on_network = sender(&run, Command::SetNetwork);
+    // Sets a protocol's control (the run restarts with it) or injects what a control's button
+    // or a node's action carries.
+    let on_set = {
+        let run = run.clone();
+        Callback::from(move |(id, value): (String, u32)| {
+            run.send(Command::SetControl { id, value })
         })
-        .collect::<Vec<_>>();
+    };
+    let on_inject = sender(&run, Command::Inject);
+    let share = {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| run.send(Command::Share))
+    };
+    let share_link = state.link.as_deref().map(link_for_text);
+
+    let view_time = frame.view_time;
+    let nodes = frame.nodes.clone();
+    let held_events = state.events.borrow();
+    let events = held_events.events();
     let lines = events
         .iter()
         .rev()
@@ -226,8 +267,6 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             kind: log_kind(&e.kind),
         })
         .collect::<Vec<_>>();
-    let violations = sim.violations();
-    let show_diagram = *show_spacetime;
     // The diagram's events, and how many earlier records it does not have (it says so). A
     // recording's diagram shows the whole run (its failure marked); a live one shows the most
     // recent records, cut at a step boundary so no event is split.
@@ -239,62 +278,42 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             {
                 start += 1;
             }
-            (Rc::new(events[start..].to_vec()), start as u64)
+            (
+                Rc::new(events[start..].to_vec()),
+                held_events.start() + start as u64,
+            )
         }
     });
-    let held = sim.held();
-    let shown_panels = sim.panels();
-    let bars = history_bars(sim.history());
-    let net = *sim.network().default_config();
+    drop(held_events);
     let selected = state.selected.and_then(|s| nodes.get(s.index()).cloned());
-    let step = sim.steps();
-    let total = sim.trace().recorded();
-    let digest = sim.trace().digest();
-    let scenario = session.scenario().clone();
-    let furthest = session.furthest_step().max(step);
-    // A recorded run is watched, not changed: its protocol's controls are not offered.
-    let offered = if props.recording.is_none() {
-        scenario
-            .protocol
-            .controls(scenario.nodes, session.live_faults())
-    } else {
-        Vec::new()
-    };
-    drop(session);
-    let share = {
-        let (state, link) = (state.clone(), share_link.clone());
-        Callback::from(move |_: MouseEvent| {
-            // Exactly the plan the widget replays from (its scrubber rebuilds the run this way).
-            let scenario = state.session.borrow().played();
-            link.set(Some(link_for(&SharedRun {
-                scenario,
-                code: None,
-            })));
-        })
-    };
-
-    let on_set = {
-        let (d, scenario) = (d.clone(), scenario.clone());
-        Callback::from(move |(id, value): (&'static str, u32)| {
-            if let Some(protocol) = scenario.protocol.with_control(id, value) {
-                let mut s = scenario.clone();
-                s.protocol = protocol;
-                d.dispatch(Action::Reconfigure(Box::new(s)));
-            }
-        })
-    };
-    // Injects what the protocol declared: a control's button or a node's own action.
-    let on_inject = {
-        let d = d.clone();
-        Callback::from(move |f: Fault| d.dispatch(Action::Inject(f)))
-    };
+    let step = frame.step;
+    let violations = &frame.violations;
+    if let Some(why) = crate::lab::broken() {
+        return html! {
+            <section class="cluster-widget" data-testid="cluster-widget" data-scenario={props.id.clone()}
+                aria-label={format!("{}: {}", props.region, props.title)}>
+                if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
+                <p class="error" role="alert">{format!("The live cluster cannot run: {why}.")}</p>
+            </section>
+        };
+    }
+    if !state.loaded {
+        return html! {
+            <section class="cluster-widget" data-testid="cluster-widget" data-scenario={props.id.clone()}
+                aria-label={format!("{}: {}", props.region, props.title)} aria-busy="true">
+                if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
+                if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
+                <p class="muted loading" role="status">{"Starting the lab…"}</p>
+            </section>
+        };
+    }
 
     html! {
         <section class="cluster-widget" data-testid="cluster-widget" data-scenario={props.id.clone()}
             aria-label={format!("{}: {}", props.region, props.title)}>
             if !props.title.is_empty() { <h3>{props.title.clone()}</h3> }
             if !props.description.is_empty() { <p class="description">{props.description.clone()}</p> }
-            { controls(&offered, &on_set, &on_inject) }
+            { controls(&frame.controls, &on_set, &on_inject) }
             if !violations.is_empty() {
                 <div class="violation-banner" role="alert" data-testid="violation">
                     { for violations.iter().map(|v| html! { <p><strong>{format!("Invariant broken: {}", v.invariant)}</strong>{format!(" — {}", v.detail)}</p> }) }
@@ -302,22 +321,22 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             }
             if let Some(e) = &state.error { <p class="error" role="alert">{e.clone()}</p> }
             <div class="cw-main">
-                <Ring nodes={nodes.clone()} {in_flight} {blocked} {recent_drops} {view_time}
-                    selected={state.selected} groups={state.groups.clone()} reduced_motion={state.reduced_motion}
+                <Ring nodes={nodes.clone()} in_flight={frame.in_flight.clone()} blocked={frame.blocked.clone()} recent_drops={frame.recent_drops.clone()} {view_time}
+                    selected={state.selected} groups={frame.groups.clone()} reduced_motion={state.reduced_motion}
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
                 <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} on_action={on_inject.clone()} />
             </div>
-            { held_list(&held, &on_inject) }
+            { held_list(&frame.held, &on_inject) }
             <LogGrid nodes={nodes.clone()} />
-            { panels(&shown_panels, &bars, view_time.0) }
-            <Playback playing={state.playing} finished={state.finished()} {step} {furthest}
-                now={view_time} seed={scenario.seed} speed={state.speed_us_per_ms}
+            { panels(&frame.panels, &frame.bars, view_time.0) }
+            <Playback playing={state.playing} finished={frame.finished} {step} furthest={frame.furthest}
+                now={view_time} seed={frame.seed} speed={state.speed_us_per_ms}
                 {on_play} {on_pause} {on_step} {on_seek} {on_seed} {on_speed} {on_reset} />
-            <p class="muted digest">{"Trace digest "}<code data-testid="digest">{digest}</code>{format!(" after step {step}: the same seed and plan always give the same digest.")}</p>
+            <p class="muted digest">{"Trace digest "}<code data-testid="digest">{frame.digest.clone()}</code>{format!(" after step {step}: the same seed and plan always give the same digest.")}</p>
             if props.recording.is_none() {
                 <div class="row share">
                     <button onclick={share} data-testid="share">{"Share this run"}</button>
-                    if let Some(url) = &*share_link {
+                    if let Some(url) = &share_link {
                         <input type="text" readonly=true value={url.clone()} aria-label="Link to this run" data-testid="share-link"
                             onfocus={Callback::from(|e: FocusEvent| { let i: web_sys::HtmlInputElement = e.target_unchecked_into(); i.select(); })} />
                     }
@@ -333,11 +352,11 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             }
             if props.recording.is_none() {
                 <div class="cw-panels">
-                    <NetworkPanel config={net} on_change={on_network} />
-                    <PartitionPanel groups={state.groups.clone()} {on_move} {on_heal} />
+                    <NetworkPanel config={frame.net} on_change={on_network} />
+                    <PartitionPanel groups={frame.groups.clone()} {on_move} {on_heal} />
                 </div>
             }
-            <EventLog {lines} {total} />
+            <EventLog {lines} total={frame.recorded} />
             <p class="sr-only" aria-live="polite" data-testid="status">{state.status.clone()}</p>
         </section>
     }

@@ -10,11 +10,16 @@ use yew::prelude::*;
 
 /// The full URL that opens `run` on this site.
 pub fn link_for(run: &SharedRun) -> String {
+    link_for_text(&encode_link(run))
+}
+
+/// The full link to a run, given its text after `#/run/` ([`encode_link`]'s).
+pub fn link_for_text(text: &str) -> String {
     let here = web_sys::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default();
     let base = here.split('#').next().unwrap_or_default();
-    format!("{base}{}", Route::Run(encode_link(run)).href())
+    format!("{base}{}", Route::Run(text.to_string()).href())
 }
 
 /// A shared link to open, if any.
