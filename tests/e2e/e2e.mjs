@@ -1003,6 +1003,9 @@ try {
     await p.waitForFunction(() => document.activeElement?.tagName === 'H1' && /Lamport/.test(document.activeElement.textContent), null, { timeout: 10000 });
     const sel = await p.evaluate(() => `[data-testid=cluster-widget][data-scenario=${document.querySelector('.prose [data-testid=cluster-widget]').dataset.scenario}]`);
     const w = p.locator(sel);
+    // The cluster draws once the lab worker has sent its first frame ("Starting the lab…" until
+    // then); the learner tabs to what is drawn.
+    await w.first().locator('[data-testid^=node-]').first().waitFor({ timeout: 10000 });
     const inWidget = ([s, t]) => document.activeElement.matches(`[data-testid${t}]`) && !!document.activeElement.closest(s);
     await tabTo('a node of the first cluster', inWidget, [sel, '^=node-']);
     const node = await focused();

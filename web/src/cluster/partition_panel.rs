@@ -8,23 +8,40 @@ use netsplit_core::NodeId;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// After a chip moved to another group (the panel draws it anew there), focus follows it: the
-/// chip for `id` in the same panel as `from`, once the panel has rendered.
-fn focus_chip_after_move(from: Option<web_sys::EventTarget>, id: NodeId) {
+/// How often, and how many times, to look for a moved chip in its new group: the move is the
+/// lab's, so the panel draws the chip there once the lab's frame has come back.
+const FOLLOW_EVERY_MS: u32 = 16;
+const FOLLOW_TRIES: u32 = 120;
+
+/// After a chip moved to group `to` (the panel draws it anew there), focus follows it: the chip
+/// for `id` in that group of the same panel as `from`, once the panel has drawn it there.
+fn focus_chip_after_move(from: Option<web_sys::EventTarget>, id: NodeId, to: u8) {
     let panel = from
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|el| el.closest("fieldset").ok().flatten());
-    let Some(panel) = panel else {
-        return;
-    };
-    Timeout::new(0, move || {
+    if let Some(panel) = panel {
+        let selector = format!(
+            "[data-testid='zone-{}'] [data-testid='chip-{}']",
+            GROUPS[usize::from(to.min(2))],
+            id.0
+        );
+        follow(panel, selector, FOLLOW_TRIES);
+    }
+}
+
+fn follow(panel: web_sys::Element, selector: String, tries: u32) {
+    Timeout::new(FOLLOW_EVERY_MS, move || {
         let chip = panel
-            .query_selector(&format!("[data-testid='chip-{}']", id.0))
+            .query_selector(&selector)
             .ok()
             .flatten()
             .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(chip) = chip {
-            let _ = chip.focus();
+        match chip {
+            Some(chip) => {
+                let _ = chip.focus();
+            }
+            None if tries > 1 => follow(panel, selector, tries - 1),
+            None => {}
         }
     })
     .forget();
@@ -78,7 +95,7 @@ pub fn partition_panel(props: &PartitionPanelProps) -> Html {
                     if let Some(t) = target {
                         e.prevent_default();
                         cb.emit((id, t));
-                        focus_chip_after_move(e.target(), id);
+                        focus_chip_after_move(e.target(), id, t);
                     }
                 })
             };
@@ -88,7 +105,7 @@ pub fn partition_panel(props: &PartitionPanelProps) -> Html {
                 let cb = props.on_move.clone();
                 Callback::from(move |e: MouseEvent| {
                     cb.emit((id, next));
-                    focus_chip_after_move(e.target(), id);
+                    focus_chip_after_move(e.target(), id, next);
                 })
             };
             html! {
