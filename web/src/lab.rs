@@ -27,9 +27,11 @@ struct Connection {
     #[cfg(not(feature = "lab-in-page"))]
     worker: Option<web_sys::Worker>,
     #[cfg(feature = "lab-in-page")]
-    host: netsplit_core::lab_host::LabHost,
+    host: Option<netsplit_core::lab_host::LabHost>,
     /// Requests made before the worker was ready, in order.
+    #[cfg(not(feature = "lab-in-page"))]
     queued: Vec<Vec<u8>>,
+    #[cfg(not(feature = "lab-in-page"))]
     ready: bool,
     /// Each open run's widget.
     runs: BTreeMap<u32, OnFrame>,
@@ -39,17 +41,21 @@ struct Connection {
 }
 
 thread_local! {
-    static LAB: RefCell<Connection> = RefCell::new(Connection {
-        #[cfg(not(feature = "lab-in-page"))]
-        worker: None,
-        #[cfg(feature = "lab-in-page")]
-        host: netsplit_core::lab_host::LabHost::new(),
-        queued: Vec::new(),
-        ready: false,
-        runs: BTreeMap::new(),
-        next_run: 1,
-        broken: None,
-    });
+    static LAB: RefCell<Connection> = const {
+        RefCell::new(Connection {
+            #[cfg(not(feature = "lab-in-page"))]
+            worker: None,
+            #[cfg(feature = "lab-in-page")]
+            host: None,
+            #[cfg(not(feature = "lab-in-page"))]
+            queued: Vec::new(),
+            #[cfg(not(feature = "lab-in-page"))]
+            ready: false,
+            runs: BTreeMap::new(),
+            next_run: 1,
+            broken: None,
+        })
+    };
 }
 
 /// One widget's run in the lab, closed when dropped.
@@ -167,7 +173,13 @@ fn dispatch(bytes: &[u8]) {
 
 #[cfg(feature = "lab-in-page")]
 fn deliver(bytes: Vec<u8>) {
-    let reply = LAB.with(|lab| lab.borrow_mut().host.handle_bytes(&bytes));
+    let reply = LAB.with(|lab| {
+        let mut lab = lab.borrow_mut();
+        let host = lab
+            .host
+            .get_or_insert_with(netsplit_core::lab_host::LabHost::new);
+        host.handle_bytes(&bytes)
+    });
     if let Some(reply) = reply {
         dispatch(&reply);
     }
