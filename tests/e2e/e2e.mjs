@@ -179,6 +179,20 @@ try {
     await page.screenshot({ path: `${OUT}/lesson.png`, fullPage: false });
   });
 
+  await check('every live cluster of a page runs in one lab worker, and a widget draws what the lab sends', async () => {
+    const labs = page.workers().filter((x) => x.url().includes('lab-worker')).length;
+    const widgets = await page.locator('[data-testid=cluster-widget]').count();
+    expect(labs === 1 && widgets >= 2, `${labs} lab workers for ${widgets} widgets`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=perfect-link]');
+    const digest = async () => w.locator('[data-testid=digest]').textContent();
+    const before = await digest();
+    await w.locator('[data-testid=step]').click();
+    await page.waitForFunction(([s, d]) => document.querySelector(`${s} [data-testid=digest]`).textContent !== d, ['[data-testid=cluster-widget][data-scenario=perfect-link]', before], { timeout: 5000 });
+    await w.locator('[data-testid=reset]').click();
+    await page.waitForFunction(([s]) => /step 0 of/.test(document.querySelector(`${s} .timeline span`).textContent), ['[data-testid=cluster-widget][data-scenario=perfect-link]'], { timeout: 5000 });
+    console.log(`     lab: ${labs} worker for ${widgets} live clusters on lesson 1`);
+  });
+
   await check('the space-time diagram scales: 9 nodes at 1x keep their frame rate, what is not drawn is counted, stamps never overlap, and the window zooms and scrolls by button, key, wheel and drag', async () => {
     // A context of its own: its settings and storage stay out of the other checks.
     const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -706,12 +720,15 @@ try {
     expect(await cx.locator('[data-testid=log-grid] tr[data-testid^=log-]').count() >= 3, 'a log row per server (the smallest case has three)');
   });
 
-  await check('Raft commit exercise: 500 schedules graded by the workers with progress shown and the page answering clicks within 100 ms; counting old-term replicas is caught by Figure 8', async () => {
+  // A click on a live cluster is answered by the lab worker, which shares the machine's cores with
+  // the grader workers while a grade runs: its bound is the lab's round trip under that load. The
+  // page's own thread is bounded by the longest gap between its frames.
+  await check('Raft commit exercise: 500 schedules graded by the workers with progress shown, the page drawing throughout and a live cluster answering clicks within 250 ms; counting old-term replicas is caught by Figure 8', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     await page.waitForFunction(() => document.querySelector('[data-exercise=raft-commit] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
     const dir = 'lessons/exercises/raft-commit';
     const right = await gradeIn('raft-commit', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'), '[data-testid=cluster-widget][data-scenario=minority-leader]');
-    expect(right.clicks >= 3 && right.slowestClick <= 100, `the page answered ${right.clicks} clicks while grading, the slowest in ${right.slowestClick} ms`);
+    expect(right.clicks >= 3 && right.slowestClick <= 250, `the page answered ${right.clicks} clicks while grading, the slowest in ${right.slowestClick} ms`);
     expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
     expect(right.progress >= 3, `progress moved through ${right.progress} values`);
     expect(right.maxGap < 200, `longest gap between frames while grading: ${right.maxGap} ms`);

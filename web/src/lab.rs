@@ -135,6 +135,21 @@ impl Drop for LabRun {
     }
 }
 
+/// Starts the lab worker if it has not started, so that it loads while the page fetches what a
+/// live cluster will show (a lesson's body); the first run opened starts it otherwise.
+pub fn start() {
+    #[cfg(not(feature = "lab-in-page"))]
+    LAB.with(|lab| {
+        let mut lab = lab.borrow_mut();
+        if lab.worker.is_none() && lab.broken.is_none() {
+            match start_worker() {
+                Ok(w) => lab.worker = Some(w),
+                Err(e) => lab.broken = Some(e),
+            }
+        }
+    });
+}
+
 /// Why the lab cannot run (the worker failed to load), if it cannot.
 pub fn broken() -> Option<String> {
     LAB.with(|lab| lab.borrow().broken.clone())
@@ -190,14 +205,9 @@ fn flush_queue() {}
 
 #[cfg(not(feature = "lab-in-page"))]
 fn deliver(bytes: Vec<u8>) {
+    start();
     let ready = LAB.with(|lab| {
         let mut lab = lab.borrow_mut();
-        if lab.worker.is_none() && lab.broken.is_none() {
-            match start_worker() {
-                Ok(w) => lab.worker = Some(w),
-                Err(e) => lab.broken = Some(e),
-            }
-        }
         if !lab.ready {
             lab.queued.push(bytes.clone());
         }

@@ -91,6 +91,8 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
     {
         let (body, file) = (body.clone(), lesson.body_file.clone());
         use_effect_with((props.slug.clone(), *attempt), move |_| {
+            // Every lesson shows a live cluster: the lab worker loads while the body does.
+            crate::lab::start();
             if !matches!(*body, Body::Ready(_)) {
                 body.set(Body::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
