@@ -27,6 +27,16 @@ async function check(name, fn) {
   catch (e) { failed++; console.log(`FAIL ${name}\n     ${String(e.message ?? e).split('\n').join('\n     ')}`); }
 }
 function expect(cond, msg) { if (!cond) throw new Error(msg); }
+// Polls `cond` (async) until it holds or `ms` pass: a live cluster answers from the lab worker,
+// so what a click does shows a frame later, as a learner sees it.
+async function eventually(cond, msg, ms = 5000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > end) throw new Error(msg);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 // An exercise's cases as its exercise.toml lists them, so that the checks follow the file.
 function caseCounts(dir) {
   const toml = fs.readFileSync(`${dir}/exercise.toml`, 'utf8');
@@ -152,12 +162,12 @@ try {
     await lossy.locator('[data-testid=step]').click();
     await lossy.locator('[data-testid=node-1]').click();
     await lossy.locator('[data-testid=crash-toggle]').click();
-    const log = await lossy.locator('[data-testid=event-log]').textContent();
-    expect(log.includes('CRASH n1'), `log: ${log.slice(0, 300)}`);
+    const logOf = () => lossy.locator('[data-testid=event-log]').textContent();
+    await eventually(async () => (await logOf()).includes('CRASH n1'), `log: ${(await logOf()).slice(0, 300)}`);
     const cls = await lossy.locator('[data-testid=node-1]').getAttribute('class');
     expect(cls.includes('down'), `node class: ${cls}`);
     await lossy.locator('[data-testid=crash-toggle]').click(); // restart
-    expect((await lossy.locator('[data-testid=event-log]').textContent()).includes('RESTART n1'), 'restart logged');
+    await eventually(async () => (await logOf()).includes('RESTART n1'), 'restart logged');
   });
 
   await check('playing the lossy link to dawn shows the agreement violation', async () => {
@@ -345,7 +355,7 @@ try {
     expect(first !== null, 'no leader after playing');
     await w.locator(`[data-testid=node-${first.id.slice(1)}]`).click();
     await w.locator('[data-testid=crash-toggle]').click();
-    expect((await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH ${first.id}`), 'crash logged');
+    await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH ${first.id}`), 'crash logged');
     await w.locator('[data-testid=play]').click();
     await page.waitForFunction((old) => {
       const row = document.querySelector('[data-scenario=first-election] [data-testid=log-grid] tr.leader');
@@ -365,11 +375,11 @@ try {
     await w.locator('[data-testid=node-0]').click();
     await w.locator('[data-testid=timeout-now]').click();
     await w.locator('[data-testid=step]').click();
-    const log = await w.locator('[data-testid=event-log]').textContent();
-    expect(log.includes('n0 times out: stands for election in term 1'), `log: ${log.slice(0, 400)}`);
+    const logOf = () => w.locator('[data-testid=event-log]').textContent();
+    await eventually(async () => (await logOf()).includes('n0 times out: stands for election in term 1'), `log: ${(await logOf()).slice(0, 400)}`);
     await w.locator('[data-testid=client-request]').click();
-    const withRequest = await w.locator('[data-testid=event-log]').textContent();
-    expect(withRequest.includes('REQ   n5 write y=10'), 'request logged');
+    await eventually(async () => (await logOf()).includes('REQ   n5 write y=10'), 'request logged');
+    const withRequest = await logOf();
     // The client's command is an operation of the run's history: invoked at once.
     expect(/CALL  n5 op\d+ write y=10/.test(withRequest), `invocation logged: ${withRequest.slice(0, 600)}`);
     await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
@@ -958,7 +968,7 @@ try {
     const link = await page.evaluate(() => document.activeElement.dataset.testid);
     expect(/^link-\d+-\d+$/.test(link), `End goes to the last link: ${link}`);
     await page.keyboard.press('Enter');
-    expect((await ring.locator(`[data-testid=${link}]`).getAttribute('class')).includes('cut'), 'Enter on a link cuts it');
+    await eventually(async () => (await ring.locator(`[data-testid=${link}]`).getAttribute('class')).includes('cut'), 'Enter on a link cuts it');
     expect(await ring.locator('[tabindex="0"]').count() === 1 && await ring.locator(`[data-testid=${link}]`).getAttribute('tabindex') === '0', 'the tab stop stays where focus was');
   });
 
@@ -1027,13 +1037,12 @@ try {
     await tabTo('a node of the first cluster', inWidget, [sel, '^=node-']);
     const node = await focused();
     await p.keyboard.press('c');
-    expect((await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH n${node.slice(5)}`), `C on ${node} crashes it`);
+    await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes(`CRASH n${node.slice(5)}`), `C on ${node} crashes it`);
     await tabTo('the Step button', inWidget, [sel, '=step']);
     await p.keyboard.press('Enter');
     await p.keyboard.press('Enter');
     const stepOf = async () => Number(/step (\d+) of/.exec(await w.locator('.timeline span').textContent())[1]);
-    const stepped = await stepOf();
-    expect(stepped >= 2, `Enter on Step twice: step ${stepped}`);
+    await eventually(async () => await stepOf() >= 2, `Enter on Step twice: step ${await stepOf()}`);
     await tabTo('the timeline', inWidget, [sel, '=timeline']);
     await p.keyboard.press('Home');
     await p.waitForFunction((s) => /step 0 of/.test(document.querySelector(`${s} .timeline span`).textContent), sel, { timeout: 5000 });
@@ -1041,7 +1050,7 @@ try {
     await p.waitForFunction((s) => /step 1 of/.test(document.querySelector(`${s} .timeline span`).textContent), sel, { timeout: 5000 });
     await tabTo('a partition chip', inWidget, [sel, '^=chip-']);
     await p.keyboard.press('ArrowRight');
-    expect((await w.locator('[data-testid=event-log]').textContent()).includes('PART'), 'ArrowRight on a chip partitions');
+    await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes('PART'), 'ArrowRight on a chip partitions');
     const exSel = '[data-testid=exercise][data-exercise=lamport-rules]';
     await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', exSel, { timeout: 30000 });
     await tabTo('the exercise\'s editor', ([s]) => document.activeElement.matches(`${s} [data-testid=editor]`), [exSel]);
@@ -1095,12 +1104,19 @@ try {
     await page.goto(`${base}#/playground`);
     const w = page.locator('[data-testid=cluster-widget][data-scenario=playground]');
     await w.waitFor({ timeout: 20000 });
-    for (let i = 0; i < 12; i++) await w.locator('[data-testid=step]').click();
+    const stepOf = async (widget) => Number(/after step (\d+)/.exec(await widget.locator('.digest').textContent())[1]);
+    // One step at a time, each drawn before the next click, as a learner watching would.
+    const stepOnce = async (widget) => {
+      const before = await stepOf(widget);
+      await widget.locator('[data-testid=step]').click();
+      await eventually(async () => await stepOf(widget) > before, `Step never moved past step ${before}`);
+    };
+    for (let i = 0; i < 12; i++) await stepOnce(w);
     await w.locator('[data-testid=node-2]').click();
     await w.locator('[data-testid=crash-toggle]').click();
-    for (let i = 0; i < 25; i++) await w.locator('[data-testid=step]').click();
+    await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes('CRASH n2'), 'the crash shows');
+    for (let i = 0; i < 25; i++) await stepOnce(w);
     const digest = await w.locator('[data-testid=digest]').textContent();
-    const stepOf = async (widget) => Number(/after step (\d+)/.exec(await widget.locator('.digest').textContent())[1]);
     const steps = await stepOf(w);
     await w.locator('[data-testid=share]').click();
     const link = await w.locator('[data-testid=share-link]').inputValue();
@@ -1111,7 +1127,7 @@ try {
     await other.goto(link);
     const sw = other.locator('[data-testid=cluster-widget][data-scenario=shared]');
     await sw.waitFor({ timeout: 20000 });
-    while (await stepOf(sw) < steps) await sw.locator('[data-testid=step]').click();
+    while (await stepOf(sw) < steps) await stepOnce(sw);
     expect(await stepOf(sw) === steps, `stepped to ${await stepOf(sw)} of ${steps}`);
     const replayed = await sw.locator('[data-testid=digest]').textContent();
     expect(replayed === digest, `digest ${replayed} vs ${digest}`);
