@@ -203,7 +203,7 @@ try {
     console.log(`     lab: ${labs} worker for ${widgets} live clusters on lesson 1`);
   });
 
-  await check('the space-time diagram scales: 9 nodes at 1x keep their frame rate, what is not drawn is counted, stamps never overlap, and the window zooms and scrolls by button, key, wheel and drag', async () => {
+  await check('the space-time diagram scales: 9 nodes at 1x keep their frame rate, what is not drawn is counted, stamps never overlap, and the window zooms and scrolls by button, key, wheel, drag and pinch', async () => {
     // A context of its own: its settings and storage stay out of the other checks.
     const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await own.newPage();
@@ -253,6 +253,23 @@ try {
     await p.keyboard.up('Control');
     const twice = await windowText();
     expect(closer !== dragged && twice !== closer && await w.locator('[data-testid=st-follow]').isEnabled(), `+ then Ctrl-wheel (a pinch) zoom in and out, still scrolled back: ${dragged} -> ${closer} -> ${twice}`);
+    // Two fingers: spreading zooms in one level, closing zooms out again (touch pointers, as a
+    // phone reports them).
+    const pinch = (moves) => svg.evaluate((el, moves) => {
+      const r = el.getBoundingClientRect();
+      const at = (id, dx, type) => el.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 11,
+        clientX: r.left + r.width / 2 + dx, clientY: r.top + r.height / 2, bubbles: true, cancelable: true }));
+      at(11, -50, 'pointerdown'); at(12, 50, 'pointerdown');
+      for (const dx of moves) at(12, dx, 'pointermove');
+      at(12, 0, 'pointerup'); at(11, -50, 'pointerup');
+    }, moves);
+    const span = (text) => { const [a, b] = text.match(/[\d.]+/g).map(Number); return b - a; };
+    await pinch([60, 80, 100]);
+    const spread = await windowText();
+    expect(Math.abs(span(spread) * 2 - span(twice)) < 0.01, `two fingers spreading zoom in: ${twice} -> ${spread}`);
+    await pinch([40, 25]);
+    const closed = await windowText();
+    expect(Math.abs(span(closed) - span(twice)) < 0.01, `two fingers closing zoom out: ${spread} -> ${closed}`);
     await w.locator('[data-testid=st-follow]').click();
     expect(await w.locator('[data-testid=st-follow]').isDisabled(), 'Follow returns to the newest events');
     // Stamps on one lane never overlap: a busy Lamport run, every label's box against its neighbours'.

@@ -3,9 +3,11 @@
 //! past and future (happens-before as the simulator computed it) and leaves the
 //! concurrent events grey, which is the picture behind Lamport and vector clocks.
 
+pub mod gesture;
 pub mod window;
 
 use crate::svg::{ms3, px, whole};
+use gesture::{Gesture, GestureStep};
 use netsplit_core::causality::{causal_events, CausalEvent, EventId};
 use netsplit_core::{EventKind, TraceEvent};
 use std::collections::BTreeMap;
@@ -98,7 +100,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     // The selected event by identity, so it stays selected while the window moves.
     let selected = use_state(|| None::<EventId>);
     let view = use_state(View::default);
-    let drag = use_mut_ref(|| None::<f64>);
+    let gesture = use_mut_ref(Gesture::default);
     let arrow_id = crate::unique_id::use_unique_id("st-arrow");
     let figure = use_node_ref();
     // One viewBox unit per CSS pixel: read the figure's width as laid out at the last render
@@ -331,33 +333,47 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
             }
         })
     };
-    // Dragging scrolls: the window follows the pointer (by mouse, pen or one finger).
+    // One pointer dragging scrolls (the window follows it: a mouse, a pen or one finger); two
+    // fingers pinch to zoom.
     let onpointerdown = {
-        let drag = drag.clone();
-        Callback::from(move |e: PointerEvent| *drag.borrow_mut() = Some(f64::from(e.client_x())))
+        let gesture = gesture.clone();
+        Callback::from(move |e: PointerEvent| {
+            gesture.borrow_mut().down(
+                e.pointer_id(),
+                f64::from(e.client_x()),
+                f64::from(e.client_y()),
+            )
+        })
     };
     let onpointerup = {
-        let drag = drag.clone();
-        Callback::from(move |_: PointerEvent| *drag.borrow_mut() = None)
+        let gesture = gesture.clone();
+        Callback::from(move |e: PointerEvent| gesture.borrow_mut().up(e.pointer_id()))
     };
     let onpointermove = {
-        let (drag, set, v) = (drag.clone(), set_view.clone(), *view);
+        let (gesture, set, v) = (gesture.clone(), set_view.clone(), *view);
         Callback::from(move |e: PointerEvent| {
-            let Some(from) = *drag.borrow() else { return };
-            let Some(width) = e
-                .target_dyn_into::<web_sys::Element>()
-                .and_then(|t| t.closest("svg").ok().flatten())
-                .map(|svg| svg.get_bounding_client_rect().width())
-            else {
-                return;
-            };
-            let dx = f64::from(e.client_x()) - from;
-            if dx.abs() < 8.0 || width <= 0.0 {
-                return;
+            let step = gesture.borrow_mut().moved(
+                e.pointer_id(),
+                f64::from(e.client_x()),
+                f64::from(e.client_y()),
+            );
+            match step {
+                None => {}
+                Some(GestureStep::ZoomIn) => set.emit(v.zoomed_in(win)),
+                Some(GestureStep::ZoomOut) => set.emit(v.zoomed_out()),
+                Some(GestureStep::Drag(dx)) => {
+                    let Some(width) = e
+                        .target_dyn_into::<web_sys::Element>()
+                        .and_then(|t| t.closest("svg").ok().flatten())
+                        .map(|svg| svg.get_bounding_client_rect().width())
+                        .filter(|w| *w > 0.0)
+                    else {
+                        return;
+                    };
+                    let delta = -(dx / width * span_us as f64) as i64;
+                    set.emit(v.scrolled(win, delta, last_us));
+                }
             }
-            *drag.borrow_mut() = Some(f64::from(e.client_x()));
-            let delta = -(dx / width * span_us as f64) as i64;
-            set.emit(v.scrolled(win, delta, last_us));
         })
     };
     let summary = match sel {
@@ -381,8 +397,8 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
                 <span class="muted" data-testid="st-window">{format!("{} to {} ms", ms3(win.start_us as i64), ms3(win.end_us as i64))}</span>
             </div>
             <svg viewBox={format!("0 0 {} {}", whole(width), whole(height))} tabindex="0" role="group" {onkeydown} {onwheel}
-                {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}
-                aria-label="Space-time diagram: a lane per node, time to the right, an arrow per message; + and - zoom, Shift and the arrows scroll">
+                {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointercancel={onpointerup.clone()} onpointerleave={onpointerup}
+                aria-label="Space-time diagram: a lane per node, time to the right, an arrow per message; + and - zoom, Shift and the arrows scroll; drag to scroll, pinch to zoom">
                 <defs>
                     <marker id={arrow_id.clone()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" />

@@ -64,11 +64,16 @@ pub fn sin_cos(angle: f64) -> (f64, f64) {
     }
 }
 
-/// Where a message is drawn: along its link by how much of its latency has passed,
-/// shifted sideways so the two directions of a link do not overlap.
-pub fn message_position(m: &InFlight, n: u32, now: SimTime, reduced_motion: bool) -> (f64, f64) {
-    let (ax, ay) = node_position(m.from.0, n);
-    let (bx, by) = node_position(m.to.0, n);
+/// Where a message is drawn: along its link from `a` (its sender's position) to `b` (its
+/// receiver's) by how much of its latency has passed, shifted sideways so the two directions of
+/// a link do not overlap.
+pub fn message_position(
+    m: &InFlight,
+    (ax, ay): (f64, f64),
+    (bx, by): (f64, f64),
+    now: SimTime,
+    reduced_motion: bool,
+) -> (f64, f64) {
     let total = m.deliver_at.0.saturating_sub(m.sent_at.0).max(1) as f64;
     let done = now.0.saturating_sub(m.sent_at.0) as f64;
     let f = if reduced_motion {
@@ -81,6 +86,25 @@ pub fn message_position(m: &InFlight, n: u32, now: SimTime, reduced_motion: bool
     let len = (dx * dx + dy * dy).sqrt().max(1.0);
     let side = if m.from < m.to { 7.0 } else { -7.0 };
     (ax + dx * f - dy / len * side, ay + dy * f + dx / len * side)
+}
+
+/// Up to this many messages in flight are drawn one by one, each with its description on hover;
+/// beyond it (a busy cluster: 600 heartbeats on slow links) they are drawn as one shape per
+/// kind, which the browser paints at 60 fps where 600 elements and their titles, rebuilt every
+/// frame, took 33 ms a frame (measured with `tools/frame-bench.mjs --in-flight 600`).
+pub const MESSAGES_ONE_BY_ONE_MAX: usize = 100;
+
+/// The SVG path of a dot of radius 6 at each of `points`, for drawing many messages as one shape.
+pub fn dots_path(points: impl Iterator<Item = (f64, f64)>) -> String {
+    let mut d = String::new();
+    for (x, y) in points {
+        d.push('M');
+        d.push_str(&px(x - 6.0));
+        d.push(',');
+        d.push_str(&px(y));
+        d.push_str("a6,6 0 1,0 12,0a6,6 0 1,0 -12,0");
+    }
+    d
 }
 
 /// Where focus goes from item `at` of `count` (the nodes, then the links) on `key`: the ring is
@@ -136,6 +160,8 @@ pub fn ring(props: &RingProps) -> Html {
         let active = active.clone();
         Callback::from(move |k: u32| active.set(k))
     };
+    // Each node's position, worked out once per frame (each costs two calls into JavaScript).
+    let at: Vec<(f64, f64)> = (0..n).map(|i| node_position(i, n)).collect();
     let mut links = Vec::new();
     let mut link_item = n;
     for a in 0..n {
@@ -143,8 +169,8 @@ pub fn ring(props: &RingProps) -> Html {
             let (a, b) = (NodeId(a), NodeId(b));
             let ab = props.blocked.contains(&(a, b));
             let ba = props.blocked.contains(&(b, a));
-            let (x1, y1) = node_position(a.0, n);
-            let (x2, y2) = node_position(b.0, n);
+            let (x1, y1) = at[a.index()];
+            let (x2, y2) = at[b.index()];
             let (class, state) = match (ab, ba) {
                 (true, true) => ("link cut", "cut".to_string()),
                 (true, false) => (
@@ -192,34 +218,62 @@ pub fn ring(props: &RingProps) -> Html {
         }
     }
 
-    let messages = props.in_flight.iter().filter(|m| m.to.0 < n && m.from.0 < n).map(|m| {
-        let (x, y) = message_position(m, n, props.view_time, props.reduced_motion);
-        html! {
-            <g class={if m.held { "message held" } else { "message" }} data-testid="message">
-                <circle cx={px(x)} cy={px(y)} r="6" />
-                <title>{if m.held {
-                    format!("{} {} → {}: {} (sent {}, held since {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
-                } else {
-                    format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
-                }}</title>
-            </g>
-        }
-    });
+    let on_wire: Vec<&InFlight> = props
+        .in_flight
+        .iter()
+        .filter(|m| m.to.0 < n && m.from.0 < n)
+        .collect();
+    let place = |m: &InFlight| {
+        message_position(
+            m,
+            at[m.from.index()],
+            at[m.to.index()],
+            props.view_time,
+            props.reduced_motion,
+        )
+    };
+    let messages: Html = if on_wire.len() <= MESSAGES_ONE_BY_ONE_MAX {
+        on_wire.iter().map(|m| {
+            let (x, y) = place(m);
+            html! {
+                <g class={if m.held { "message held" } else { "message" }} data-testid="message">
+                    <circle cx={px(x)} cy={px(y)} r="6" />
+                    <title>{if m.held {
+                        format!("{} {} → {}: {} (sent {}, held since {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
+                    } else {
+                        format!("{} {} → {}: {} (sent {}, arrives {})", m.msg, m.from, m.to, m.label, m.sent_at, m.deliver_at)
+                    }}</title>
+                </g>
+            }
+        }).collect()
+    } else {
+        let crowd = |held: bool| {
+            let count = on_wire.iter().filter(|m| m.held == held).count();
+            let d = dots_path(on_wire.iter().filter(|m| m.held == held).map(|m| place(m)));
+            (count > 0).then(|| html! {
+                <g class={if held { "message held" } else { "message" }} data-testid="message-crowd" data-count={count.to_string()}>
+                    <path {d} />
+                    <title>{format!("{count} messages {}", if held { "held" } else { "in flight" })}</title>
+                </g>
+            })
+        };
+        html! { <>{ crowd(false) }{ crowd(true) }</> }
+    };
 
     let drops = props
         .recent_drops
         .iter()
         .filter(|(a, b)| a.0 < n && b.0 < n)
         .map(|(a, b)| {
-            let (ax, ay) = node_position(a.0, n);
-            let (bx, by) = node_position(b.0, n);
+            let (ax, ay) = at[a.index()];
+            let (bx, by) = at[b.index()];
             let (x, y) = (ax + (bx - ax) * 0.6, ay + (by - ay) * 0.6);
             html! { <text class="drop-mark" x={px(x)} y={px(y)} aria-hidden="true">{"✕"}</text> }
         });
 
     let nodes = props.nodes.iter().map(|v| {
         let id = v.id;
-        let (x, y) = node_position(id.0, n);
+        let (x, y) = at[id.index()];
         let group = props.groups.get(id.index()).copied().unwrap_or(0);
         let mut class = classes!("node", format!("group-{group}"));
         if !v.up {
@@ -276,7 +330,7 @@ pub fn ring(props: &RingProps) -> Html {
     html! {
         <svg class="ring" viewBox={format!("0 0 {} {}", px(WIDTH), px(HEIGHT))} role="group" aria-label="Cluster: nodes, then links; arrow keys move between them">
             { for links }
-            { for messages }
+            { messages }
             { for drops }
             { for nodes }
         </svg>
@@ -285,7 +339,16 @@ pub fn ring(props: &RingProps) -> Html {
 
 #[cfg(test)]
 mod tests {
-    use super::roving_target;
+    use super::{dots_path, roving_target};
+
+    #[test]
+    fn many_messages_are_one_path_with_a_dot_each() {
+        let d = dots_path([(10.0, 20.0), (30.5, 40.0)].into_iter());
+        assert_eq!(d.matches('M').count(), 2);
+        assert!(d.starts_with("M4.0,20.0a6,6"), "{d}");
+        assert!(d.contains("M24.5,40.0a6,6"), "{d}");
+        assert_eq!(dots_path(std::iter::empty()), "");
+    }
 
     #[test]
     fn the_arrow_keys_move_around_the_ring_and_wrap() {
