@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod cluster;
+pub mod element_width;
 pub mod exercise;
 pub mod fetch;
 pub mod grading;

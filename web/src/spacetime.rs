@@ -103,19 +103,10 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
     let gesture = use_mut_ref(Gesture::default);
     let arrow_id = crate::unique_id::use_unique_id("st-arrow");
     let figure = use_node_ref();
-    // One viewBox unit per CSS pixel: read the figure's width as laid out at the last render
-    // (a live diagram renders every frame, so a resize shows at once).
-    let width = figure
-        .cast::<web_sys::Element>()
-        .map(|f| f64::from(f.client_width()))
-        .filter(|w| *w > 0.0)
-        .map_or(WIDTH, |w| w.max(MIN_WIDTH));
-    {
-        // Once laid out, draw again at the figure's own width (a paused or recorded diagram
-        // would otherwise keep the first guess).
-        let redraw = use_force_update();
-        use_effect_with((), move |_| redraw.force_update());
-    }
+    // One viewBox unit per CSS pixel: the figure's width as laid out (observed, not read while
+    // rendering, which would force a layout every frame).
+    let width =
+        crate::element_width::use_element_width(&figure).map_or(WIDTH, |w| w.max(MIN_WIDTH));
     let arrow_ref = format!("url(#{arrow_id})");
     let events = use_memo((props.events.clone(), props.nodes), |(trace, nodes)| {
         causal_events(trace, *nodes)
