@@ -68,7 +68,9 @@ fn node_of(kind: &EventKind) -> Option<NodeId> {
         | EventKind::Partitioned { .. }
         | EventKind::Healed { .. }
         | EventKind::Configured { .. }
-        | EventKind::Violation { .. } => None,
+        | EventKind::Violation { .. }
+        | EventKind::Paused { .. }
+        | EventKind::Resumed { .. } => None,
     }
 }
 

@@ -143,6 +143,16 @@ crate::forms::two_forms! {
             /// Which timer.
             timer: TimerId,
         },
+        /// The node stops for `duration_us` (a garbage-collection pause, a stalled VM) and then
+        /// goes on: meanwhile none of its timers fire and no message or input reaches it; they
+        /// wait and happen when it resumes, late but in order, with nothing lost. Unlike a crash
+        /// it forgets nothing, and its clock runs on, so it wakes up to find time has passed.
+        Pause {
+            /// Which node.
+            node: NodeId,
+            /// How long, in microseconds of true time.
+            duration_us: u64,
+        },
     }
 }
 
@@ -197,6 +207,10 @@ impl Fault {
             Fault::ReleaseAll,
             Fault::Deliver { msg: MsgId(4) },
             Fault::Fire { timer: TimerId(2) },
+            Fault::Pause {
+                node: b,
+                duration_us: 500_000,
+            },
         ];
         // An exhaustive match: a new kind must be added above.
         for f in &all {
@@ -221,7 +235,8 @@ impl Fault {
                 | Fault::Asynchronous
                 | Fault::ReleaseAll
                 | Fault::Deliver { .. }
-                | Fault::Fire { .. } => {}
+                | Fault::Fire { .. }
+                | Fault::Pause { .. } => {}
             }
         }
         all
@@ -289,6 +304,10 @@ impl Fault {
             Fault::ReleaseAll => "Nothing is held any more; the held events happen now.".into(),
             Fault::Deliver { msg } => format!("Message {msg} delivered now, by choice."),
             Fault::Fire { timer } => format!("Timer {timer} fired now, by choice."),
+            Fault::Pause { node, duration_us } => format!(
+                "{node} paused for {} ms: nothing happens on it until then, and nothing is lost.",
+                ms3(*duration_us as i64)
+            ),
         }
     }
 
@@ -302,7 +321,8 @@ impl Fault {
             | Fault::ClockDrift { node, .. }
             | Fault::Request { node, .. }
             | Fault::Input { node, .. }
-            | Fault::Timeout { node } => vec![*node],
+            | Fault::Timeout { node }
+            | Fault::Pause { node, .. } => vec![*node],
             Fault::OneWay { from: a, to: b }
             | Fault::Cut { a, b }
             | Fault::Repair { a, b }
@@ -335,6 +355,13 @@ impl Fault {
         if let Fault::Input { input, .. } = self {
             input.validate()?;
         }
+        if let Fault::Pause { duration_us, .. } = self {
+            if *duration_us == 0 || *duration_us > MAX_PAUSE_US {
+                return Err(format!(
+                    "duration_us {duration_us} is outside 1..={MAX_PAUSE_US} (an hour)"
+                ));
+            }
+        }
         if let Fault::ClockDrift { drift_ppm, .. } = self {
             if !(-500_000..=500_000).contains(drift_ppm) {
                 return Err(format!("drift_ppm {drift_ppm} is outside -500000..=500000"));
@@ -343,6 +370,9 @@ impl Fault {
         Ok(())
     }
 }
+
+/// The longest pause a fault may ask for: an hour of simulated time, far past any run.
+pub const MAX_PAUSE_US: u64 = 3_600_000_000;
 
 /// Microseconds as milliseconds with three decimals, in integers (no float formatting).
 fn ms3(us: i64) -> String {

@@ -97,6 +97,7 @@ pub struct TraceReplay {
 #[derive(Clone, Default)]
 struct ReplayNode {
     down: bool,
+    paused_until: Option<SimTime>,
     stamp: Option<String>,
     handled: u64,
 }
@@ -185,11 +186,22 @@ impl TraceReplay {
             EventKind::Crashed { node: n } => {
                 if let Some(n) = self.nodes.get_mut(node(n)) {
                     n.down = true;
+                    n.paused_until = None;
                 }
             }
             EventKind::Restarted { node: n } => {
                 if let Some(n) = self.nodes.get_mut(node(n)) {
                     n.down = false;
+                }
+            }
+            EventKind::Paused { node: n, until } => {
+                if let Some(n) = self.nodes.get_mut(node(n)) {
+                    n.paused_until = Some(*until);
+                }
+            }
+            EventKind::Resumed { node: n } => {
+                if let Some(n) = self.nodes.get_mut(node(n)) {
+                    n.paused_until = None;
                 }
             }
             EventKind::Stamped { node: n, stamp } => {
@@ -287,6 +299,7 @@ impl Runner for TraceReplay {
                 NodeView {
                     id: NodeId(i as u32),
                     up: !n.down,
+                    paused_until: n.paused_until,
                     local_time: LocalTime(self.now.0 as i64),
                     skew_us: 0,
                     drift_ppm: 0,

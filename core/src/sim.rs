@@ -54,6 +54,11 @@ enum Pending {
         slot: u32,
     },
     Fault(Fault),
+    /// A paused node goes on (if this is still the end of its pause).
+    Resume {
+        node: NodeId,
+        until: SimTime,
+    },
 }
 
 /// What a fault plan holds back ([`Fault::Hold`], [`Fault::Asynchronous`]) and the events
@@ -78,7 +83,7 @@ impl Holds {
         match item {
             Pending::Deliver { from, to, .. } => self.all || self.links.contains(&(*from, *to)),
             Pending::Timer { .. } => self.all,
-            Pending::Fault(_) => false,
+            Pending::Fault(_) | Pending::Resume { .. } => false,
         }
     }
 }
@@ -148,6 +153,8 @@ struct Node<P: Protocol> {
     rng: Rng,
     clock: Clock,
     timers: Vec<TimerId>,
+    /// While paused ([`Fault::Pause`]): when it goes on. What comes due before then waits.
+    paused_until: Option<SimTime>,
 }
 
 /// A message on the wire, for drawing.
@@ -177,6 +184,8 @@ pub struct NodeView {
     pub id: NodeId,
     /// False while crashed.
     pub up: bool,
+    /// While paused ([`crate::Fault::Pause`]): when it goes on.
+    pub paused_until: Option<SimTime>,
     /// What its own clock reads now.
     pub local_time: LocalTime,
     /// Offset of its clock from true time, in microseconds.
@@ -241,6 +250,7 @@ impl<P: Protocol> Sim<P> {
                 rng: Rng::stream(seed, 1 + u64::from(i)),
                 clock: Clock::default(),
                 timers: Vec::new(),
+                paused_until: None,
             })
             .collect();
         let mut sim = Sim {
@@ -352,6 +362,7 @@ impl<P: Protocol> Sim<P> {
                 NodeView {
                     id,
                     up: n.volatile.is_some(),
+                    paused_until: n.paused_until,
                     local_time: n.clock.read(self.now),
                     skew_us: n.clock.skew_us(self.now),
                     drift_ppm: n.clock.drift_ppm(),
@@ -421,6 +432,12 @@ impl<P: Protocol> Sim<P> {
             if !self.is_live(&item) {
                 continue;
             }
+            // An event for a paused node waits for it to go on, behind what already waits: not a
+            // step, nothing happened yet.
+            if let Some(until) = self.paused_for(&item).filter(|until| at < *until) {
+                self.queue.push(until, Class::Normal, item);
+                continue;
+            }
             // A held event waits without being a step: nothing happened yet. The clock moves on
             // to it all the same, so a scheduler choosing later sees it waiting, and a replay of
             // its choices (planned faults) finds the same events waiting at the same times.
@@ -445,6 +462,10 @@ impl<P: Protocol> Sim<P> {
     /// False for a timer of a crashed incarnation or a cancelled one, which is not an event at
     /// all (its value is dropped); true for anything else.
     fn is_live(&mut self, item: &Pending) -> bool {
+        if let Pending::Resume { node, until } = item {
+            // A crash, or a longer pause asked for meanwhile, ended or replaced this pause.
+            return self.nodes[node.index()].paused_until == Some(*until);
+        }
         if let Pending::Timer {
             node,
             id,
@@ -481,7 +502,23 @@ impl<P: Protocol> Sim<P> {
                 }
             }
             Pending::Fault(f) => self.apply_fault(&f),
+            Pending::Resume { node, .. } => {
+                self.nodes[node.index()].paused_until = None;
+                self.record(EventKind::Resumed { node }, 0);
+            }
         }
+    }
+
+    /// When the node an event happens to is paused until, if it is paused: deliveries, timers
+    /// and inputs wait; faults happen to a paused node as to any other.
+    fn paused_for(&self, item: &Pending) -> Option<SimTime> {
+        let node = match item {
+            Pending::Deliver { to, .. } => *to,
+            Pending::Timer { node, .. } => *node,
+            Pending::Fault(f) => f.as_input()?.0,
+            Pending::Resume { .. } => return None,
+        };
+        self.nodes.get(node.index())?.paused_until
     }
 
     /// Runs until `until` or until `max_steps` steps were taken, whichever comes first.
@@ -789,6 +826,8 @@ impl<P: Protocol> Sim<P> {
         match fault {
             Fault::Crash { node } => {
                 let n = &mut self.nodes[node.index()];
+                // A crash ends a pause: the node is down, and comes back unpaused.
+                n.paused_until = None;
                 if n.volatile.take().is_some() {
                     n.incarnation += 1;
                     n.timers.clear();
@@ -813,6 +852,7 @@ impl<P: Protocol> Sim<P> {
                     self.with_node(node, |p, d, v, ctx| p.on_input(d, v, &input, ctx));
                 }
             }
+            Fault::Pause { node, duration_us } => self.pause(*node, *duration_us, content),
             Fault::ClockSkew { node, .. } | Fault::ClockDrift { node, .. } => {
                 let kind = clock_fault(&mut self.nodes[node.index()].clock, now, fault);
                 self.record(kind, content);
@@ -828,6 +868,26 @@ impl<P: Protocol> Sim<P> {
                 self.record(kind, content);
             }
         }
+    }
+
+    /// Pauses `node` for `duration_us` from now; a pause asked for while one lasts ends at the
+    /// later of the two. A crashed node has nothing to pause.
+    #[inline(never)]
+    fn pause(&mut self, node: NodeId, duration_us: u64, content: u64) {
+        let n = &mut self.nodes[node.index()];
+        if n.volatile.is_none() {
+            let description = format!("ignored: {node} is down, so it cannot pause");
+            self.record(EventKind::Configured { description }, content);
+            return;
+        }
+        let until = self
+            .now
+            .plus(SimDuration(duration_us))
+            .max(n.paused_until.unwrap_or(SimTime::ZERO));
+        n.paused_until = Some(until);
+        self.queue
+            .push(until, Class::Normal, Pending::Resume { node, until });
+        self.record(EventKind::Paused { node, until }, content);
     }
 
     /// Holds, releases and the scheduler's choices. A release puts what it frees back in the
@@ -948,7 +1008,7 @@ impl<P: Protocol> Sim<P> {
                         .get(*slot)
                         .map_or_else(String::new, |t| format!("{t:?}")),
                 }),
-                Pending::Fault(_) => None,
+                Pending::Fault(_) | Pending::Resume { .. } => None,
             })
             .collect()
     }

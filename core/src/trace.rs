@@ -191,6 +191,18 @@ pub enum EventKind {
         /// How.
         detail: String,
     },
+    /// A node stopped ([`crate::Fault::Pause`]): nothing happens on it until `until`.
+    Paused {
+        /// Which node.
+        node: NodeId,
+        /// When it goes on, in true time.
+        until: SimTime,
+    },
+    /// A paused node went on; what came due meanwhile happens now, in order.
+    Resumed {
+        /// Which node.
+        node: NodeId,
+    },
 }
 
 /// One line of the trace.
@@ -417,6 +429,15 @@ impl Trace {
                 d.write(invariant.as_bytes());
                 d.write(detail.as_bytes());
             }
+            EventKind::Paused { node, until } => {
+                d.write_u32(14);
+                d.write_u32(node.0);
+                d.write_u64(until.0);
+            }
+            EventKind::Resumed { node } => {
+                d.write_u32(15);
+                d.write_u32(node.0);
+            }
             // Recorded by `record_history`, above.
             EventKind::Invoked { .. } | EventKind::Completed { .. } => {}
         }
@@ -558,6 +579,8 @@ impl fmt::Display for TraceEvent {
                 write!(f, "DONE  {client} {op} {result}")
             }
             EventKind::Violation { invariant, detail } => write!(f, "VIOL  {invariant}: {detail}"),
+            EventKind::Paused { node, until } => write!(f, "PAUSE {node} until {until}"),
+            EventKind::Resumed { node } => write!(f, "RESUME {node}"),
         }
     }
 }

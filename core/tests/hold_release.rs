@@ -1,39 +1,21 @@
 //! Held messages, the asynchronous model and schedulers: the adversary decides what happens next.
 
+mod common;
+
+use common::{at, opts};
 use netsplit_core::adversary::{play, starve::Starve};
 use netsplit_core::protocols::heartbeat::Heartbeat;
 use netsplit_core::sim::Held;
 use netsplit_core::trace::EventKind;
-use netsplit_core::{
-    Fault, NetConfig, NodeId, PlannedFault, ProtocolSpec, Scenario, SimOptions, SimTime,
-};
+use netsplit_core::{Fault, NodeId, PlannedFault, Scenario, SimTime};
 
 const N0: NodeId = NodeId(0);
 const N1: NodeId = NodeId(1);
 const N2: NodeId = NodeId(2);
 
+/// The shared three-node heartbeat cluster, with this file's seed.
 fn heartbeat(faults: Vec<PlannedFault>) -> Scenario {
-    Scenario {
-        protocol: ProtocolSpec::Heartbeat(Heartbeat::default()),
-        nodes: 3,
-        seed: 5,
-        network: NetConfig::default(),
-        clocks: Vec::new(),
-        faults,
-        duration_us: 1_000_000,
-        max_steps: 100_000,
-    }
-}
-
-fn at(at_us: u64, fault: Fault) -> PlannedFault {
-    PlannedFault { at_us, fault }
-}
-
-fn opts() -> SimOptions {
-    SimOptions {
-        trace_cap: usize::MAX,
-        check_invariants: true,
-    }
+    common::heartbeat(5, faults)
 }
 
 /// (time, message id) of every delivery from `from` to `to`.

@@ -297,6 +297,27 @@ try {
     }
   });
 
+  await check('pause a node from the inspector: it stops without crashing, is drawn paused, and goes on a second later', async () => {
+    await page.goto(`${base}#/playground`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=playground]');
+    await w.locator('[data-testid^=node-]').first().waitFor({ timeout: 20000 });
+    await page.locator('[data-testid=protocol]').selectOption('heartbeat');
+    await w.locator('[data-testid=node-1]').click();
+    await w.locator('[data-testid=pause]').click();
+    const logOf = () => w.locator('[data-testid=event-log]').textContent();
+    await eventually(async () => (await logOf()).includes('PAUSE n1 until'), 'the pause is logged');
+    await eventually(async () => (await w.locator('[data-testid=node-1]').getAttribute('class')).includes('paused'), 'n1 is drawn paused');
+    const pill = await w.locator('[data-testid=paused]').textContent();
+    expect(/paused until/.test(pill) && !(await logOf()).includes('CRASH'), `the inspector says until when, and nothing crashed: ${pill}`);
+    await w.screenshot({ path: `${OUT}/paused-node.png` });
+    await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+    await w.locator('[data-testid=play]').click();
+    // A second of simulated time later it runs again (the log has long scrolled past RESUME).
+    await eventually(async () => !(await w.locator('[data-testid=node-1]').getAttribute('class')).includes('paused'), 'n1 is drawn running again', 15000);
+    await w.locator('[data-testid=play]').click();
+    expect(await w.locator('[data-testid=inspector] .pill.up').count() === 1, 'the inspector says up again');
+  });
+
   await check('drag a node into group B partitions the playground cluster', async () => {
     await page.goto(`${base}#/playground`);
     await page.waitForSelector('[data-testid=cluster-widget]');

@@ -239,6 +239,9 @@ impl Lab for Heartbeat {
     const GOLDEN_SEEDS: u64 = 64;
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
-        vec![crate::protocols::heartbeat::schedules::heartbeat_under_nemesis(seed)]
+        vec![
+            crate::protocols::heartbeat::schedules::heartbeat_under_nemesis(seed),
+            crate::protocols::heartbeat::schedules::heartbeat_with_pauses(seed),
+        ]
     }
 }

@@ -3,6 +3,10 @@
 use netsplit_core::{Fault, NodeId, NodeView};
 use yew::prelude::*;
 
+/// How long the inspector's Pause button stops a node: long against the usual timeouts (150 ms
+/// for the heartbeat detector, 150 to 300 ms for Raft's elections), short enough to watch.
+const PAUSE_US: u64 = 1_000_000;
+
 /// The node to show and what its buttons do.
 #[derive(Properties, PartialEq, Clone)]
 pub struct InspectorProps {
@@ -39,6 +43,17 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let cb = props.on_isolate.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
     };
+    // A stop-the-world pause (a garbage collector, a stalled VM): unlike a crash the node forgets
+    // nothing and goes on after it, late.
+    let pause = {
+        let cb = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Fault::Pause {
+                node: id,
+                duration_us: PAUSE_US,
+            })
+        })
+    };
     let actions = v.actions.iter().map(|a| {
         let (cb, fault) = (props.on_action.clone(), a.fault.clone());
         let onclick = Callback::from(move |_: MouseEvent| cb.emit(fault.clone()));
@@ -66,7 +81,13 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     html! {
         <div class="inspector" data-testid="inspector" aria-label={format!("Inspector for node {id}")}>
-            <h4>{format!("Node {id}")} <span class={if v.up { "pill up" } else { "pill down" }}>{ if v.up { "up" } else { "crashed" } }</span></h4>
+            <h4>{format!("Node {id}")} {
+                match (v.up, v.paused_until) {
+                    (false, _) => html! { <span class="pill down">{"crashed"}</span> },
+                    (true, Some(until)) => html! { <span class="pill paused" data-testid="paused">{format!("paused until {until}")}</span> },
+                    (true, None) => html! { <span class="pill up">{"up"}</span> },
+                }
+            }</h4>
             <dl>
                 <dt>{"own clock reads"}</dt><dd data-testid="local-clock">{v.local_time.to_string()}</dd>
                 { for v.fields.iter().map(|f| html! { <><dt>{f.name.clone()}</dt><dd>{f.value.clone()}</dd></> }) }
@@ -74,6 +95,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <div class="row">
                 <button data-testid="crash-toggle" onclick={toggle}>{ if v.up { "Crash" } else { "Restart" } }</button>
                 <button onclick={isolate} disabled={!v.up}>{"Isolate"}</button>
+                <button onclick={pause} disabled={!v.up} data-testid="pause"
+                    title="Stop this node for a second, as a garbage-collection pause does: it forgets nothing and goes on late">{"Pause 1 s"}</button>
                 { for actions }
             </div>
             <div class="row clock">

@@ -276,8 +276,12 @@ pub fn ring(props: &RingProps) -> Html {
         let (x, y) = at[id.index()];
         let group = props.groups.get(id.index()).copied().unwrap_or(0);
         let mut class = classes!("node", format!("group-{group}"));
+        let paused = v.up && v.paused_until.is_some();
         if !v.up {
             class.push("down");
+        }
+        if paused {
+            class.push("paused");
         }
         if props.selected == Some(id) {
             class.push("selected");
@@ -286,6 +290,8 @@ pub fn ring(props: &RingProps) -> Html {
         // label-in-name asks, so a voice user can say what they see.
         let label = if !v.up {
             format!("{id} crashed. Enter to inspect, C to restart.")
+        } else if paused {
+            format!("{id} paused, node up but stopped. Enter to inspect, C to crash.")
         } else if v.badge.is_empty() {
             format!("{id}, node up. Enter to inspect, C to crash.")
         } else {
@@ -321,7 +327,7 @@ pub fn ring(props: &RingProps) -> Html {
                 <text class="node-badge" x={px(x)} y={px(y + NODE_RADIUS + 16.0)}>
                     // The leading space is not drawn; it keeps "n0" and the badge two words in
                     // the text that accessibility tools compare with the name.
-                    { if v.up { format!(" {}", v.badge) } else { " crashed".to_string() } }
+                    { if !v.up { " crashed".to_string() } else if paused { " paused".to_string() } else { format!(" {}", v.badge) } }
                 </text>
             </g>
         }

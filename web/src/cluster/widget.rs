@@ -98,7 +98,9 @@ fn log_kind(kind: &EventKind) -> &'static str {
         EventKind::Crashed { .. }
         | EventKind::Restarted { .. }
         | EventKind::Partitioned { .. }
-        | EventKind::Healed { .. } => "fault",
+        | EventKind::Healed { .. }
+        | EventKind::Paused { .. }
+        | EventKind::Resumed { .. } => "fault",
         EventKind::Configured { .. } => "config",
         EventKind::Note { .. } => "note",
         EventKind::Stamped { .. } => "stamp",

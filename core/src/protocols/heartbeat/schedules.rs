@@ -41,3 +41,24 @@ pub fn heartbeat_under_nemesis(seed: u64) -> Scenario {
     });
     s
 }
+
+/// [`heartbeat_under_nemesis`] with two nodes paused (a stop-the-world pause, not a crash): a
+/// golden run of [`Fault::Pause`], so natively and in wasm the same pauses give the same digest.
+pub fn heartbeat_with_pauses(seed: u64) -> Scenario {
+    let mut s = heartbeat_under_nemesis(seed);
+    s.faults.push(PlannedFault {
+        at_us: 150_000 + (seed % 7) * 10_000,
+        fault: Fault::Pause {
+            node: NodeId(((seed + 2) % 5) as u32),
+            duration_us: 120_000,
+        },
+    });
+    s.faults.push(PlannedFault {
+        at_us: 320_000,
+        fault: Fault::Pause {
+            node: NodeId(((seed + 3) % 5) as u32),
+            duration_us: 40_000,
+        },
+    });
+    s
+}
