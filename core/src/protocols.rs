@@ -28,6 +28,7 @@ macro_rules! for_each_protocol {
             hlc: Hlc,
             clock_sync: ClockSync,
             raft: Raft,
+            phi_accrual: PhiAccrual,
         }
     };
 }
@@ -39,6 +40,7 @@ pub mod clock_sync;
 pub mod heartbeat;
 pub mod hlc;
 pub mod lamport;
+pub mod phi_accrual;
 pub mod raft;
 pub mod two_generals;
 pub mod vector_clock;

@@ -1,6 +1,9 @@
 //! What several integration tests build their runs from: a small heartbeat cluster with a fault
 //! plan, and options that keep every trace event.
 
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
 use netsplit_core::protocols::heartbeat::Heartbeat;
 use netsplit_core::{Fault, NetConfig, PlannedFault, ProtocolSpec, Scenario, SimOptions};
 
