@@ -318,12 +318,40 @@ try {
     expect(await w.locator('[data-testid=inspector] .pill.up').count() === 1, 'the inspector says up again');
   });
 
+  await check('the φ accrual detector in the playground: its threshold is a control, a paused node is suspected by its peers, then heard again', async () => {
+    // A page of its own: the playground keeps its protocol and selection across hash routes.
+    const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await own.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+    await page.goto(`${base}#/playground`);
+    const w = page.locator('[data-testid=cluster-widget][data-scenario=playground]');
+    await w.locator('[data-testid^=node-]').first().waitFor({ timeout: 20000 });
+    await page.locator('[data-testid=protocol]').selectOption('phi-accrual');
+    await w.locator('[data-testid=threshold-tenths]').waitFor({ timeout: 10000 });
+    expect(await w.locator('[data-testid=threshold-tenths]').inputValue() === '80', 'Akka\'s default threshold, φ = 8');
+    await w.locator('[data-testid=node-1]').click();
+    await w.locator('[data-testid=pause]').click();
+    await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes('PAUSE n1'), 'the pause is logged');
+    await w.locator('[data-testid=node-0]').click();
+    await w.locator('[data-testid=play]').click();
+    const badge = () => w.locator('[data-testid=node-0] .node-badge').textContent();
+    await eventually(async () => (await badge()).includes('suspects 1'), 'n0 suspects the paused n1', 10000);
+    const phiOfN1 = await w.locator('[data-testid=inspector]').textContent();
+    expect(/φ of n1[\d.]+ \(suspected\)/.test(phiOfN1), `the inspector gives φ of n1: ${phiOfN1}`);
+    await eventually(async () => !(await badge()).includes('suspects'), 'n1 is heard again after its pause', 15000);
+    await w.locator('[data-testid=play]').click();
+    } finally {
+      await own.close();
+    }
+  });
+
   await check('drag a node into group B partitions the playground cluster', async () => {
     await page.goto(`${base}#/playground`);
     await page.waitForSelector('[data-testid=cluster-widget]');
     await page.dragAndDrop('[data-testid=chip-2]', '[data-testid=zone-B]');
-    const log = await page.locator('[data-testid=event-log]').textContent();
-    expect(log.includes('PART'), `log: ${log.slice(0, 300)}`);
+    const logOf = () => page.locator('[data-testid=event-log]').textContent();
+    await eventually(async () => (await logOf()).includes('PART'), 'the drop partitions');
     await page.locator('[data-testid=play]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=event-log]').textContent.includes('suspects n2'), null, { timeout: 15000 });
     await page.locator('[data-testid=play]').click();
