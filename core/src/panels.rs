@@ -93,6 +93,18 @@ pub fn history_bars(ops: &[Operation<Input, OpResult>]) -> Vec<Bar> {
         .collect()
 }
 
+/// Adds the point (`at_us`, `value`) to a [`Panel::Series`] line a protocol keeps, if the value
+/// changed (each value holds until the next point), keeping only the latest `cap` points.
+pub fn record_change<V: PartialEq>(points: &mut Vec<(i64, V)>, at_us: i64, value: V, cap: usize) {
+    if points.last().map(|p| &p.1) == Some(&value) {
+        return;
+    }
+    if points.len() >= cap {
+        points.remove(0);
+    }
+    points.push((at_us, value));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ pub mod schedules;
 use crate::actor::{Ctx, Field, NodeRef, Protocol};
 use crate::id::NodeId;
 use crate::lab::Lab;
-use crate::panels::Panel;
+use crate::panels::{record_change, Panel};
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -84,12 +84,7 @@ pub const SUSPICION_POINTS: usize = 512;
 /// Notes that `v`'s count of suspected peers is now what it is, at local time `now_us`.
 fn record_suspicion(d: &mut Durable, v: &Volatile, now_us: i64) {
     let count = v.suspected.iter().filter(|s| **s).count() as u32;
-    if d.suspicion.last().map(|p| p.1) != Some(count) {
-        if d.suspicion.len() >= SUSPICION_POINTS {
-            d.suspicion.remove(0);
-        }
-        d.suspicion.push((now_us, count));
-    }
+    record_change(&mut d.suspicion, now_us, count, SUSPICION_POINTS);
 }
 
 /// In memory: when each peer was last heard, and whom we suspect.

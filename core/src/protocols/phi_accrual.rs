@@ -21,7 +21,7 @@ use crate::controls::Control;
 use crate::fault::PlannedFault;
 use crate::id::NodeId;
 use crate::lab::Lab;
-use crate::panels::Panel;
+use crate::panels::{record_change, Panel};
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use phi::{interval_stats, IntervalStats};
@@ -84,10 +84,8 @@ impl PhiAccrual {
 
     /// The statistics of a peer's window, or before any interval is known Akka's first
     /// estimate: the configured interval, with a quarter of it as the deviation.
-    fn stats(&self, window: &VecDeque<u64>) -> IntervalStats {
-        let (a, b) = window.as_slices();
-        let all: Vec<u64> = a.iter().chain(b).copied().collect();
-        interval_stats(&all, self.min_std_deviation_us, self.acceptable_pause_us).unwrap_or(
+    fn stats(&self, window: &[u64]) -> IntervalStats {
+        interval_stats(window, self.min_std_deviation_us, self.acceptable_pause_us).unwrap_or(
             IntervalStats {
                 mean_us: (self.interval_us + self.acceptable_pause_us) as f64,
                 std_deviation_us: (self.interval_us / 4).max(self.min_std_deviation_us).max(1)
@@ -97,24 +95,9 @@ impl PhiAccrual {
     }
 }
 
-/// A heartbeat.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Msg {
-    /// "I am alive" (the `seq`-th time since boot).
-    Ping {
-        /// Counts pings since this node last booted.
-        seq: u64,
-    },
-}
-
-/// What a timer means.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timer {
-    /// Time to ping everyone.
-    Beat,
-    /// Time to work out φ for every peer.
-    Check,
-}
+/// The same ping and the same two timers as the timeout detector: only what a node makes of
+/// the silence differs (here [`Timer::Check`] works out φ for every peer).
+pub use super::heartbeat::{Msg, Timer};
 
 /// Persisted: boots, and the highest φ this node held over its peers at each check, in tenths
 /// (capped at [`PLOT_CAP_TENTHS`]), for the plot.
@@ -227,7 +210,9 @@ impl Protocol for PhiAccrual {
                         continue;
                     };
                     let silent_us = now.saturating_sub(last).max(0) as u64;
-                    let t = tenths(phi::phi(silent_us, self.stats(&v.intervals_us[peer])));
+                    // Contiguous in place: no copy of the window at every check.
+                    let window = v.intervals_us[peer].make_contiguous();
+                    let t = tenths(phi::phi(silent_us, self.stats(window)));
                     v.phi_tenths[peer] = t;
                     highest = highest.max(t);
                     if !v.suspected[peer] && t > i64::from(self.threshold_tenths) {
@@ -239,13 +224,12 @@ impl Protocol for PhiAccrual {
                         ));
                     }
                 }
-                let point = highest.min(PLOT_CAP_TENTHS);
-                if d.phi_tenths.last().map(|p| p.1) != Some(point) {
-                    if d.phi_tenths.len() >= PLOT_POINTS {
-                        d.phi_tenths.remove(0);
-                    }
-                    d.phi_tenths.push((now, point));
-                }
+                record_change(
+                    &mut d.phi_tenths,
+                    now,
+                    highest.min(PLOT_CAP_TENTHS),
+                    PLOT_POINTS,
+                );
                 ctx.set_timer(SimDuration((self.interval_us / 2).max(1)), Timer::Check);
             }
         }

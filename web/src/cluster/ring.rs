@@ -248,8 +248,13 @@ pub fn ring(props: &RingProps) -> Html {
         }).collect()
     } else {
         let crowd = |held: bool| {
-            let count = on_wire.iter().filter(|m| m.held == held).count();
-            let d = dots_path(on_wire.iter().filter(|m| m.held == held).map(|m| place(m)));
+            let points: Vec<(f64, f64)> = on_wire
+                .iter()
+                .filter(|m| m.held == held)
+                .map(|m| place(m))
+                .collect();
+            let count = points.len();
+            let d = dots_path(points.into_iter());
             (count > 0).then(|| html! {
                 <g class={if held { "message held" } else { "message" }} data-testid="message-crowd" data-count={count.to_string()}>
                     <path {d} />
