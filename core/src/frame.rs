@@ -200,11 +200,16 @@ impl HeldEvents {
         self.trim();
     }
 
-    /// Takes a frame's events: they extend those held, or replace them.
+    /// Takes a frame's events: they extend those held, or replace them. In one epoch the run's
+    /// events never change, so a delta that starts inside what is held (its request was sent
+    /// before an earlier frame arrived, with a stale [`EventsHeld`]) extends by what is new in
+    /// it: replacing would keep only that delta's few events. One that starts at or before the
+    /// first event held covers all of it and replaces it.
     pub fn take(&mut self, delta: EventsDelta) {
         let end = self.start + self.events.len() as u64;
-        if self.epoch == Some(delta.epoch) && delta.start == end {
-            self.events.extend(delta.events);
+        if self.epoch == Some(delta.epoch) && self.start < delta.start && delta.start <= end {
+            let seen = (end - delta.start).min(delta.events.len() as u64) as usize;
+            self.events.extend(delta.events.into_iter().skip(seen));
         } else {
             self.epoch = Some(delta.epoch);
             self.start = delta.start;
@@ -306,5 +311,25 @@ mod tests {
         let back: Frame = postcard::from_bytes(&bytes).expect("decodes");
         assert_eq!(back, frame);
         assert_eq!(back.digest, run.session().runner().trace().digest());
+    }
+
+    #[test]
+    fn two_frames_answered_from_one_view_of_the_page_extend_it_in_order() {
+        // A click sends a command while an animation frame's request is still unanswered: both
+        // carry the same (soon stale) view of what the page holds.
+        let mut run = LiveRun::new(lossy_generals(3), None);
+        let mut held = HeldEvents::new(1_000);
+        advanced(&mut run, &mut held, 10);
+        let stale = held.held();
+        run.apply(Command::Step);
+        let first = Frame::of(&run, stale);
+        run.apply(Command::Step);
+        let second = Frame::of(&run, stale);
+        // The second repeats the first's events before its own.
+        assert!(!first.events.events.is_empty());
+        assert_eq!(second.events.start, first.events.start);
+        held.take(first.events);
+        held.take(second.events);
+        assert_eq!(held.events(), newest(&run, 1_000).as_slice());
     }
 }
