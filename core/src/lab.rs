@@ -12,6 +12,7 @@ use crate::actor::Protocol;
 use crate::controls::Control;
 use crate::exercise::RuleSetInfo;
 use crate::fault::PlannedFault;
+use crate::measure::MeasureInfo;
 use crate::scenario::Scenario;
 use core::fmt::Debug;
 use core::hash::Hash;
@@ -62,6 +63,10 @@ pub trait Lab: Protocol {
     /// The rule sets a learner can write for this protocol, for graded exercises
     /// (`rules = "raft-vote"` in an exercise file). Most protocols have none.
     const RULE_SETS: &'static [RuleSetInfo] = &[];
+
+    /// The measurements lessons can show of this protocol, computed over many seeds in the lab
+    /// worker (a ```` ```measure ```` block names one by id). Most protocols have none.
+    const MEASURES: &'static [MeasureInfo] = &[];
 
     /// How many seeds of [`Lab::golden_runs`] are golden (seeds `0..GOLDEN_SEEDS`).
     const GOLDEN_SEEDS: u64 = 16;

@@ -7,6 +7,7 @@
 
 use crate::frame::{EventsHeld, Frame};
 use crate::live::{Answer, Command, LiveRun};
+use crate::measure::{MeasureRun, Table};
 use crate::replay::{RecordedView, Recording};
 use crate::scenario::Scenario;
 use crate::trace::TraceEvent;
@@ -42,6 +43,12 @@ pub enum LabRequest {
         /// The widget's run number.
         run: u32,
     },
+    /// Compute the next chunk of seeds of measurement `id` ([`crate::measure`]); once every seed
+    /// is done, the same request answers at once with the finished table.
+    Measure {
+        /// The measurement's id, as a lesson's ```` ```measure ```` block names it.
+        id: String,
+    },
 }
 
 /// Lab → page.
@@ -58,6 +65,17 @@ pub enum LabReply {
         /// What to draw.
         frame: Box<Frame>,
     },
+    /// Measurement `id` over the seeds done so far.
+    Measured {
+        /// The measurement's id.
+        id: String,
+        /// How many seeds are done.
+        done_seeds: u64,
+        /// How many seeds the figures will be over.
+        seeds: u64,
+        /// The table over the seeds done.
+        table: Box<Table>,
+    },
     /// A request that could not be served (malformed, or for a run that is not open).
     Failed {
         /// Why.
@@ -69,6 +87,9 @@ pub enum LabReply {
 #[derive(Default)]
 pub struct LabHost {
     runs: BTreeMap<u32, LiveRun>,
+    /// Measurements begun, by id; kept when finished, so a page that shows one again gets it
+    /// at once.
+    measures: BTreeMap<String, MeasureRun>,
 }
 
 impl LabHost {
@@ -117,6 +138,24 @@ impl LabHost {
             LabRequest::Close { run } => {
                 self.runs.remove(&run);
                 None
+            }
+            LabRequest::Measure { id } => {
+                let Some(info) = crate::measure::find(&id) else {
+                    return Some(LabReply::Failed {
+                        message: format!("no measurement `{id}`"),
+                    });
+                };
+                let run = self
+                    .measures
+                    .entry(id.clone())
+                    .or_insert_with(|| MeasureRun::new(info));
+                run.step();
+                Some(LabReply::Measured {
+                    id,
+                    done_seeds: run.done_seeds(),
+                    seeds: info.seeds,
+                    table: Box::new(run.table()),
+                })
             }
         }
     }
@@ -180,6 +219,39 @@ mod tests {
         assert_eq!(last.step, direct.steps());
         let all = direct.runner().trace().events();
         assert_eq!(held.events(), &all[all.len().saturating_sub(150)..]);
+    }
+
+    #[test]
+    fn a_measurement_is_computed_a_chunk_per_request_and_kept_once_finished() {
+        let mut lab = LabHost::new();
+        let info = crate::measure::find("phi-thresholds").expect("registered");
+        let mut requests = 0;
+        let table = loop {
+            requests += 1;
+            match lab.handle(LabRequest::Measure {
+                id: "phi-thresholds".into(),
+            }) {
+                Some(LabReply::Measured {
+                    done_seeds,
+                    seeds,
+                    table,
+                    ..
+                }) => {
+                    assert_eq!(done_seeds, (requests * info.chunk).min(seeds));
+                    if done_seeds == seeds {
+                        break table;
+                    }
+                }
+                other => panic!("expected a measurement, got {other:?}"),
+            }
+        };
+        assert_eq!(requests, info.seeds.div_ceil(info.chunk));
+        let again = lab.handle(LabRequest::Measure {
+            id: "phi-thresholds".into(),
+        });
+        assert!(matches!(again, Some(LabReply::Measured { table: t, .. }) if t == table));
+        let unknown = lab.handle(LabRequest::Measure { id: "nope".into() });
+        assert!(matches!(unknown, Some(LabReply::Failed { message }) if message.contains("nope")));
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub mod id;
 pub mod lab;
 pub mod lab_host;
 pub mod live;
+pub mod measure;
 pub mod net;
 pub mod panels;
 pub mod protocols;

@@ -13,7 +13,7 @@ use std::fmt;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Widget kinds a fenced block in `lesson.md` may embed, by its language tag.
-pub const WIDGET_KINDS: &[&str] = &["cluster", "exercise", "quiz"];
+pub const WIDGET_KINDS: &[&str] = &["cluster", "exercise", "quiz", "measure"];
 
 /// A problem in a lesson file, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]

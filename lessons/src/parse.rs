@@ -543,6 +543,20 @@ pub fn parse_lesson(
                 }
             } else if kind == "quiz" {
                 // Checked with the quiz (see `inline_quiz_problems`).
+            } else if kind == "measure" {
+                if netsplit_core::measure::find(id).is_none() {
+                    let known: Vec<&str> = netsplit_core::ProtocolSpec::measures()
+                        .map(|m| m.id)
+                        .collect();
+                    errors.push(at(
+                        &md_file,
+                        (*line, 1),
+                        format!(
+                            "measure widget names `{id}`, which no protocol measures (known: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                }
             } else if !WIDGET_KINDS.contains(&kind.as_str()) {
                 errors.push(at(
                     &md_file,

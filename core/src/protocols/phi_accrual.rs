@@ -13,6 +13,7 @@
 //! Knobs, as Akka names them: `threshold`, `max-sample-size` (the window), `min-std-deviation`
 //! and `acceptable-heartbeat-pause` (added to the mean, so a known pause is not suspected).
 
+pub mod measure;
 pub mod phi;
 pub mod schedules;
 
@@ -131,6 +132,9 @@ pub struct Volatile {
     pub phi_tenths: Vec<i64>,
     /// Peers currently suspected.
     pub suspected: Vec<bool>,
+    /// Checks made since boot, so a measurement can tell when φ was last worked out
+    /// ([`measure`]).
+    pub checks: u64,
 }
 
 /// φ in tenths, rounded down: the page shows φ with one decimal without formatting a float.
@@ -159,6 +163,7 @@ impl Protocol for PhiAccrual {
             intervals_us: vec![VecDeque::new(); n],
             phi_tenths: vec![0; n],
             suspected: vec![false; n],
+            checks: 0,
         };
         ctx.broadcast(Msg::Ping { seq: 1 });
         ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
@@ -201,6 +206,7 @@ impl Protocol for PhiAccrual {
                 ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
             }
             Timer::Check => {
+                v.checks += 1;
                 let now = ctx.now().as_us();
                 let me = ctx.id().index();
                 let mut highest = 0;
@@ -334,6 +340,8 @@ impl Lab for PhiAccrual {
     }
 
     const GOLDEN_SEEDS: u64 = 32;
+
+    const MEASURES: &'static [crate::measure::MeasureInfo] = &[measure::PHI_THRESHOLDS];
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![schedules::phi_crash_and_pause(seed)]

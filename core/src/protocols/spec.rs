@@ -142,6 +142,13 @@ macro_rules! protocol_spec {
                 all.into_iter().flatten()
             }
 
+            /// Every registered protocol's measurements ([`Lab::MEASURES`]), in registry order.
+            pub fn measures() -> impl Iterator<Item = &'static crate::measure::MeasureInfo> {
+                let all: [&'static [crate::measure::MeasureInfo]; ProtocolSpec::NAMES.len()] =
+                    [$(<crate::protocols::$module::$Type as Lab>::MEASURES),*];
+                all.into_iter().flatten()
+            }
+
             /// The parameters of protocol `P` as a spec.
             pub fn of<P: Registered>(params: P::Params) -> ProtocolSpec {
                 P::spec(params)

@@ -12,6 +12,8 @@
 //! netsplit figure8 SEED [--flaw]             play Raft's Figure 8 and print the played scenario as TOML
 //! netsplit golden PROTOCOL SEED              print the trace of a protocol's golden run for a seed
 //! netsplit link FILE.toml|LESSON/SCENARIO [--seed N]  print the scenario's share-link fragment
+//! netsplit measure ID                         compute a lesson's measured table (every seed) and
+//!                                             print it with the time it took
 //! netsplit history FILE.toml|LESSON/SCENARIO [--seed N]
 //!                                             run a scenario, print its client history as
 //!                                             Porcupine JSON and the linearizability verdict
@@ -27,9 +29,38 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit measure ID"
     );
     ExitCode::from(2)
+}
+
+/// Computes measurement `id` over all its seeds and prints the table, one row per line.
+fn measure(args: &[String]) -> Result<(), String> {
+    let id = args.first().ok_or("measure needs an id")?;
+    let info = netsplit_core::measure::find(id).ok_or_else(|| {
+        let known: Vec<&str> = netsplit_core::ProtocolSpec::measures()
+            .map(|m| m.id)
+            .collect();
+        format!("no measurement `{id}` (known: {})", known.join(", "))
+    })?;
+    let start = Instant::now();
+    let mut run = netsplit_core::measure::MeasureRun::new(info);
+    while !run.finished() {
+        run.step();
+    }
+    let elapsed = start.elapsed();
+    let table = run.table();
+    println!("{}", table.caption);
+    println!("{} | {}", table.knob, table.columns.join(" | "));
+    for row in &table.rows {
+        println!("{} | {}", row.knob, row.cells.join(" | "));
+    }
+    println!(
+        "computed in {:.2} s natively ({} seeds)",
+        elapsed.as_secs_f64(),
+        run.done_seeds()
+    );
+    Ok(())
 }
 
 fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
@@ -442,6 +473,7 @@ fn main() -> ExitCode {
         Some("golden") => golden(&args[1..]),
         Some("history") => history(&args[1..]),
         Some("link") => link(&args[1..]),
+        Some("measure") => measure(&args[1..]),
         _ => return usage(),
     };
     match result {
