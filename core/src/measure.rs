@@ -63,6 +63,9 @@ pub struct Row {
 pub struct Plot {
     /// What it shows, with its unit.
     pub title: String,
+    /// Drawn on a logarithmic scale (figures that span several powers of ten); zeros sit on the
+    /// axis.
+    pub log_scale: bool,
     /// One line per column: its name and, per row, its value in thousandths (`None` where
     /// there is no figure).
     pub lines: Vec<(String, Vec<Option<i64>>)>,

@@ -100,7 +100,6 @@ const TOPICS_WITHOUT_A_LESSON: &[&str] = &[
     "quorums",
     "eventual-consistency",
     "session-guarantees",
-    "failure-detectors",
     "paxos-vs-raft",
     "two-phase-commit",
     "sagas",

@@ -9,6 +9,7 @@
 use netsplit_core::frame::{EventsHeld, Frame, HeldEvents};
 use netsplit_core::lab_host::{LabReply, LabRequest};
 use netsplit_core::live::{Answer, Command};
+use netsplit_core::measure::Table;
 use netsplit_core::replay::Recording;
 use netsplit_core::Scenario;
 use std::cell::{Cell, RefCell};
@@ -21,6 +22,9 @@ pub const WORKER_URL: &str = "./lab-worker_loader.js";
 
 /// What a run's widget is told: what its command did and the frame to draw.
 pub type OnFrame = Callback<(Answer, Box<Frame>)>;
+
+/// What a measurement's widget is told: seeds done, seeds in all, and the table so far.
+pub type OnMeasured = Callback<(u64, u64, Box<Table>)>;
 
 /// Where requests go: the worker, or (feature `lab-in-page`) a lab in the page.
 struct Connection {
@@ -35,6 +39,8 @@ struct Connection {
     ready: bool,
     /// Each open run's widget.
     runs: BTreeMap<u32, OnFrame>,
+    /// Each measurement's widget, by the measurement's id.
+    measures: BTreeMap<String, OnMeasured>,
     next_run: u32,
     /// Why the lab cannot run, once it is known.
     broken: Option<String>,
@@ -52,6 +58,7 @@ thread_local! {
             #[cfg(not(feature = "lab-in-page"))]
             ready: false,
             runs: BTreeMap::new(),
+            measures: BTreeMap::new(),
             next_run: 1,
             broken: None,
         })
@@ -135,6 +142,23 @@ impl Drop for LabRun {
     }
 }
 
+/// Asks the lab for the next chunk of measurement `id`; the table so far comes to `on_measured`
+/// (which replaces any earlier widget of the same measurement).
+pub fn measure(id: &str, on_measured: OnMeasured) {
+    LAB.with(|lab| lab.borrow_mut().measures.insert(id.to_string(), on_measured));
+    measure_more(id);
+}
+
+/// Asks the lab for the next chunk of measurement `id`, for the widget already listening.
+pub fn measure_more(id: &str) {
+    send(&LabRequest::Measure { id: id.to_string() });
+}
+
+/// Stops telling a widget about measurement `id` (it is gone).
+pub fn forget_measure(id: &str) {
+    LAB.with(|lab| lab.borrow_mut().measures.remove(id));
+}
+
 /// Starts the lab worker if it has not started, so that it loads while the page fetches what a
 /// live cluster will show (a lesson's body); the first run opened starts it otherwise.
 pub fn start() {
@@ -178,6 +202,17 @@ fn dispatch(bytes: &[u8]) {
             let callback = LAB.with(|lab| lab.borrow().runs.get(&run).cloned());
             if let Some(cb) = callback {
                 cb.emit((answer, frame));
+            }
+        }
+        LabReply::Measured {
+            id,
+            done_seeds,
+            seeds,
+            table,
+        } => {
+            let callback = LAB.with(|lab| lab.borrow().measures.get(&id).cloned());
+            if let Some(cb) = callback {
+                cb.emit((done_seeds, seeds, table));
             }
         }
         LabReply::Failed { message } => {

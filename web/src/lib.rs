@@ -11,6 +11,7 @@ pub mod exercise;
 pub mod fetch;
 pub mod grading;
 pub mod lab;
+pub mod measure;
 pub mod page_focus;
 pub mod pages;
 pub mod progress;

@@ -2,6 +2,7 @@
 
 use crate::cluster::ClusterWidget;
 use crate::exercise::ExerciseWidget;
+use crate::measure::MeasureWidget;
 use crate::quiz::QuizPanel;
 use crate::route::Route;
 use netsplit_lessons::quiz::QuizKind;
@@ -43,6 +44,7 @@ fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
             }
             None => html! { <p class="error">{format!("Missing quiz item {id}")}</p> },
         },
+        Segment::Widget { kind, id, .. } if kind == "measure" => html! { <MeasureWidget id={id.clone()} /> },
         Segment::Widget { id, .. } => match body.scenario(id) {
             Some(s) => html! {
                 <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />

@@ -270,10 +270,12 @@ fn table(sums: &[u64], seeds: u64) -> Table {
         plots: vec![
             Plot {
                 title: "Mean detection time after a crash (ms)".into(),
+                log_scale: false,
                 lines: detection_lines,
             },
             Plot {
-                title: "False suspicions per peer per minute".into(),
+                title: "False suspicions per peer per minute (log scale)".into(),
+                log_scale: true,
                 lines: mistake_lines,
             },
         ],
@@ -396,6 +398,31 @@ mod tests {
                 assert!(counted > 0 || threshold == 80, "{name}: no mistake at φ 1");
             }
         }
+    }
+
+    /// What the failure-detectors lesson says of the table, over all its seeds: if a change to
+    /// the simulator or the detector breaks a sentence there, this fails.
+    #[test]
+    fn the_lessons_sentences_about_the_table_hold_over_every_seed() {
+        let (sums, table) = measured(PHI_THRESHOLDS.seeds);
+        let at = |t: u32| THRESHOLDS_TENTHS.iter().position(|x| *x == t).expect("measured");
+        let mean = |k: usize, i: usize| sums[slot(k, i, 0)] / sums[slot(k, i, 1)].max(1);
+        let (one, eight) = (at(10), at(80));
+        // "On the calm network, a threshold of 8 notices a crash in under 100 ms, with no false
+        // suspicion in 100 runs."
+        assert!(mean(0, eight) < 100_000, "{table:?}");
+        assert_eq!(sums[slot(0, eight, 3)], 0, "{table:?}");
+        // "On the jittery network, the same threshold of 8 takes more than twice as long, and
+        // still suspects a live peer now and then."
+        assert!(mean(1, eight) > 2 * mean(0, eight), "{table:?}");
+        assert!(sums[slot(1, eight, 3)] > 0, "{table:?}");
+        // "Lower the threshold to 1 and detection time about halves, but mistakes grow more than
+        // a hundredfold."
+        assert!(
+            (40..=60).contains(&(mean(1, one) * 100 / mean(1, eight))),
+            "{table:?}"
+        );
+        assert!(sums[slot(1, one, 3)] > 100 * sums[slot(1, eight, 3)], "{table:?}");
     }
 
     #[test]
