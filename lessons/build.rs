@@ -24,8 +24,12 @@ use std::path::{Path, PathBuf};
 /// Where lesson bodies are written for the site to serve (trunk copies it to `dist/course/`).
 const BODIES_DIR: &str = "../target/course";
 
-/// Fence languages that denote a widget (validation then checks the kind is supported).
-const WIDGET_FENCES: &[&str] = &["cluster", "spacetime", "quiz", "exercise"];
+/// Fence languages that denote a widget: every kind the page draws ([`model::WIDGET_KINDS`], one
+/// list, so a new kind cannot be left out here), and `spacetime`, which validation rejects with
+/// a message naming the kinds there are.
+fn is_widget_fence(info: &str) -> bool {
+    model::WIDGET_KINDS.contains(&info) || info == "spacetime"
+}
 
 fn line_of(text: &str, offset: usize) -> u32 {
     parse::line_col(text, offset).0
@@ -41,7 +45,7 @@ fn render(md: &str, file: &str, errors: &mut Vec<String>) -> Vec<Segment> {
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
         match (&mut widget, event) {
             (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
-                if WIDGET_FENCES.contains(&info.trim()) =>
+                if is_widget_fence(info.trim()) =>
             {
                 widget = Some((
                     info.trim().to_string(),

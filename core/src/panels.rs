@@ -51,6 +51,9 @@ pub enum Panel {
         /// the next point. Times are true simulated time unless the title says they are each
         /// node's own clock (a node knows no other).
         lines: Vec<(NodeId, Vec<(u64, i64)>)>,
+        /// A level drawn across the plot as a dashed line (a detector's threshold: above it a
+        /// peer is suspected), if the values have one.
+        threshold: Option<i64>,
     },
     /// A table of measured figures.
     Figures {

@@ -61,6 +61,26 @@ explanation = "e"
 choices = [{ text = "a", correct = true, why = "w" }, { text = "b", why = "w" }]
 "#;
 
+/// The build splits a ```` ```measure ```` fence into a widget of its own, as it does the others
+/// (its list of fences once lacked it, and the block rendered as code).
+#[test]
+fn a_measure_block_in_the_failure_detectors_lesson_is_a_measure_widget() {
+    let lesson = netsplit_lessons::lesson("failure-detectors").expect("written");
+    let measures: Vec<&str> = lesson
+        .body
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Widget { kind, id, .. } if kind == "measure" => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(measures, ["phi-thresholds"]);
+    assert!(lesson.body.iter().all(|s| match s {
+        Segment::Html(h) => !h.contains("language-measure"),
+        _ => true,
+    }));
+}
+
 fn widget(id: &str, line: u32) -> Segment {
     Segment::Widget {
         kind: "cluster".into(),

@@ -139,7 +139,7 @@ try {
     const parts = await page.locator('[data-testid=course-map] .part > h3').allTextContents();
     expect(parts.join('|') === 'Failure and time|Replication and consistency|Consensus and coordination|Transactions across services|Scale and convergence|Operating', `parts: ${parts.join('|')}`);
     const coming = page.locator('[data-testid=coming-lesson]');
-    expect(await coming.count() === 14, `coming lessons: ${await coming.count()}`);
+    expect(await coming.count() === 13, `coming lessons: ${await coming.count()}`);
     expect(await coming.locator('a').count() === 0, 'a coming lesson is not a link');
     const second = await page.locator('[data-testid=course-map] .part').first().locator('.lessons > li').nth(1).getAttribute('data-lesson');
     expect(second === 'failure-detectors', `second in the course: ${second}`);
@@ -344,6 +344,78 @@ try {
     } finally {
       await own.close();
     }
+  });
+
+  await check('the failure-detectors lesson: its scenarios play, the φ plot draws its threshold, a low threshold errs on a jittery network, and the measured table comes from the lab worker over 100 seeds and follows its slider', async () => {
+    await page.goto(`${base}#/lesson/failure-detectors`);
+    const widget = (id) => page.locator(`[data-testid=cluster-widget][data-scenario=${id}]`);
+    await widget('fixed-timeout').locator('[data-testid^=node-]').first().waitFor({ timeout: 20000 });
+    const playToEnd = async (id, note) => {
+      const w = widget(id);
+      await w.scrollIntoViewIfNeeded();
+      await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+      await w.locator('[data-testid=play]').click();
+      await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes(note), `${id}: no "${note}" in ${(await w.locator('[data-testid=event-log]').textContent()).slice(-300)}`, 20000);
+    };
+    await playToEnd('fixed-timeout', 'n0 suspects n3');
+    await playToEnd('phi-crash', 'n0 suspects n2');
+    await playToEnd('pause-not-crash', 'hears n1 again');
+    const plot = widget('phi-crash').locator('[data-testid=panel-series]');
+    expect(await plot.locator('line.threshold').count() === 1, 'the φ plot draws the threshold');
+    expect((await plot.textContent()).includes('threshold 80'), `threshold label: ${await plot.textContent()}`);
+    // A threshold of φ = 1 on the jittery network suspects live nodes; raised to 8, the run restarts.
+    const jit = widget('phi-jittery');
+    // A live run goes on past its scenario's length: play each threshold to 2 s of true time.
+    const trueTime = async () => Number((await jit.locator('.timeline span').textContent()).match(/true time ([\d.]+)ms/)?.[1] ?? 0);
+    const playTo = async (ms) => {
+      await jit.scrollIntoViewIfNeeded();
+      await jit.locator('select[aria-label="Playback speed"]').selectOption('1000');
+      if ((await jit.locator('[data-testid=play]').getAttribute('aria-label')) === 'Play') await jit.locator('[data-testid=play]').click();
+      // The log shows the newest lines only: gather every suspicion as it goes by.
+      await eventually(async () => {
+        for (const line of await jit.locator('[data-testid=event-log] li').allTextContents()) {
+          if (/suspects n\d/.test(line)) seen.add(line);
+        }
+        return await trueTime() >= ms;
+      }, `phi-jittery reaches ${ms} ms`, 20000);
+      await jit.locator('[data-testid=play]').click();
+      await eventually(async () => (await jit.locator('[data-testid=play]').getAttribute('aria-label')) === 'Play', 'paused');
+    };
+    let seen = new Set();
+    await playTo(2000);
+    const atOne = seen.size;
+    seen = new Set();
+    const th = jit.locator('[data-testid=threshold-tenths]');
+    expect(await th.inputValue() === '10', `threshold ${await th.inputValue()}`);
+    await th.fill('80');
+    await th.dispatchEvent('change');
+    await eventually(async () => await trueTime() < 1000, 'the run restarts with the new threshold');
+    await playTo(2000);
+    const atEight = seen.size;
+    expect(atEight * 5 < atOne, `suspicions in the log: ${atOne} at φ = 1, ${atEight} at φ = 8`);
+    console.log(`     phi-jittery: ${atOne} suspicions in the log at φ = 1, ${atEight} at φ = 8`);
+    // The measured table: computed in this page's lab worker, a chunk at a time.
+    const m = page.locator('[data-testid=measure][data-measure=phi-thresholds]');
+    await m.scrollIntoViewIfNeeded();
+    const started = Date.now();
+    await eventually(async () => (await m.getAttribute('data-done')) === 'true', `the table never finished: ${await m.locator('.measure-status').textContent()}`, 60000);
+    const status = await m.locator('.measure-status').textContent();
+    expect(/Measured over 100 seeds/.test(status), status);
+    const rows = await m.locator('tbody tr').count();
+    expect(rows === 10, `${rows} rows`);
+    const picked = async () => (await m.locator('[data-testid=measure-picked]').textContent());
+    const at8 = await picked();
+    expect((await m.locator('[data-testid=measure-knob-value]').textContent()) === '8.0', 'φ = 8 picked first');
+    expect(/calm: mean detection time\d+ ms/.test(at8), at8);
+    await m.locator('[data-testid=measure-knob]').focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+    await eventually(async () => (await m.locator('[data-testid=measure-knob-value]').textContent()) === '1.0', `the slider moved to ${await m.locator('[data-testid=measure-knob-value]').textContent()}`);
+    const at1 = await picked();
+    expect(at1 !== at8, 'both figures move with the threshold');
+    expect((await m.locator('tr.picked th').textContent()) === '1.0', 'the picked row is marked in the table');
+    expect(await m.locator('.measure-plot path.series').count() === 4, 'two plots, a line per network');
+    await m.screenshot({ path: `${OUT}/measure.png` });
+    console.log(`     measured table: 100 seeds × 2 networks in ${status.match(/in ([\d.]+ s)/)?.[1]} (lab worker; ${((Date.now() - started) / 1000).toFixed(1)} s seen by the test)`);
   });
 
   await check('drag a node into group B partitions the playground cluster', async () => {
@@ -1218,7 +1290,7 @@ try {
     const coming = await topics.locator('[data-testid=topic-coming]').count();
     const taught = await topics.locator('[data-testid=topic-lesson]').count();
     console.log(`     self-assessment: ${taught} topics link to their lesson, ${coming} wait for one`);
-    expect(taught === 6 && coming === 23, `${taught} taught, ${coming} coming`);
+    expect(taught === 7 && coming === 22, `${taught} taught, ${coming} coming`);
     await topics.locator('[data-topic=lamport-vs-vector] [data-testid=topic-lesson]').click();
     await page.waitForFunction(() => location.hash === '#/lesson/lamport-clocks/the-converse-fails');
     await page.waitForFunction(() => {

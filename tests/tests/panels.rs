@@ -39,6 +39,7 @@ fn every_panel() -> Html {
                 (NodeId(0), vec![(0, 0), (100, 1), (300, 0)]),
                 (NodeId(1), vec![(0, 0)]),
             ],
+            threshold: Some(1),
         },
         Panel::Figures {
             title: "Keys moved when a node joins".into(),
@@ -106,6 +107,12 @@ async fn every_panel_kind_draws_what_its_data_says() {
     // The series: one step line per node, and a legend naming each node.
     assert_eq!(count(&root, "[data-testid='panel-series'] path.series"), 2);
     assert_eq!(count(&root, "[data-testid='panel-series'] .legend .key"), 2);
+    // Its threshold, a dashed line across, labelled.
+    assert_eq!(
+        count(&root, "[data-testid='panel-series'] line.threshold"),
+        1
+    );
+    assert!(text(&root, "[data-testid='panel-series']").contains("threshold 1"));
 
     // The figures table: its columns and rows as given.
     assert_eq!(count(&root, "[data-testid='panel-figures'] thead th"), 2);

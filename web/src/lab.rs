@@ -9,7 +9,6 @@
 use netsplit_core::frame::{EventsHeld, Frame, HeldEvents};
 use netsplit_core::lab_host::{LabReply, LabRequest};
 use netsplit_core::live::{Answer, Command};
-use netsplit_core::measure::Table;
 use netsplit_core::replay::Recording;
 use netsplit_core::Scenario;
 use std::cell::{Cell, RefCell};
@@ -22,9 +21,6 @@ pub const WORKER_URL: &str = "./lab-worker_loader.js";
 
 /// What a run's widget is told: what its command did and the frame to draw.
 pub type OnFrame = Callback<(Answer, Box<Frame>)>;
-
-/// What a measurement's widget is told: seeds done, seeds in all, and the table so far.
-pub type OnMeasured = Callback<(u64, u64, Box<Table>)>;
 
 /// Where requests go: the worker, or (feature `lab-in-page`) a lab in the page.
 struct Connection {
@@ -39,8 +35,6 @@ struct Connection {
     ready: bool,
     /// Each open run's widget.
     runs: BTreeMap<u32, OnFrame>,
-    /// Each measurement's widget, by the measurement's id.
-    measures: BTreeMap<String, OnMeasured>,
     next_run: u32,
     /// Why the lab cannot run, once it is known.
     broken: Option<String>,
@@ -58,7 +52,6 @@ thread_local! {
             #[cfg(not(feature = "lab-in-page"))]
             ready: false,
             runs: BTreeMap::new(),
-            measures: BTreeMap::new(),
             next_run: 1,
             broken: None,
         })
@@ -142,23 +135,6 @@ impl Drop for LabRun {
     }
 }
 
-/// Asks the lab for the next chunk of measurement `id`; the table so far comes to `on_measured`
-/// (which replaces any earlier widget of the same measurement).
-pub fn measure(id: &str, on_measured: OnMeasured) {
-    LAB.with(|lab| lab.borrow_mut().measures.insert(id.to_string(), on_measured));
-    measure_more(id);
-}
-
-/// Asks the lab for the next chunk of measurement `id`, for the widget already listening.
-pub fn measure_more(id: &str) {
-    send(&LabRequest::Measure { id: id.to_string() });
-}
-
-/// Stops telling a widget about measurement `id` (it is gone).
-pub fn forget_measure(id: &str) {
-    LAB.with(|lab| lab.borrow_mut().measures.remove(id));
-}
-
 /// Starts the lab worker if it has not started, so that it loads while the page fetches what a
 /// live cluster will show (a lesson's body); the first run opened starts it otherwise.
 pub fn start() {
@@ -204,17 +180,8 @@ fn dispatch(bytes: &[u8]) {
                 cb.emit((answer, frame));
             }
         }
-        LabReply::Measured {
-            id,
-            done_seeds,
-            seeds,
-            table,
-        } => {
-            let callback = LAB.with(|lab| lab.borrow().measures.get(&id).cloned());
-            if let Some(cb) = callback {
-                cb.emit((done_seeds, seeds, table));
-            }
-        }
+        // Measurements are asked of their own worker (`crate::measure_lab`), never of this one.
+        LabReply::Measured { .. } => {}
         LabReply::Failed { message } => {
             web_sys::console::warn_1(&format!("lab: {message}").into());
         }
@@ -276,14 +243,21 @@ fn flush_queue() {
 
 #[cfg(not(feature = "lab-in-page"))]
 fn start_worker() -> Result<web_sys::Worker, String> {
+    new_worker(dispatch)
+}
+
+/// A new instance of the lab worker whose replies (postcard bytes) go to `on_reply`.
+#[cfg(not(feature = "lab-in-page"))]
+pub fn new_worker(on_reply: fn(&[u8])) -> Result<web_sys::Worker, String> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let worker = web_sys::Worker::new(WORKER_URL)
         .map_err(|e| format!("the lab worker did not start: {e:?}"))?;
-    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
-        let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-        dispatch(&bytes);
-    });
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+            on_reply(&bytes);
+        });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the page.
     on_message.forget();

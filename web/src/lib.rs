@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod grading;
 pub mod lab;
 pub mod measure;
+pub mod measure_lab;
 pub mod page_focus;
 pub mod pages;
 pub mod progress;

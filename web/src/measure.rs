@@ -1,9 +1,10 @@
 //! A measured table: figures the lab worker computes over many seeds as the lesson opens
 //! (```` ```measure ID ````), with a slider over the knob (a threshold, a timeout) that picks a
 //! row, its figures in large type, plots of the figures against the knob, and the whole table.
-//! The page only draws: the runs and the arithmetic are the protocol's, in the lab.
+//! The page only draws: the runs and the arithmetic are the protocol's, in a lab worker of its
+//! own ([`crate::measure_lab`]).
 
-use crate::lab::{self, OnMeasured};
+use crate::measure_lab::{self, OnMeasured};
 use crate::svg::px;
 use netsplit_core::measure::{Plot, Table};
 use std::rc::Rc;
@@ -53,17 +54,17 @@ pub fn measure_widget(props: &MeasureWidgetProps) -> Html {
                     });
                     // One chunk per request, so live clusters on the page keep drawing between.
                     if !finished {
-                        lab::measure_more(&id);
+                        measure_lab::measure_more(&id);
                     }
                 })
             };
-            lab::measure(&id, on_measured);
-            move || lab::forget_measure(&id)
+            measure_lab::measure(&id, on_measured);
+            move || measure_lab::forget(&id)
         });
     }
     let status = match (&progress.table, progress.elapsed_ms) {
         (_, Some(ms)) => format!(
-            "Measured over {} seeds in {} s in this page's lab.",
+            "Measured over {} seeds in {} s, in a worker of this page.",
             progress.seeds,
             px(ms as f64 / 1000.0)
         ),
@@ -71,7 +72,7 @@ pub fn measure_widget(props: &MeasureWidgetProps) -> Html {
             "Measuring: {} of {} seeds…",
             progress.done_seeds, progress.seeds
         ),
-        (None, None) => lab::broken().unwrap_or_else(|| "Measuring…".into()),
+        (None, None) => measure_lab::broken().unwrap_or_else(|| "Measuring…".into()),
     };
     let Some(table) = progress.table.clone() else {
         return html! {
@@ -108,28 +109,7 @@ pub fn measure_widget(props: &MeasureWidgetProps) -> Html {
                 <input type="range" id={slider_id} data-testid="measure-knob" min="0" max={rows.saturating_sub(1).to_string()}
                     value={row.to_string()} aria-valuetext={format!("{} {}", table.knob, knob_value)} oninput={on_input} />
             </div>
-            <dl class="measure-picked" data-testid="measure-picked">
-                { for table.columns.iter().enumerate().map(|(c, name)| html! {
-                    <div><dt>{name.clone()}</dt><dd>{table.rows.get(row as usize).and_then(|r| r.cells.get(c)).cloned().unwrap_or_default()}</dd></div>
-                }) }
-            </dl>
-            <div class="measure-plots">
-                { for table.plots.iter().map(|p| plot(p, &table, row)) }
-            </div>
-            <div class="measure-table">
-                <table tabindex="0" aria-label={table.caption.clone()}>
-                    <thead><tr>
-                        <th scope="col">{table.knob.clone()}</th>
-                        { for table.columns.iter().map(|c| html! { <th scope="col">{c.clone()}</th> }) }
-                    </tr></thead>
-                    <tbody>{ for table.rows.iter().enumerate().map(|(i, r)| html! {
-                        <tr class={classes!((i as u32 == row).then_some("picked"))}>
-                            <th scope="row">{r.knob.clone()}</th>
-                            { for r.cells.iter().map(|c| html! { <td>{c.clone()}</td> }) }
-                        </tr>
-                    }) }</tbody>
-                </table>
-            </div>
+            { Html::from_html_unchecked(AttrValue::from(figures(&table, row))) }
             <figcaption>{table.caption.clone()}</figcaption>
         </figure>
     }
@@ -140,20 +120,72 @@ const HEIGHT: f64 = 150.0;
 const LEFT: f64 = 40.0;
 const BOTTOM: f64 = 22.0;
 
-/// `thousandths` as a short label: `203`, `0.42`.
+/// `thousandths` as a short label: `203`, `2.1`, `0.42`, `0.006`.
 fn label(thousandths: i64) -> String {
     let t = thousandths.max(0) as u64;
-    if t >= 10_000 {
-        (t / 1000).to_string()
-    } else {
-        netsplit_core::measure::fixed(t, if t >= 1000 { 1 } else { 2 })
+    let decimals = match t {
+        10_000.. => 0,
+        1000.. => 1,
+        10.. => 2,
+        _ => 3,
+    };
+    netsplit_core::measure::fixed(t, decimals)
+}
+
+/// The picked row's figures, the plots and the table, as markup: one string rather than a
+/// virtual DOM node per cell keeps the page's code small (every label is escaped).
+fn figures(table: &Table, row: u32) -> String {
+    let picked = table.rows.get(row as usize);
+    let mut out = String::from("<dl class=\"measure-picked\" data-testid=\"measure-picked\">");
+    for (c, name) in table.columns.iter().enumerate() {
+        let cell = picked
+            .and_then(|r| r.cells.get(c))
+            .map_or("", String::as_str);
+        out.push_str(&format!(
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            esc(name),
+            esc(cell)
+        ));
     }
+    out.push_str("</dl><div class=\"measure-plots\">");
+    for p in &table.plots {
+        out.push_str(&plot(p, table, row));
+    }
+    out.push_str(&format!(
+        "</div><div class=\"measure-table\"><table tabindex=\"0\" aria-label=\"{}\"><thead><tr><th scope=\"col\">{}</th>",
+        esc(&table.caption),
+        esc(&table.knob)
+    ));
+    for c in &table.columns {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(c)));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (i, r) in table.rows.iter().enumerate() {
+        let class = if i as u32 == row {
+            " class=\"picked\""
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "<tr{class}><th scope=\"row\">{}</th>",
+            esc(&r.knob)
+        ));
+        for c in &r.cells {
+            out.push_str(&format!("<td>{}</td>", esc(c)));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    out
 }
 
 /// One plot: a line per column against the knob's rows, the picked row marked.
-fn plot(p: &Plot, table: &Table, picked: u32) -> Html {
+fn plot(p: &Plot, table: &Table, picked: u32) -> String {
     let n = table.rows.len().max(2);
-    let values = p.lines.iter().flat_map(|(_, v)| v.iter().flatten().copied());
+    let values = p
+        .lines
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten().copied());
     let top = values.clone().max().unwrap_or(1).max(1);
     let floor = values.filter(|v| *v > 0).min().unwrap_or(1).max(1);
     // JavaScript's Math, not Rust's: no float library in the page's wasm for a drawing.
@@ -179,6 +211,7 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> Html {
     };
     let x = |i: usize| LEFT + i as f64 / (n - 1) as f64 * (WIDTH - LEFT - 8.0);
     let (top_label, bottom_label) = if p.log_scale {
+        // Zeros are drawn on the axis, at the lowest power of ten shown.
         (label(pow10(hi) as i64), label(pow10(lo) as i64))
     } else {
         (label(top), "0".to_string())
@@ -190,7 +223,12 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> Html {
         px(WIDTH),
         px(HEIGHT),
         esc(&p.title),
-        esc(&p.lines.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" and ")),
+        esc(&p
+            .lines
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" and ")),
         esc(&table.knob),
         px(y(if p.log_scale { pow10(hi) as i64 } else { top }) + 4.0),
         px(HEIGHT - BOTTOM + 4.0),
@@ -201,11 +239,13 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> Html {
         px(HEIGHT - BOTTOM)
     ));
     for (i, r) in table.rows.iter().enumerate() {
-        if i % 2 == 0 || i + 1 == table.rows.len() {
+        let last = i + 1 == table.rows.len();
+        if i % 2 == 0 || last {
             svg.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"middle\">{}</text>",
+                "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"{}\">{}</text>",
                 px(x(i)),
                 px(HEIGHT - 6.0),
+                if last { "end" } else { "middle" },
                 esc(&r.knob)
             ));
         }
@@ -230,13 +270,10 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> Html {
     }
     svg.push_str("</svg>");
     legend.push_str("</p>");
-    html! {
-        <div class="panel measure-plot">
-            <h4>{p.title.clone()}</h4>
-            { Html::from_html_unchecked(AttrValue::from(svg)) }
-            { Html::from_html_unchecked(AttrValue::from(legend)) }
-        </div>
-    }
+    format!(
+        "<div class=\"panel measure-plot\"><h4>{}</h4>{svg}{legend}</div>",
+        esc(&p.title)
+    )
 }
 
 /// `text` safe inside SVG markup.

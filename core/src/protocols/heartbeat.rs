@@ -193,6 +193,7 @@ impl Protocol for Heartbeat {
             title: "Peers suspected, on each node's own clock".into(),
             unit: "peers".into(),
             lines,
+            threshold: None,
         }]
     }
 

@@ -284,6 +284,7 @@ impl Protocol for PhiAccrual {
             ),
             unit: "φ/10".into(),
             lines,
+            threshold: Some(i64::from(self.threshold_tenths).min(PLOT_CAP_TENTHS)),
         }]
     }
 

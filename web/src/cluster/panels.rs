@@ -53,7 +53,12 @@ fn panel(p: &Panel) -> Html {
             columns,
             rows,
         } => table("figures", "panel-figures", title, columns, rows),
-        Panel::Series { title, unit, lines } => series(title, unit, lines),
+        Panel::Series {
+            title,
+            unit,
+            lines,
+            threshold,
+        } => series(title, unit, lines, *threshold),
         Panel::Ring {
             title,
             size,
@@ -119,13 +124,23 @@ fn figure(class: &str, testid: &str, title: &str, svg: String, after: Html) -> H
 }
 
 /// Step lines, one per node: each value holds until the next point.
-fn series(title: &str, unit: &str, lines: &[(netsplit_core::NodeId, Vec<(u64, i64)>)]) -> Html {
+fn series(
+    title: &str,
+    unit: &str,
+    lines: &[(netsplit_core::NodeId, Vec<(u64, i64)>)],
+    threshold: Option<i64>,
+) -> Html {
     let height = 120.0;
     let points = lines.iter().flat_map(|(_, p)| p.iter());
     let (t0, t1) = points
         .clone()
         .fold((u64::MAX, 0), |(a, b), (t, _)| (a.min(*t), b.max(*t)));
-    let top = points.map(|(_, v)| *v).max().unwrap_or(0).max(1);
+    let top = points
+        .map(|(_, v)| *v)
+        .chain(threshold)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     if t0 > t1 {
         return html! {};
     }
@@ -141,6 +156,16 @@ fn series(title: &str, unit: &str, lines: &[(netsplit_core::NodeId, Vec<(u64, i6
         px(y(top) + 4.0),
         px(y(0) + 4.0)
     );
+    if let Some(level) = threshold {
+        svg.push_str(&format!(
+            "<line class=\"threshold\" x1=\"{}\" x2=\"{}\" y1=\"{2}\" y2=\"{2}\"><title>threshold {level}</title></line>\
+             <text x=\"{1}\" y=\"{3}\" class=\"axis\" text-anchor=\"end\">threshold {level}</text>",
+            px(LEFT),
+            px(WIDTH - 8.0),
+            px(y(level)),
+            px(y(level) - 3.0),
+        ));
+    }
     let mut legend = String::from("<p class=\"legend\">");
     for (id, pts) in lines {
         let colour = id.0 % SERIES_COLOURS;

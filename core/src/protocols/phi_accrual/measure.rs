@@ -256,12 +256,12 @@ fn table(sums: &[u64], seeds: u64) -> Table {
              (window 100, minimum deviation 10 ms); one of them crashes at 30 s, and the run \
              ends at 32 s. Detection: from the crash to the first check of each live peer that \
              suspects it for good. False suspicions: a live peer suspected, per peer watched, \
-             per minute. Calm: latency {}–{} ms. Jittery: latency {}–{} ms and {} loss.",
+             per minute. Calm: latency {}–{} ms. Jittery: latency {}–{} ms and {}% loss.",
             calm.latency_us_min / 1000,
             calm.latency_us_max / 1000,
             jittery.latency_us_min / 1000,
             jittery.latency_us_max / 1000,
-            jittery.drop,
+            jittery.drop.as_percent(),
         ),
         knob: "threshold φ".into(),
         columns,
@@ -274,7 +274,8 @@ fn table(sums: &[u64], seeds: u64) -> Table {
                 lines: detection_lines,
             },
             Plot {
-                title: "False suspicions per peer per minute (log scale)".into(),
+                title: "False suspicions per peer per minute (log scale; none sits on the axis)"
+                    .into(),
                 log_scale: true,
                 lines: mistake_lines,
             },
@@ -405,7 +406,12 @@ mod tests {
     #[test]
     fn the_lessons_sentences_about_the_table_hold_over_every_seed() {
         let (sums, table) = measured(PHI_THRESHOLDS.seeds);
-        let at = |t: u32| THRESHOLDS_TENTHS.iter().position(|x| *x == t).expect("measured");
+        let at = |t: u32| {
+            THRESHOLDS_TENTHS
+                .iter()
+                .position(|x| *x == t)
+                .expect("measured")
+        };
         let mean = |k: usize, i: usize| sums[slot(k, i, 0)] / sums[slot(k, i, 1)].max(1);
         let (one, eight) = (at(10), at(80));
         // "On the calm network, a threshold of 8 notices a crash in under 100 ms, with no false
@@ -422,7 +428,10 @@ mod tests {
             (40..=60).contains(&(mean(1, one) * 100 / mean(1, eight))),
             "{table:?}"
         );
-        assert!(sums[slot(1, one, 3)] > 100 * sums[slot(1, eight, 3)], "{table:?}");
+        assert!(
+            sums[slot(1, one, 3)] > 100 * sums[slot(1, eight, 3)],
+            "{table:?}"
+        );
     }
 
     #[test]
