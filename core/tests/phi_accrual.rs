@@ -5,13 +5,13 @@
 mod common;
 
 use common::{at, opts};
-use netsplit_core::protocols::phi_accrual::PhiAccrual;
+use netsplit_core::protocols::phi_accrual::PhiAccrualParams;
 use netsplit_core::trace::EventKind;
 use netsplit_core::{
     Fault, NetConfig, NodeId, PlannedFault, ProtocolSpec, Ratio, Scenario, TraceEvent,
 };
 
-fn cluster(params: PhiAccrual, network: NetConfig, faults: Vec<PlannedFault>) -> Scenario {
+fn cluster(params: PhiAccrualParams, network: NetConfig, faults: Vec<PlannedFault>) -> Scenario {
     Scenario {
         protocol: ProtocolSpec::PhiAccrual(params),
         nodes: 4,
@@ -53,7 +53,7 @@ fn suspicions_of(events: &[TraceEvent], node: NodeId) -> Vec<(u64, NodeId)> {
 #[test]
 fn a_live_cluster_on_a_calm_network_is_never_suspected() {
     let events = events(&cluster(
-        PhiAccrual::default(),
+        PhiAccrualParams::default(),
         NetConfig::default(),
         Vec::new(),
     ));
@@ -66,7 +66,7 @@ fn a_live_cluster_on_a_calm_network_is_never_suspected() {
 fn every_live_peer_suspects_a_crashed_node_within_a_few_intervals() {
     let crash_at = 1_000_000;
     let events = events(&cluster(
-        PhiAccrual::default(),
+        PhiAccrualParams::default(),
         jittery(),
         vec![at(crash_at, Fault::Crash { node: NodeId(2) })],
     ));
@@ -94,7 +94,7 @@ fn every_live_peer_suspects_a_crashed_node_within_a_few_intervals() {
 #[test]
 fn a_paused_node_is_suspected_as_a_crashed_one_would_be_then_heard_again() {
     let events = events(&cluster(
-        PhiAccrual::default(),
+        PhiAccrualParams::default(),
         jittery(),
         vec![at(
             800_000,
@@ -116,9 +116,9 @@ fn a_lower_threshold_suspects_sooner_and_wrongly_more_often() {
     // (µs from the crash to the first suspicion of n0, suspicions of n0 before it crashed)
     let run = |threshold_tenths: u32| {
         let events = events(&cluster(
-            PhiAccrual {
+            PhiAccrualParams {
                 threshold_tenths,
-                ..PhiAccrual::default()
+                ..PhiAccrualParams::default()
             },
             jittery(),
             vec![at(crash_at, Fault::Crash { node: NodeId(0) })],
@@ -151,21 +151,21 @@ fn the_golden_runs_replay_to_the_same_digest() {
 
 #[test]
 fn bad_parameters_are_refused_with_a_reason() {
-    let bad = |p: PhiAccrual| p.validate(4).unwrap_err();
-    assert!(bad(PhiAccrual {
+    let bad = |p: PhiAccrualParams| p.validate(4).unwrap_err();
+    assert!(bad(PhiAccrualParams {
         window: 0,
-        ..PhiAccrual::default()
+        ..PhiAccrualParams::default()
     })
     .contains("window"));
-    assert!(bad(PhiAccrual {
+    assert!(bad(PhiAccrualParams {
         threshold_tenths: 0,
-        ..PhiAccrual::default()
+        ..PhiAccrualParams::default()
     })
     .contains("threshold"));
-    assert!(bad(PhiAccrual {
+    assert!(bad(PhiAccrualParams {
         interval_us: 0,
-        ..PhiAccrual::default()
+        ..PhiAccrualParams::default()
     })
     .contains("interval"));
-    assert!(PhiAccrual::default().validate(1).is_err());
+    assert!(PhiAccrualParams::default().validate(1).is_err());
 }

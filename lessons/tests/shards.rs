@@ -104,6 +104,7 @@ split_grade_tests! {
     raft_vote_split_grades_merge_into_the_report_of_one_worker: "raft-vote",
     raft_append_split_grades_merge_into_the_report_of_one_worker: "raft-append",
     raft_commit_split_grades_merge_into_the_report_of_one_worker: "raft-commit",
+    failure_detector_split_grades_merge_into_the_report_of_one_worker: "failure-detector",
 }
 
 #[test]

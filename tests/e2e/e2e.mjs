@@ -871,6 +871,24 @@ try {
   // A click on a live cluster is answered by the lab worker, which shares the machine's cores with
   // the grader workers while a grade runs: its bound is the lab's round trip under that load. The
   // page's own thread is bounded by the longest gap between its frames.
+  await check('failure-detector exercise: the reference passes, forgetting the minimum deviation is caught in a run and its counterexample replays', async () => {
+    await page.goto(`${base}#/lesson/failure-detectors`);
+    await page.waitForFunction(() => document.querySelector('[data-exercise=failure-detector] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    const dir = 'lessons/exercises/failure-detector';
+    const right = await gradeIn('failure-detector', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
+    expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
+    console.log(`bench grade wasm (headless Chromium, grader workers): failure-detector reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
+    const wrong = await gradeIn('failure-detector', fs.readFileSync(`${dir}/wrong/no-minimum-deviation.rhai`, 'utf8'));
+    expect(!wrong.verdict.includes('All'), wrong.verdict);
+    const results = await wrong.rx.locator('[data-testid=results]').textContent();
+    expect(results.includes('the minimum holds σ at 10 ms') && results.includes('with the minimum of'), results.slice(0, 800));
+    await wrong.rx.locator('[data-testid=replay]').first().click();
+    const cx = wrong.rx.locator('[data-testid=counterexample]');
+    await cx.waitFor();
+    await cx.locator('[data-testid=step]').click();
+    await eventually(async () => (await cx.locator('[data-testid=event-log] li').count()) > 0, 'the replay shows the run');
+  });
+
   await check('Raft commit exercise: 500 schedules graded by the workers with progress shown, the page drawing throughout and a live cluster answering clicks within 250 ms; counting old-term replicas is caught by Figure 8', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     await page.waitForFunction(() => document.querySelector('[data-exercise=raft-commit] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });

@@ -13,8 +13,11 @@
 //! Knobs, as Akka names them: `threshold`, `max-sample-size` (the window), `min-std-deviation`
 //! and `acceptable-heartbeat-pause` (added to the mean, so a known pause is not suspected).
 
+#[cfg(feature = "grader")]
+mod grade;
 pub mod measure;
 pub mod phi;
+pub mod rules;
 pub mod schedules;
 
 use crate::actor::{Ctx, Field, NodeRef, Protocol};
@@ -26,14 +29,16 @@ use crate::panels::{record_change, Panel};
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use phi::{interval_stats, IntervalStats};
+use rules::{DetectorRules, ReferenceRules};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// Parameters of the φ accrual detector. Integers only, so they hash and compare exactly:
 /// the threshold is in tenths of φ.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct PhiAccrual {
+pub struct PhiAccrualParams {
     /// How often each node pings everyone, on its own clock.
     pub interval_us: u64,
     /// φ above which a peer is suspected, in tenths (80: φ = 8, Akka's default).
@@ -47,9 +52,9 @@ pub struct PhiAccrual {
     pub acceptable_pause_us: u64,
 }
 
-impl Default for PhiAccrual {
+impl Default for PhiAccrualParams {
     fn default() -> Self {
-        PhiAccrual {
+        PhiAccrualParams {
             interval_us: 50_000,
             threshold_tenths: 80,
             window: 100,
@@ -62,7 +67,7 @@ impl Default for PhiAccrual {
 /// The largest window a node may keep per peer (Akka's default is 1,000).
 pub const MAX_WINDOW: u32 = 1_000;
 
-impl PhiAccrual {
+impl PhiAccrualParams {
     /// Checks the parameters, naming the bad one.
     pub fn validate(&self, nodes: u32) -> Result<(), String> {
         if !(2..=16).contains(&nodes) {
@@ -85,7 +90,7 @@ impl PhiAccrual {
 
     /// The statistics of a peer's window, or before any interval is known Akka's first
     /// estimate: the configured interval, with a quarter of it as the deviation.
-    fn stats(&self, window: &[u64]) -> IntervalStats {
+    pub fn stats(&self, window: &[u64]) -> IntervalStats {
         interval_stats(window, self.min_std_deviation_us, self.acceptable_pause_us).unwrap_or(
             IntervalStats {
                 mean_us: (self.interval_us + self.acceptable_pause_us) as f64,
@@ -93,6 +98,30 @@ impl PhiAccrual {
                     as f64,
             },
         )
+    }
+}
+
+/// The φ accrual detector: its parameters and the rules each node follows to keep a peer's
+/// window and to decide on a suspicion (the reference's, or a learner's in an exercise).
+#[derive(Clone)]
+pub struct PhiAccrual {
+    /// The knobs.
+    pub params: PhiAccrualParams,
+    rules: Rc<dyn DetectorRules>,
+}
+
+impl std::fmt::Debug for PhiAccrual {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhiAccrual")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PhiAccrual {
+    /// The detector with `rules` deciding (an exercise runs a learner's).
+    pub fn with_rules(params: PhiAccrualParams, rules: Rc<dyn DetectorRules>) -> Self {
+        PhiAccrual { params, rules }
     }
 }
 
@@ -137,6 +166,19 @@ pub struct Volatile {
     pub checks: u64,
 }
 
+/// The exercise's simulation cases take no options, and need two nodes to watch each other.
+#[cfg(feature = "authoring")]
+fn check_case(case: &crate::exercise::SimulationCase) -> Result<(), String> {
+    crate::exercise::no_case_options(case)?;
+    if case.nodes < 2 {
+        return Err(format!(
+            "simulation case `{}`: a failure detector needs at least 2 nodes",
+            case.name
+        ));
+    }
+    Ok(())
+}
+
 /// φ in tenths, rounded down: the page shows φ with one decimal without formatting a float.
 fn tenths(phi: f64) -> i64 {
     (phi * 10.0) as i64
@@ -166,8 +208,11 @@ impl Protocol for PhiAccrual {
             checks: 0,
         };
         ctx.broadcast(Msg::Ping { seq: 1 });
-        ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
-        ctx.set_timer(SimDuration((self.interval_us / 2).max(1)), Timer::Check);
+        ctx.set_timer(SimDuration(self.params.interval_us), Timer::Beat);
+        ctx.set_timer(
+            SimDuration((self.params.interval_us / 2).max(1)),
+            Timer::Check,
+        );
         v
     }
 
@@ -185,11 +230,9 @@ impl Protocol for PhiAccrual {
         }
         let now = ctx.now().as_us();
         if let Some(last) = v.last_heard_us[i] {
-            let window = &mut v.intervals_us[i];
-            window.push_back(now.saturating_sub(last).max(0) as u64);
-            while window.len() > self.window as usize {
-                window.pop_front();
-            }
+            let interval_us = now.saturating_sub(last).max(0) as u64;
+            self.rules
+                .record(&mut v.intervals_us[i], interval_us, self.params.window);
         }
         v.last_heard_us[i] = Some(now);
         if v.suspected[i] {
@@ -203,7 +246,7 @@ impl Protocol for PhiAccrual {
             Timer::Beat => {
                 v.seq += 1;
                 ctx.broadcast(Msg::Ping { seq: v.seq });
-                ctx.set_timer(SimDuration(self.interval_us), Timer::Beat);
+                ctx.set_timer(SimDuration(self.params.interval_us), Timer::Beat);
             }
             Timer::Check => {
                 v.checks += 1;
@@ -218,10 +261,11 @@ impl Protocol for PhiAccrual {
                     let silent_us = now.saturating_sub(last).max(0) as u64;
                     // Contiguous in place: no copy of the window at every check.
                     let window = v.intervals_us[peer].make_contiguous();
-                    let t = tenths(phi::phi(silent_us, self.stats(window)));
+                    let t = tenths(phi::phi(silent_us, self.params.stats(window)));
                     v.phi_tenths[peer] = t;
                     highest = highest.max(t);
-                    if !v.suspected[peer] && t > i64::from(self.threshold_tenths) {
+                    if !v.suspected[peer] && self.rules.suspect(window, silent_us, t, &self.params)
+                    {
                         v.suspected[peer] = true;
                         ctx.note(format!(
                             "suspects n{peer}: φ {} after {}us of silence",
@@ -236,7 +280,10 @@ impl Protocol for PhiAccrual {
                     highest.min(PLOT_CAP_TENTHS),
                     PLOT_POINTS,
                 );
-                ctx.set_timer(SimDuration((self.interval_us / 2).max(1)), Timer::Check);
+                ctx.set_timer(
+                    SimDuration((self.params.interval_us / 2).max(1)),
+                    Timer::Check,
+                );
             }
         }
     }
@@ -280,11 +327,11 @@ impl Protocol for PhiAccrual {
         vec![Panel::Series {
             title: format!(
                 "Highest φ over the peers, in tenths, on each node's own clock (suspected above {})",
-                self.threshold_tenths
+                self.params.threshold_tenths
             ),
             unit: "φ/10".into(),
             lines,
-            threshold: Some(i64::from(self.threshold_tenths).min(PLOT_CAP_TENTHS)),
+            threshold: Some(i64::from(self.params.threshold_tenths).min(PLOT_CAP_TENTHS)),
         }]
     }
 
@@ -298,21 +345,21 @@ impl Protocol for PhiAccrual {
 
 impl Lab for PhiAccrual {
     const NAME: &'static str = "phi-accrual";
-    type Params = PhiAccrual;
+    type Params = PhiAccrualParams;
 
-    fn reference(params: &PhiAccrual) -> Self {
-        params.clone()
+    fn reference(params: &PhiAccrualParams) -> Self {
+        PhiAccrual::with_rules(params.clone(), Rc::new(ReferenceRules))
     }
 
-    fn node_range(_: &PhiAccrual) -> (u32, u32) {
+    fn node_range(_: &PhiAccrualParams) -> (u32, u32) {
         (2, 16)
     }
 
-    fn validate(params: &PhiAccrual, nodes: u32) -> Result<(), String> {
+    fn validate(params: &PhiAccrualParams, nodes: u32) -> Result<(), String> {
         params.validate(nodes)
     }
 
-    fn controls(params: &PhiAccrual, _nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
+    fn controls(params: &PhiAccrualParams, _nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
         vec![
             Control::Number {
                 id: "threshold-tenths".into(),
@@ -331,7 +378,7 @@ impl Lab for PhiAccrual {
         ]
     }
 
-    fn set_control(params: &mut PhiAccrual, id: &str, value: u32) -> bool {
+    fn set_control(params: &mut PhiAccrualParams, id: &str, value: u32) -> bool {
         match id {
             "threshold-tenths" => params.threshold_tenths = value,
             "window" => params.window = value,
@@ -343,6 +390,25 @@ impl Lab for PhiAccrual {
     const GOLDEN_SEEDS: u64 = 32;
 
     const MEASURES: &'static [crate::measure::MeasureInfo] = &[measure::PHI_THRESHOLDS];
+
+    const RULE_SETS: &'static [crate::exercise::RuleSetInfo] = &[crate::exercise::RuleSetInfo {
+        id: "failure-detector",
+        // The learner keeps a peer's window and decides on a suspicion from it, in integers.
+        functions: &[
+            ("record", &["window", "interval_us", "max_len"]),
+            (
+                "suspect",
+                &["window", "silent_us", "k", "min_std_us", "pause_us"],
+            ),
+        ],
+        adversaries: &[],
+        #[cfg(feature = "authoring")]
+        scenario: schedules::exercise_run,
+        #[cfg(feature = "authoring")]
+        check_case,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![schedules::phi_crash_and_pause(seed)]

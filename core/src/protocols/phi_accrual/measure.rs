@@ -7,7 +7,7 @@
 //! compared with every threshold here, exactly as the protocol compares it with its own, and
 //! each suspicion is judged against the truth the simulator knows (was the peer crashed?).
 
-use super::PhiAccrual;
+use super::{PhiAccrual, PhiAccrualParams};
 use crate::fault::{Fault, PlannedFault};
 use crate::id::NodeId;
 use crate::lab::Lab;
@@ -62,7 +62,7 @@ pub fn networks() -> [(&'static str, NetConfig); 2] {
 /// seed.
 pub fn measured_run(seed: u64, network: NetConfig) -> Scenario {
     let mut rng = Rng::stream(seed, 0x9e37);
-    let interval_us = PhiAccrual::default().interval_us;
+    let interval_us = PhiAccrualParams::default().interval_us;
     let mut faults: Vec<PlannedFault> = (1..NODES)
         .flat_map(|i| {
             let node = NodeId(i);
@@ -85,7 +85,7 @@ pub fn measured_run(seed: u64, network: NetConfig) -> Scenario {
         },
     });
     Scenario {
-        protocol: ProtocolSpec::PhiAccrual(PhiAccrual::default()),
+        protocol: ProtocolSpec::PhiAccrual(PhiAccrualParams::default()),
         nodes: NODES,
         seed,
         network,
@@ -132,7 +132,7 @@ struct Watch {
 
 fn tally_network(seed: u64, k: usize, network: NetConfig, sums: &mut [u64]) {
     let scenario = measured_run(seed, network);
-    let params = PhiAccrual::default();
+    let params = PhiAccrualParams::default();
     let mut sim = scenario.sim(
         PhiAccrual::reference(&params),
         SimOptions {
@@ -373,9 +373,9 @@ mod tests {
                     tally_network(seed, k, network, &mut sums);
                     counted += sums[slot(k, i, 3)];
                     let mut scenario = measured_run(seed, network);
-                    let params = PhiAccrual {
+                    let params = PhiAccrualParams {
                         threshold_tenths: threshold,
-                        ..PhiAccrual::default()
+                        ..PhiAccrualParams::default()
                     };
                     scenario.protocol = ProtocolSpec::PhiAccrual(params.clone());
                     let mut sim =
