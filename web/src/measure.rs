@@ -239,8 +239,9 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> String {
         px(HEIGHT - BOTTOM)
     ));
     for (i, r) in table.rows.iter().enumerate() {
+        // Every third knob and the last: room for each label even on a phone.
         let last = i + 1 == table.rows.len();
-        if i % 2 == 0 || last {
+        if (i % 3 == 0 && i + 2 < table.rows.len()) || last {
             svg.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"{}\">{}</text>",
                 px(x(i)),
