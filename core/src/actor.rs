@@ -227,6 +227,9 @@ pub(crate) enum Effect<P: Protocol> {
     Note {
         text: String,
     },
+    Suspect {
+        about: NodeId,
+    },
     Stamp {
         stamp: Stamp,
     },
@@ -315,6 +318,14 @@ impl<P: Protocol> Ctx<'_, P> {
     /// Adds a line to the trace, shown in the event log ("suspect n2", "attack at dawn").
     pub fn note(&mut self, text: impl Into<String>) {
         self.effects.push(Effect::Note { text: text.into() });
+    }
+
+    /// Records that this node has just begun to suspect `about` (a failure detector's verdict),
+    /// for the plot, which marks each suspicion right or wrong against the truth only the
+    /// simulator knows: was `about` crashed at that moment? Not part of the trace, so it changes
+    /// no digest; say it in a [`Ctx::note`] too.
+    pub fn suspect(&mut self, about: NodeId) {
+        self.effects.push(Effect::Suspect { about });
     }
 
     /// Starts a client operation on this node's behalf: the run's history gets a call of `input`

@@ -54,6 +54,9 @@ pub enum Panel {
         /// A level drawn across the plot as a dashed line (a detector's threshold: above it a
         /// peer is suspected), if the values have one.
         threshold: Option<i64>,
+        /// Each suspicion a node began ([`crate::Ctx::suspect`]), judged by the simulator against
+        /// the truth; the protocol leaves this empty and the simulator fills it.
+        suspicions: Vec<Suspicion>,
     },
     /// A table of measured figures.
     Figures {
@@ -133,4 +136,18 @@ mod tests {
         assert_eq!(bars[1].end_us, None);
         assert_eq!(bars[1].label, "read x …");
     }
+}
+
+/// A suspicion one node began, judged against the truth the simulator knows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Suspicion {
+    /// When, on the suspecting node's own clock (as the plot's lines are), in µs.
+    pub at_us: u64,
+    /// The node that suspects.
+    pub node: NodeId,
+    /// The node it suspects.
+    pub about: NodeId,
+    /// True if `about` had crashed: a right suspicion. A paused, slow or cut-off node is alive,
+    /// so suspecting it is a mistake.
+    pub right: bool,
 }

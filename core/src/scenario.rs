@@ -227,6 +227,13 @@ impl<P: Protocol> Runner for Sim<P> {
         Sim::held(self)
     }
     fn panels(&self) -> Vec<Panel> {
-        self.protocol().panels(&self.node_refs())
+        let mut panels = self.protocol().panels(&self.node_refs());
+        for panel in &mut panels {
+            if let Panel::Series { suspicions, .. } = panel {
+                suspicions.clear();
+                suspicions.extend_from_slice(Sim::suspicions(self));
+            }
+        }
+        panels
     }
 }

@@ -225,7 +225,12 @@ pub struct Sim<P: Protocol> {
     effects: Vec<Effect<P>>,
     violations_seen: BTreeSet<Violation>,
     monitor: P::Monitor,
+    /// The latest suspicions nodes began, judged against the truth ([`Sim::suspicions`]).
+    suspicions: Vec<crate::panels::Suspicion>,
 }
+
+/// How many suspicions a run keeps for the plot (the latest).
+const SUSPICIONS_KEPT: usize = 512;
 
 impl<P: Protocol> Sim<P> {
     /// A cluster of `size` nodes, all booted at time zero. The seed is required: there is no default.
@@ -273,6 +278,7 @@ impl<P: Protocol> Sim<P> {
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
+            suspicions: Vec::new(),
         };
         if opts.check_invariants && sim.protocol.observes_events() {
             sim.trace.observe_steps();
@@ -417,6 +423,12 @@ impl<P: Protocol> Sim<P> {
         // Keys are unique (one entry per message), so an unstable sort gives the one order there is.
         v.sort_unstable_by_key(|f| (f.sent_at, f.msg, f.deliver_at));
         v
+    }
+
+    /// The latest suspicions the nodes began ([`crate::Ctx::suspect`]), oldest first, each
+    /// judged right if the suspected node had crashed at that moment.
+    pub fn suspicions(&self) -> &[crate::panels::Suspicion] {
+        &self.suspicions
     }
 
     /// Runs one event. Returns false when nothing is left to do.
@@ -702,6 +714,22 @@ impl<P: Protocol> Sim<P> {
                 Effect::Note { text } => {
                     let content = stable_hash(&text);
                     self.record(EventKind::Note { node, text }, content);
+                }
+                Effect::Suspect { about } => {
+                    let right = self
+                        .nodes
+                        .get(about.index())
+                        .is_some_and(|n| n.volatile.is_none());
+                    let at = self.nodes[node.index()].clock.read(self.now).as_us();
+                    if self.suspicions.len() >= SUSPICIONS_KEPT {
+                        self.suspicions.remove(0);
+                    }
+                    self.suspicions.push(crate::panels::Suspicion {
+                        at_us: at.max(0) as u64,
+                        node,
+                        about,
+                        right,
+                    });
                 }
                 Effect::Invoke { op, input } => self.invoke(node, op, input),
                 Effect::Complete { op, result } => self.complete(node, op, result),

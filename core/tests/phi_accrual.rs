@@ -169,3 +169,55 @@ fn bad_parameters_are_refused_with_a_reason() {
     .contains("interval"));
     assert!(PhiAccrualParams::default().validate(1).is_err());
 }
+
+/// The plot's marks: every suspicion the nodes note is marked, right only where the suspected
+/// node had crashed. A paused node is alive, so suspecting it is a mistake, as is the paused
+/// node's own suspicion of everyone when it wakes.
+#[test]
+fn each_suspicion_is_marked_right_for_a_crashed_node_and_wrong_for_a_paused_one() {
+    use netsplit_core::panels::Panel;
+    let scenario = cluster(
+        PhiAccrualParams::default(),
+        NetConfig::default(),
+        vec![
+            at(
+                400_000,
+                Fault::Pause {
+                    node: NodeId(1),
+                    duration_us: 300_000,
+                },
+            ),
+            at(1_200_000, Fault::Crash { node: NodeId(2) }),
+        ],
+    );
+    let (_, run) = scenario.run(opts()).expect("the scenario runs");
+    let noted: usize = (0..4)
+        .map(|n| suspicions_of(run.trace().events(), NodeId(n)).len())
+        .sum();
+    let marks = run
+        .panels()
+        .into_iter()
+        .find_map(|p| match p {
+            Panel::Series { suspicions, .. } => Some(suspicions),
+            _ => None,
+        })
+        .expect("the φ plot");
+    assert_eq!(marks.len(), noted, "one mark per suspicion noted");
+    for m in &marks {
+        // Perfect clocks here, so a node's clock is true time.
+        assert_eq!(
+            m.right,
+            m.about == NodeId(2) && m.at_us >= 1_200_000,
+            "{m:?}"
+        );
+    }
+    assert!(marks.iter().filter(|m| m.right).count() == 3, "{marks:?}");
+    assert!(
+        marks.iter().any(|m| !m.right && m.about == NodeId(1)),
+        "{marks:?}"
+    );
+    assert!(
+        marks.iter().any(|m| !m.right && m.node == NodeId(1)),
+        "{marks:?}"
+    );
+}

@@ -362,6 +362,10 @@ try {
     await playToEnd('pause-not-crash', 'hears n1 again');
     const plot = widget('phi-crash').locator('[data-testid=panel-series]');
     expect(await plot.locator('line.threshold').count() === 1, 'the φ plot draws the threshold');
+    // Each suspicion is marked as the simulator judged it: the crash's three right, the pause's six wrong.
+    const marks = async (id) => widget(id).locator('[data-testid=suspicion-marks]').textContent();
+    await eventually(async () => /suspicions: 3 right.*, 0 wrong/.test(await marks('phi-crash')), `phi-crash marks: ${await marks('phi-crash').catch(() => 'none')}`);
+    await eventually(async () => /suspicions: 0 right.*, 6 wrong/.test(await marks('pause-not-crash')), `pause marks: ${await marks('pause-not-crash').catch(() => 'none')}`);
     expect((await plot.textContent()).includes('threshold 80'), `threshold label: ${await plot.textContent()}`);
     // A threshold of φ = 1 on the jittery network suspects live nodes; raised to 8, the run restarts.
     const jit = widget('phi-jittery');

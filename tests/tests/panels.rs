@@ -40,6 +40,20 @@ fn every_panel() -> Html {
                 (NodeId(1), vec![(0, 0)]),
             ],
             threshold: Some(1),
+            suspicions: vec![
+                netsplit_core::panels::Suspicion {
+                    at_us: 100,
+                    node: NodeId(0),
+                    about: NodeId(1),
+                    right: false,
+                },
+                netsplit_core::panels::Suspicion {
+                    at_us: 300,
+                    node: NodeId(1),
+                    about: NodeId(0),
+                    right: true,
+                },
+            ],
         },
         Panel::Figures {
             title: "Keys moved when a node joins".into(),
@@ -113,6 +127,16 @@ async fn every_panel_kind_draws_what_its_data_says() {
         1
     );
     assert!(text(&root, "[data-testid='panel-series']").contains("threshold 1"));
+    // Each suspicion marked right or wrong, as the simulator judged it, and counted.
+    assert_eq!(
+        count(&root, "[data-testid='panel-series'] circle.suspicion.wrong"),
+        1
+    );
+    assert_eq!(
+        count(&root, "[data-testid='panel-series'] circle.suspicion.right"),
+        1
+    );
+    assert!(text(&root, "[data-testid='suspicion-marks']").contains("1 right"));
 
     // The figures table: its columns and rows as given.
     assert_eq!(count(&root, "[data-testid='panel-figures'] thead th"), 2);

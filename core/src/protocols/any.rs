@@ -55,6 +55,7 @@ fn forward<P: Protocol, R>(
         },
         Effect::CancelTimer { id } => Effect::CancelTimer { id },
         Effect::Note { text } => Effect::Note { text },
+        Effect::Suspect { about } => Effect::Suspect { about },
         Effect::Stamp { stamp } => Effect::Stamp { stamp },
         Effect::Invoke { op, input } => Effect::Invoke { op, input },
         Effect::Complete { op, result } => Effect::Complete { op, result },

@@ -156,6 +156,7 @@ impl Protocol for Heartbeat {
                         && silent_us > self.timeout_us as i64
                     {
                         v.suspected[peer] = true;
+                        ctx.suspect(NodeId(peer as u32));
                         ctx.note(format!("suspects n{peer}: silent for {}us", silent_us));
                     }
                 }
@@ -194,6 +195,7 @@ impl Protocol for Heartbeat {
             unit: "peers".into(),
             lines,
             threshold: None,
+            suspicions: Vec::new(),
         }]
     }
 

@@ -267,6 +267,7 @@ impl Protocol for PhiAccrual {
                     if !v.suspected[peer] && self.rules.suspect(window, silent_us, t, &self.params)
                     {
                         v.suspected[peer] = true;
+                        ctx.suspect(NodeId(peer as u32));
                         ctx.note(format!(
                             "suspects n{peer}: φ {} after {}us of silence",
                             tenths_text(t),
@@ -332,6 +333,7 @@ impl Protocol for PhiAccrual {
             unit: "φ/10".into(),
             lines,
             threshold: Some(i64::from(self.params.threshold_tenths).min(PLOT_CAP_TENTHS)),
+            suspicions: Vec::new(),
         }]
     }
 

@@ -58,7 +58,8 @@ fn panel(p: &Panel) -> Html {
             unit,
             lines,
             threshold,
-        } => series(title, unit, lines, *threshold),
+            suspicions,
+        } => series(title, unit, lines, *threshold, suspicions),
         Panel::Ring {
             title,
             size,
@@ -129,6 +130,7 @@ fn series(
     unit: &str,
     lines: &[(netsplit_core::NodeId, Vec<(u64, i64)>)],
     threshold: Option<i64>,
+    suspicions: &[netsplit_core::panels::Suspicion],
 ) -> Html {
     let height = 120.0;
     let points = lines.iter().flat_map(|(_, p)| p.iter());
@@ -166,7 +168,32 @@ fn series(
             px(y(level) - 3.0),
         ));
     }
+    // Each suspicion on the suspecting node's clock, along the top: filled if the suspected
+    // node had crashed (right), hollow if it was alive (a mistake); the simulator judged it.
+    let (mut right, mut wrong) = (0, 0);
+    for s in suspicions.iter().filter(|s| (t0..=t1).contains(&s.at_us)) {
+        let (class, verdict) = if s.right {
+            right += 1;
+            ("suspicion right", "right: it had crashed")
+        } else {
+            wrong += 1;
+            ("suspicion wrong", "wrong: it was alive")
+        };
+        svg.push_str(&format!(
+            "<circle class=\"{class} s{}\" cx=\"{}\" cy=\"6\" r=\"4\"><title>{} suspects {} at {} µs on its clock, {verdict}</title></circle>",
+            s.node.0 % SERIES_COLOURS,
+            px(x(s.at_us)),
+            s.node,
+            s.about,
+            s.at_us,
+        ));
+    }
     let mut legend = String::from("<p class=\"legend\">");
+    if right + wrong > 0 {
+        legend.push_str(&format!(
+            "<span class=\"marks\" data-testid=\"suspicion-marks\">suspicions: {right} right (● the node had crashed), {wrong} wrong (○ it was alive)</span>"
+        ));
+    }
     for (id, pts) in lines {
         let colour = id.0 % SERIES_COLOURS;
         svg.push_str(&format!("<path class=\"series s{colour}\" d=\""));
