@@ -4,6 +4,7 @@
 //! The page only draws: the runs and the arithmetic are the protocol's, in a lab worker of its
 //! own ([`crate::measure_lab`]).
 
+use crate::cluster::panels::esc;
 use crate::measure_lab::{self, OnMeasured};
 use crate::svg::px;
 use netsplit_core::measure::{Plot, Table};
@@ -275,12 +276,4 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> String {
         "<div class=\"panel measure-plot\"><h4>{}</h4>{svg}{legend}</div>",
         esc(&p.title)
     )
-}
-
-/// `text` safe inside SVG markup.
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -97,7 +97,7 @@ fn table(
 }
 
 /// `text` safe inside SVG or HTML markup: labels come from protocols and from share links.
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
