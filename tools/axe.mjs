@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Every route a learner can reach, by hash. */
-export const ROUTES = ['#/', '#/lesson/two-generals', '#/lesson/failure-detectors', '#/lesson/physical-clocks', '#/lesson/lamport-clocks',
+export const ROUTES = ['#/', '#/lesson/two-generals', '#/lesson/failure-detectors', '#/lesson/flp', '#/lesson/physical-clocks', '#/lesson/lamport-clocks',
   '#/lesson/vector-clocks', '#/lesson/hybrid-logical-clocks', '#/lesson/raft-leader-election',
   '#/lesson/raft-log-replication', '#/lesson/raft-safety', '#/playground', '#/assessment', '#/bench',
   '#/no-such-page', '#/lesson/no-such-lesson'];

@@ -78,6 +78,31 @@ pub struct NodeRef<'a, P: Protocol> {
     pub volatile: Option<&'a P::Volatile>,
 }
 
+/// A message in transit, with what it says, for a protocol's own scheduler
+/// ([`Protocol::schedule`]) and the panels that need the whole configuration.
+pub struct Waiting<'a, M> {
+    /// Which message.
+    pub msg: crate::id::MsgId,
+    /// Its sender.
+    pub from: NodeId,
+    /// Its addressee.
+    pub to: NodeId,
+    /// The message.
+    pub payload: &'a M,
+    /// True if it is held and can be chosen now; false if it is still on the wire (it will be
+    /// held when it comes due).
+    pub held: bool,
+}
+
+/// A protocol's scheduler's choice: deliver `msg` once `after` has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scheduled {
+    /// The held message to deliver.
+    pub msg: crate::id::MsgId,
+    /// Simulated time before it is delivered (nothing else happens meanwhile).
+    pub after: SimDuration,
+}
+
 /// A distributed protocol: the logic run by every node of a cluster.
 ///
 /// The value itself holds only configuration (timeouts, parameters); per-node
@@ -177,6 +202,32 @@ pub trait Protocol: Clone + 'static {
     /// hash ring, a value per node over time, a table of figures), built from every node's state
     /// now; `volatile` is `None` for a crashed node. Most protocols have none.
     fn panels(&self, _nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
+        Vec::new()
+    }
+
+    /// True if the protocol chooses deliveries itself ([`Protocol::schedule`]): a run in the
+    /// asynchronous model then asks it whenever nothing else is due. Most protocols leave the
+    /// choice to the learner.
+    fn schedules(&self) -> bool {
+        false
+    }
+
+    /// The protocol's own scheduler, for protocols that model one (FLP's adversary, which must
+    /// know the protocol to compute valence): picks the held message to deliver next, and how
+    /// much simulated time passes first. Asked only when [`Protocol::schedules`] is true and
+    /// nothing else is due; `None` leaves the run waiting. It is a function of the state, so a
+    /// replay of the scenario makes the same choices.
+    fn schedule(&self, _nodes: &[NodeRef<'_, Self>], _waiting: &[Waiting<'_, Self::Msg>]) -> Option<Scheduled> {
+        None
+    }
+
+    /// Cluster-wide views that need the messages waiting to be chosen as well as the nodes (a
+    /// configuration's valence). Built only while something waits.
+    fn waiting_panels(
+        &self,
+        _nodes: &[NodeRef<'_, Self>],
+        _waiting: &[Waiting<'_, Self::Msg>],
+    ) -> Vec<Panel> {
         Vec::new()
     }
 

@@ -58,6 +58,22 @@ pub enum Panel {
         /// the truth; the protocol leaves this empty and the simulator fills it.
         suspicions: Vec<Suspicion>,
     },
+    /// A configuration's valence (FLP): now, and after each delivery a scheduler could choose
+    /// next, drawn as a tree one level deep.
+    Valence {
+        /// What the panel shows.
+        title: String,
+        /// The valence now ([`ValenceChoice::valence`]'s words).
+        now: String,
+        /// True if `now` is certain (see [`ValenceChoice::exact`]).
+        now_exact: bool,
+        /// How far the search looked, for people ("2,310 configurations, up to round 5").
+        searched: String,
+        /// Each waiting message, oldest first, and where delivering it leads.
+        choices: Vec<ValenceChoice>,
+        /// What the machine adversary will do next and why, if it is the scheduler.
+        plan: Option<String>,
+    },
     /// A table of measured figures.
     Figures {
         /// What was measured.
@@ -150,4 +166,19 @@ pub struct Suspicion {
     /// True if `about` had crashed: a right suspicion. A paused, slow or cut-off node is alive,
     /// so suspecting it is a mistake.
     pub right: bool,
+}
+
+/// One delivery a scheduler could choose, and the valence it leads to.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValenceChoice {
+    /// The held message ([`crate::Fault::Deliver`] names it).
+    pub msg: crate::id::MsgId,
+    /// The message, for people ("n1 → n2: report r1 = 1").
+    pub label: String,
+    /// "bivalent", "0-valent", "1-valent", "unknown" (nothing decided below the horizon) or
+    /// "no effect" (the addressee decided or left that phase).
+    pub valence: String,
+    /// False if some branch was cut at the search's horizon, so a univalent verdict is "as far
+    /// as the search looked"; bivalent is always exact.
+    pub exact: bool,
 }

@@ -29,6 +29,7 @@ macro_rules! for_each_protocol {
             clock_sync: ClockSync,
             raft: Raft,
             phi_accrual: PhiAccrual,
+            flp: Flp,
         }
     };
 }
@@ -37,6 +38,7 @@ pub(crate) use for_each_protocol;
 // The protocol modules, declared by hand so that rustfmt and editors find their files; a test
 // (`every_protocol_module_is_registered`) fails if one is missing from the list above.
 pub mod clock_sync;
+pub mod flp;
 pub mod heartbeat;
 pub mod hlc;
 pub mod lamport;

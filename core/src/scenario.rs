@@ -227,7 +227,12 @@ impl<P: Protocol> Runner for Sim<P> {
         Sim::held(self)
     }
     fn panels(&self) -> Vec<Panel> {
-        let mut panels = self.protocol().panels(&self.node_refs());
+        let nodes = self.node_refs();
+        let mut panels = self.protocol().panels(&nodes);
+        let waiting = self.waiting();
+        if !waiting.is_empty() {
+            panels.extend(self.protocol().waiting_panels(&nodes, &waiting));
+        }
         for panel in &mut panels {
             if let Panel::Series { suspicions, .. } = panel {
                 suspicions.clear();

@@ -350,7 +350,78 @@ impl<P: Protocol> Sim<P> {
 
     /// When the next event is due, if any.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek_time()
+        self.queue.peek_time().or_else(|| self.scheduler_due())
+    }
+
+    /// When the protocol's own scheduler ([`Protocol::schedule`]) will choose, if it will: when
+    /// nothing else is due and a message waits. It is reported as due 1 µs from now; the gap
+    /// the scheduler asks for is added when it chooses.
+    fn scheduler_due(&self) -> Option<SimTime> {
+        let waits = self
+            .holds
+            .waiting
+            .iter()
+            .any(|(_, p)| matches!(p, Pending::Deliver { .. }));
+        (waits && self.protocol.schedules()).then_some(SimTime(self.now.0 + 1))
+    }
+
+    /// Every message in transit with what it says: the held ones first, oldest first (what a
+    /// protocol's own scheduler chooses from), then those still on the wire, soonest first.
+    pub fn waiting(&self) -> Vec<crate::actor::Waiting<'_, P::Msg>> {
+        let as_waiting = |p: &Pending, held: bool| match p {
+            Pending::Deliver {
+                from, to, id, slot, ..
+            } => Some(crate::actor::Waiting {
+                msg: *id,
+                from: *from,
+                to: *to,
+                payload: self.msgs.get(*slot)?,
+                held,
+            }),
+            _ => None,
+        };
+        let mut on_wire: Vec<(SimTime, crate::actor::Waiting<'_, P::Msg>)> = self
+            .queue
+            .items_with_time()
+            .filter_map(|(at, p)| Some((at, as_waiting(p, false)?)))
+            .collect();
+        on_wire.sort_unstable_by_key(|(at, w)| (*at, w.msg));
+        self.holds
+            .waiting
+            .iter()
+            .filter_map(|(_, p)| as_waiting(p, true))
+            .chain(on_wire.into_iter().map(|(_, w)| w))
+            .collect()
+    }
+
+    /// Lets the protocol's own scheduler choose a held message and delivers it after the gap it
+    /// asks for, as one step. False if it chose nothing.
+    fn scheduler_step(&mut self) -> bool {
+        if self.scheduler_due().is_none() {
+            return false;
+        }
+        let choice = {
+            let waiting = self.waiting();
+            self.protocol.schedule(&refs(&self.nodes), &waiting)
+        };
+        let Some(choice) = choice else {
+            return false;
+        };
+        let Some(item) =
+            self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if *id == choice.msg))
+        else {
+            return false;
+        };
+        self.now = SimTime(self.now.0 + choice.after.0.max(1));
+        self.steps += 1;
+        self.happen(item);
+        if self.opts.check_invariants && self.protocol.has_invariants() {
+            self.check();
+        }
+        if self.opts.check_invariants && self.protocol.observes_events() {
+            self.check_events();
+        }
+        true
     }
 
     /// Read-only views of every node for checkers.
@@ -439,7 +510,7 @@ impl<P: Protocol> Sim<P> {
     pub fn step(&mut self) -> bool {
         loop {
             let Some((at, item)) = self.queue.pop() else {
-                return false;
+                return self.scheduler_step();
             };
             if !self.is_live(&item) {
                 continue;
@@ -537,7 +608,7 @@ impl<P: Protocol> Sim<P> {
     /// Leaves the clock at `until` if it got there, so in-flight messages can be drawn.
     pub fn run_until(&mut self, until: SimTime, max_steps: u64) -> u64 {
         let start = self.steps;
-        while self.steps - start < max_steps && self.queue.peek_time().is_some_and(|t| t <= until) {
+        while self.steps - start < max_steps && self.next_event_time().is_some_and(|t| t <= until) {
             if !self.step() {
                 break;
             }

@@ -139,10 +139,12 @@ try {
     const parts = await page.locator('[data-testid=course-map] .part > h3').allTextContents();
     expect(parts.join('|') === 'Failure and time|Replication and consistency|Consensus and coordination|Transactions across services|Scale and convergence|Operating', `parts: ${parts.join('|')}`);
     const coming = page.locator('[data-testid=coming-lesson]');
-    expect(await coming.count() === 13, `coming lessons: ${await coming.count()}`);
+    expect(await coming.count() === 12, `coming lessons: ${await coming.count()}`);
     expect(await coming.locator('a').count() === 0, 'a coming lesson is not a link');
     const second = await page.locator('[data-testid=course-map] .part').first().locator('.lessons > li').nth(1).getAttribute('data-lesson');
     expect(second === 'failure-detectors', `second in the course: ${second}`);
+    const third = await page.locator('[data-testid=course-map] .part').first().locator('.lessons > li').nth(2).getAttribute('data-lesson');
+    expect(third === 'flp', `third in the course: ${third}`);
     await page.screenshot({ path: `${OUT}/home.png`, fullPage: false });
   });
 
@@ -420,6 +422,84 @@ try {
     expect(await m.locator('.measure-plot path.series').count() === 4, 'two plots, a line per network');
     await m.screenshot({ path: `${OUT}/measure.png` });
     console.log(`     measured table: 100 seeds × 2 networks in ${status.match(/in ([\d.]+ s)/)?.[1]} (lab worker; ${((Date.now() - started) / 1000).toFixed(1)} s seen by the test)`);
+  });
+
+  await check('the flp lesson: the valence panel colours every delivery, a learner keeps the run bivalent and then fixes it, the machine adversary keeps it undecided, the fair coin decides, and toggling an input changes an initial valence', async () => {
+    await page.goto(`${base}#/lesson/flp`);
+    const widget = (id) => page.locator(`[data-testid=cluster-widget][data-scenario=${id}]`);
+    const you = widget('you-schedule');
+    await you.locator('[data-testid=panel-valence]').waitFor({ timeout: 20000 });
+    await you.scrollIntoViewIfNeeded();
+    const now = async (w) => (await w.locator('[data-testid=valence-now]').textContent());
+    await eventually(async () => (await now(you)).includes('bivalent'), `start: ${await now(you)}`);
+    const held = you.locator('[data-testid=held] button[data-testid^=deliver-]');
+    await eventually(async () => await held.count() === 6, `six reports wait: ${await held.count()}`);
+    // Twelve deliveries, each a purple one: the run stays bivalent and nobody decides.
+    for (let i = 0; i < 12; i++) {
+      const before = await you.locator('[data-testid=digest]').textContent();
+      await you.locator('[data-testid=held] button.v-bi').first().click();
+      await eventually(async () => (await you.locator('[data-testid=digest]').textContent()) !== before, `delivery ${i + 1} happened`);
+    }
+    await eventually(async () => (await now(you)).includes('bivalent'), `after 12 purple deliveries: ${await now(you)}`);
+    expect(!(await you.locator('[data-testid=event-log]').textContent()).includes('decides'), 'nobody decided while it stayed bivalent');
+    await you.screenshot({ path: `${OUT}/flp-you-schedule.png` });
+    // Now a univalent one: from there every schedule decides its value.
+    const fixing = you.locator('[data-testid=held] button.v-one, [data-testid=held] button.v-zero').first();
+    await eventually(async () => await fixing.count() > 0 || await you.locator('[data-testid=held] button.v-bi').count() > 0, 'a choice waits');
+    let fixed = null;
+    for (let i = 0; i < 10 && fixed === null; i++) {
+      if (await fixing.count() > 0) {
+        fixed = (await fixing.getAttribute('class')).includes('v-one') ? '1' : '0';
+        await fixing.click();
+      } else {
+        await you.locator('[data-testid=held] button.v-bi').first().click();
+      }
+    }
+    expect(fixed !== null, 'some delivery led to a univalent configuration');
+    for (let i = 0; i < 40 && !(await you.locator('[data-testid=event-log]').textContent()).includes('decides'); i++) {
+      if (await held.count() === 0) break;
+      await held.first().click();
+      await page.waitForTimeout(50);
+    }
+    const log = await you.locator('[data-testid=event-log]').textContent();
+    expect(log.includes(`decides ${fixed}`), `after a ${fixed}-valent delivery the run decides ${fixed}: ${log.slice(-300)}`);
+    console.log(`     you-schedule: 12 bivalent deliveries, then a ${fixed}-valent one decided ${fixed}`);
+    // The machine adversary: four seconds of choices, no decision, a plan on every frame.
+    const trueTime = async (w) => Number((await w.locator('.timeline span').textContent()).match(/true time ([\d.]+)ms/)?.[1] ?? 0);
+    const playTo = async (w, ms, stop) => {
+      await w.scrollIntoViewIfNeeded();
+      await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
+      await w.locator('[data-testid=play]').click();
+      await eventually(async () => (await trueTime(w)) >= ms || (stop && (await w.locator('[data-testid=event-log]').textContent()).includes(stop)), `${ms} ms reached: ${await trueTime(w)}`, 60000);
+      if ((await w.locator('[data-testid=play]').getAttribute('aria-label')) !== 'Play') await w.locator('[data-testid=play]').click();
+    };
+    const adv = widget('machine-adversary');
+    await adv.locator('[data-testid=panel-valence]').waitFor({ timeout: 20000 });
+    await playTo(adv, 4000);
+    const advLog = await adv.locator('[data-testid=event-log]').textContent();
+    expect(!advLog.includes('decides'), `the adversary kept it undecided: ${advLog.slice(-300)}`);
+    expect(/round [4-9]|round 1\d/.test(advLog), `the rounds went by: ${advLog.slice(-200)}`);
+    expect((await adv.locator('[data-testid=adversary-plan]').textContent()).includes('Delivers'), 'the plan line says what comes next');
+    expect((await now(adv)).includes('bivalent'), `still bivalent: ${await now(adv)}`);
+    await adv.locator('[data-testid=panel-valence]').screenshot({ path: `${OUT}/flp-valence.png` });
+    console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms; ${(await adv.locator('[data-testid=panel-valence] .muted').textContent())}`);
+    // The fair coin, against the same adversary: it decides.
+    const fair = widget('fair-coin');
+    await playTo(fair, 7000, 'decides');
+    expect((await fair.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the fair coin decides');
+    console.log(`     fair-coin: decided by ${await trueTime(fair)} ms`);
+    // An initial configuration's valence follows its inputs.
+    const init = widget('initial-configurations');
+    await init.scrollIntoViewIfNeeded();
+    await eventually(async () => (await now(init)).includes('0-valent'), `0, 0, 1: ${await now(init)}`);
+    await init.locator('[data-testid=input-1]').check();
+    await eventually(async () => (await now(init)).includes('bivalent'), `0, 1, 1: ${await now(init)}`);
+    await init.locator('[data-testid=input-0]').check();
+    await eventually(async () => (await now(init)).includes('1-valent'), `1, 1, 1: ${await now(init)}`);
+    // One crash: the two survivors decide, whatever the crashed process's input.
+    const crash = widget('one-crash');
+    await playTo(crash, 400, 'n2 decides');
+    expect((await crash.locator('[data-testid=event-log]').textContent()).includes('n0 decides 0'), 'n0 and n2 decide without n1');
   });
 
   await check('drag a node into group B partitions the playground cluster', async () => {

@@ -11,7 +11,7 @@
 //! Code that wants one protocol's typed state (tests, the grader, the benchmark) still uses
 //! `Sim<P>` directly.
 
-use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Violation};
+use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Scheduled, Violation, Waiting};
 use crate::client::Input;
 use crate::clock::Clock;
 use crate::controls::NodeAction;
@@ -294,6 +294,42 @@ macro_rules! any_protocol {
             fn panels(&self, nodes: &[NodeRef<'_, Self>]) -> Vec<Panel> {
                 match self {
                     $(AnyProtocol::$V(p) => p.panels(&<$P as Unwrapped>::refs(nodes)),)*
+                }
+            }
+
+            fn schedules(&self) -> bool {
+                match self { $(AnyProtocol::$V(p) => p.schedules(),)* }
+            }
+
+            fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Option<Scheduled> {
+                match self {
+                    $(AnyProtocol::$V(p) => {
+                        let waiting: Vec<Waiting<'_, <$P as Protocol>::Msg>> = waiting
+                            .iter()
+                            .filter_map(|w| match w.payload {
+                                AnyMsg::$V(m) => Some(Waiting { msg: w.msg, from: w.from, to: w.to, payload: m, held: w.held }),
+                                #[allow(unreachable_patterns)]
+                                _ => None,
+                            })
+                            .collect();
+                        p.schedule(&<$P as Unwrapped>::refs(nodes), &waiting)
+                    })*
+                }
+            }
+
+            fn waiting_panels(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Vec<Panel> {
+                match self {
+                    $(AnyProtocol::$V(p) => {
+                        let waiting: Vec<Waiting<'_, <$P as Protocol>::Msg>> = waiting
+                            .iter()
+                            .filter_map(|w| match w.payload {
+                                AnyMsg::$V(m) => Some(Waiting { msg: w.msg, from: w.from, to: w.to, payload: m, held: w.held }),
+                                #[allow(unreachable_patterns)]
+                                _ => None,
+                            })
+                            .collect();
+                        p.waiting_panels(&<$P as Unwrapped>::refs(nodes), &waiting)
+                    })*
                 }
             }
         }

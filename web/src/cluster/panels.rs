@@ -66,7 +66,94 @@ fn panel(p: &Panel) -> Html {
             nodes,
             keys,
         } => ring(title, *size, nodes, keys),
+        Panel::Valence {
+            title,
+            now,
+            now_exact,
+            searched,
+            choices,
+            plan,
+        } => valence(title, now, *now_exact, searched, choices, plan.as_deref()),
     }
+}
+
+/// The class that colours a valence word (see `static/style.css`).
+pub(crate) fn valence_class(word: &str) -> &'static str {
+    match word {
+        "bivalent" => "v-bi",
+        "0-valent" => "v-zero",
+        "1-valent" => "v-one",
+        "no effect" => "v-none",
+        _ => "v-unknown",
+    }
+}
+
+/// The configuration now as a root, each delivery a scheduler could choose as a numbered child
+/// coloured by the valence it leads to, and the list that says which is which.
+fn valence(
+    title: &str,
+    now: &str,
+    now_exact: bool,
+    searched: &str,
+    choices: &[netsplit_core::panels::ValenceChoice],
+    plan: Option<&str>,
+) -> Html {
+    let height = 96.0;
+    let root_x = WIDTH / 2.0;
+    let slots = choices.len().max(1) as f64;
+    let child_x = |i: usize| 24.0 + (i as f64 + 0.5) * (WIDTH - 48.0) / slots;
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {WIDTH_TEXT} {}\" role=\"img\" aria-label=\"The configuration now is {}; {} deliveries can come next\">",
+        px(height),
+        esc(now),
+        choices.len()
+    );
+    for (i, c) in choices.iter().enumerate() {
+        svg.push_str(&format!(
+            "<line class=\"edge\" x1=\"{}\" y1=\"26\" x2=\"{}\" y2=\"70\"/>",
+            px(root_x),
+            px(child_x(i))
+        ));
+        let _ = c;
+    }
+    svg.push_str(&format!(
+        "<circle class=\"config {}\" cx=\"{}\" cy=\"18\" r=\"12\"><title>now: {}</title></circle>",
+        valence_class(now),
+        px(root_x),
+        esc(now)
+    ));
+    for (i, c) in choices.iter().enumerate() {
+        svg.push_str(&format!(
+            "<circle class=\"config {}\" cx=\"{}\" cy=\"76\" r=\"10\"><title>{}: {}</title></circle>\
+             <text class=\"config-n\" x=\"{1}\" y=\"80\" text-anchor=\"middle\">{}</text>",
+            valence_class(&c.valence),
+            px(child_x(i)),
+            esc(&c.label),
+            esc(&c.valence),
+            i + 1
+        ));
+    }
+    svg.push_str("</svg>");
+    let certainty = if now_exact {
+        ""
+    } else {
+        " (as far as the search looked)"
+    };
+    let after = html! {
+        <>
+            <p class="valence-now" data-testid="valence-now">{"Now: "}
+                <strong class={valence_class(now)}>{now.to_string()}</strong>{certainty}</p>
+            <ol class="valence-choices">{ for choices.iter().map(|c| html! {
+                <li>{format!("{} → ", c.label)}<strong class={valence_class(&c.valence)}>{c.valence.clone()}</strong>
+                    if !c.exact { {" (so far)"} }</li>
+            }) }</ol>
+            <p class="muted">{searched.to_string()}</p>
+            if let Some(plan) = plan {
+                <p data-testid="adversary-plan">{"The adversary: "}{plan.to_string()}</p>
+            }
+        </>
+    };
+    figure("valence", "panel-valence", title, svg, after)
 }
 
 /// A titled table: a heading row, then rows whose first cell heads the row.

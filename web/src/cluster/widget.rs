@@ -328,7 +328,7 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
                     {on_select} on_toggle_crash={on_toggle_crash.clone()} {on_toggle_link} />
                 <Inspector node={selected} {on_toggle_crash} {on_isolate} {on_skew} {on_drift} on_action={on_inject.clone()} />
             </div>
-            { held_list(&frame.held, &on_inject) }
+            { held_list(&frame.held, valence_choices(&frame.panels), &on_inject) }
             <LogGrid nodes={nodes.clone()} />
             { panels(&frame.panels, &frame.bars, view_time.0) }
             <Playback playing={state.playing} finished={frame.finished} {step} furthest={frame.furthest}
@@ -362,4 +362,16 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
             <p class="sr-only" aria-live="polite" data-testid="status">{state.status.clone()}</p>
         </section>
     }
+}
+
+/// The valence panel's choices, if the protocol draws one (FLP): the held list colours its
+/// delivery buttons with them.
+fn valence_choices(panels: &[netsplit_core::panels::Panel]) -> &[netsplit_core::panels::ValenceChoice] {
+    panels
+        .iter()
+        .find_map(|p| match p {
+            netsplit_core::panels::Panel::Valence { choices, .. } => Some(choices.as_slice()),
+            _ => None,
+        })
+        .unwrap_or(&[])
 }

@@ -1,0 +1,389 @@
+//! FLP: a deterministic consensus protocol that an adversary choosing only the order of
+//! deliveries keeps undecided forever, and the same protocol with a fair coin (Ben-Or), which
+//! decides.
+//!
+//! The protocol ([`model`]) is Ben-Or's for crash faults. Runs are meant for the asynchronous
+//! model ([`crate::Fault::Asynchronous`]): nothing arrives until a scheduler chooses it. The
+//! scheduler is the learner (`scheduler = "you"`, with the held list) or the machine adversary
+//! of FLP's proof (`scheduler = "adversary"`, [`adversary`]), which the protocol plays itself
+//! through [`Protocol::schedule`]. Either way the valence panel shows the configuration's
+//! valence now and after each possible delivery, computed by the explorer ([`explore`]).
+
+pub mod adversary;
+pub mod explore;
+pub mod invariants;
+pub mod model;
+pub mod schedules;
+pub mod view;
+
+use crate::actor::{Ctx, Field, NodeRef, Protocol, Scheduled, Violation, Waiting};
+use crate::controls::Control;
+use crate::fault::PlannedFault;
+use crate::id::NodeId;
+use crate::lab::Lab;
+use crate::panels::Panel;
+use crate::scenario::Scenario;
+use crate::time::SimDuration;
+use core::cell::RefCell;
+use std::rc::Rc;
+use explore::{Config, Graph};
+use model::{Coin, Msg, Phase, Proc, Shape};
+use serde::{Deserialize, Serialize};
+
+/// Who chooses the next delivery when nothing else is due.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scheduler {
+    /// The learner, from the list of held messages.
+    #[default]
+    You,
+    /// The machine adversary of FLP's proof ([`adversary::choose`]).
+    Adversary,
+}
+
+/// Parameters of an FLP run.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlpParams {
+    /// Each process's input, one digit (0 or 1) per node: `"011"`.
+    pub inputs: String,
+    /// What a process adopts when every proposal it collected was ⊥.
+    pub coin: Coin,
+    /// Who chooses the next delivery.
+    pub scheduler: Scheduler,
+    /// Simulated time between two of the machine adversary's choices, so a run can be watched.
+    pub gap_us: u64,
+}
+
+impl Default for FlpParams {
+    fn default() -> Self {
+        FlpParams {
+            inputs: "011".into(),
+            coin: Coin::Fixed,
+            scheduler: Scheduler::You,
+            gap_us: 60_000,
+        }
+    }
+}
+
+/// The most processes: the explorer's search grows steeply with more.
+pub const MAX_NODES: u32 = 4;
+
+/// The FLP protocol with its parameters.
+#[derive(Clone)]
+pub struct Flp {
+    /// The parameters.
+    pub params: FlpParams,
+    /// The last configuration analysed: the page draws the panel and the adversary chooses from
+    /// the same configuration, and one search serves both.
+    cache: RefCell<Option<Rc<Graph>>>,
+}
+
+impl Flp {
+    fn shape(&self, n: u32) -> Shape {
+        Shape {
+            n,
+            coin: self.params.coin,
+        }
+    }
+
+    fn input_of(&self, me: NodeId) -> u8 {
+        self.params
+            .inputs
+            .as_bytes()
+            .get(me.index())
+            .map_or(0, |b| u8::from(*b == b'1'))
+    }
+
+    /// The configuration the nodes and the messages in transit make, and the held messages
+    /// oldest first, all as `(from, to, message)`.
+    pub fn configuration(
+        &self,
+        nodes: &[NodeRef<'_, Self>],
+        waiting: &[Waiting<'_, Msg>],
+    ) -> (Shape, Config, Vec<(u32, u32, Msg)>) {
+        let shape = self.shape(nodes.len() as u32);
+        let oldest_first: Vec<(u32, u32, Msg)> = waiting
+            .iter()
+            .filter(|w| w.held)
+            .map(|w| (w.from.0, w.to.0, *w.payload))
+            .collect();
+        let mut config = Config {
+            procs: nodes.iter().map(|n| n.volatile.cloned()).collect(),
+            pending: waiting
+                .iter()
+                .map(|w| (w.from.0, w.to.0, *w.payload))
+                .collect(),
+        };
+        config.normalise(&shape);
+        (shape, config, oldest_first)
+    }
+
+    /// The search from the configuration now, and where the configuration is in it. A search
+    /// is reused while it serves ([`Graph::serves`]): the next configuration is usually in the
+    /// last search, below the same horizon, and then its results are the same as a new search's.
+    fn graph(&self, shape: &Shape, config: &Config) -> (Rc<Graph>, usize) {
+        let horizon = config.horizon(adversary::WINDOW_ROUNDS);
+        if let Some(graph) = self.cache.borrow().as_ref() {
+            if let Some(root) = graph.serves(config, horizon) {
+                return (graph.clone(), root);
+            }
+        }
+        let graph = Rc::new(Graph::explore(
+            shape,
+            config,
+            horizon,
+            adversary::BUDGET_CONFIGS,
+        ));
+        *self.cache.borrow_mut() = Some(graph.clone());
+        (graph, 0)
+    }
+}
+
+impl core::fmt::Debug for Flp {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Flp").field("params", &self.params).finish()
+    }
+}
+
+fn phase_word(p: &Proc) -> &'static str {
+    match p.phase {
+        Phase::Report => "report",
+        Phase::Propose => "propose",
+        Phase::Done => "decided",
+    }
+}
+
+impl Protocol for Flp {
+    type Msg = Msg;
+    type Timer = ();
+    type Durable = ();
+    type Volatile = Proc;
+    type Monitor = ();
+
+    fn boot(&self, _durable: &mut (), ctx: &mut Ctx<'_, Self>) -> Proc {
+        let me = ctx.id();
+        let (p, sends) = self
+            .shape(ctx.cluster_size())
+            .start(me.0, self.input_of(me));
+        for (to, m) in sends {
+            ctx.send(NodeId(to), m);
+        }
+        p
+    }
+
+    fn on_message(
+        &self,
+        _durable: &mut (),
+        p: &mut Proc,
+        from: NodeId,
+        msg: Msg,
+        ctx: &mut Ctx<'_, Self>,
+    ) {
+        let shape = self.shape(ctx.cluster_size());
+        // The coin is drawn only when a fair coin is in play, so a fixed-coin run draws nothing.
+        let flip = match self.params.coin {
+            Coin::Fair if !shape.is_stale(p, &msg) => ctx.rng().below(2) as u8,
+            _ => 0,
+        };
+        let before = (p.round, p.phase);
+        let (sends, used) = shape.receive(ctx.id().0, p, from.0, msg, flip);
+        if used {
+            ctx.note(format!(
+                "round {}: every proposal was ⊥; the coin says {}",
+                before.0, p.value
+            ));
+        }
+        if let (Some(v), Phase::Done) = (p.decided, p.phase) {
+            if before.1 != Phase::Done {
+                ctx.note(format!("decides {v}"));
+            }
+        } else if (p.round, p.phase) != before && p.phase == Phase::Propose {
+            let proposal = p
+                .got
+                .iter()
+                .find(|(r, ph, who, _)| *r == p.round && *ph == Phase::Propose && *who == ctx.id().0)
+                .and_then(|e| e.3);
+            ctx.note(match proposal {
+                Some(w) => format!("round {}: proposes {w}", p.round),
+                None => format!("round {}: proposes ⊥ (reports split)", p.round),
+            });
+        }
+        for (to, m) in sends {
+            ctx.send(NodeId(to), m);
+        }
+    }
+
+    fn on_timer(&self, _d: &mut (), _p: &mut Proc, _t: (), _ctx: &mut Ctx<'_, Self>) {}
+
+    fn inspect(&self, _id: NodeId, _durable: &(), volatile: Option<&Proc>) -> Vec<Field> {
+        let Some(p) = volatile else {
+            return vec![Field::new("state", "crashed")];
+        };
+        vec![
+            Field::new("input", p.input),
+            Field::new("value", p.value),
+            Field::new("round", p.round),
+            Field::new("phase", phase_word(p)),
+            Field::new(
+                "decision",
+                p.decided.map_or_else(|| "none yet".to_string(), |v| v.to_string()),
+            ),
+        ]
+    }
+
+    fn badge(&self, _id: NodeId, _durable: &(), volatile: Option<&Proc>) -> String {
+        match volatile {
+            None => String::new(),
+            Some(Proc {
+                decided: Some(v), ..
+            }) => format!("decided {v}"),
+            Some(p) => format!("r{} {} v={}", p.round, phase_word(p), p.value),
+        }
+    }
+
+    fn has_invariants(&self) -> bool {
+        true
+    }
+
+    /// Agreement and validity ([`invariants`]).
+    fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+        let inputs: Vec<u8> = nodes.iter().map(|n| self.input_of(n.id)).collect();
+        let decisions: Vec<(NodeId, u8)> = nodes
+            .iter()
+            .filter_map(|n| Some((n.id, n.volatile?.decided?)))
+            .collect();
+        invariants::agreement(&decisions)
+            .into_iter()
+            .chain(invariants::validity(&decisions, &inputs))
+            .collect()
+    }
+
+    fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, Msg>]) -> Option<Scheduled> {
+        if self.params.scheduler != Scheduler::Adversary {
+            return None;
+        }
+        let (shape, config, oldest_first) = self.configuration(nodes, waiting);
+        let (graph, root) = self.graph(&shape, &config);
+        let choice = adversary::choose_in(&graph, root, &oldest_first)?;
+        let (from, to, msg) = choice.deliver;
+        let w = waiting
+            .iter()
+            .find(|w| w.from.0 == from && w.to.0 == to && *w.payload == msg)?;
+        Some(Scheduled {
+            msg: w.msg,
+            after: SimDuration(self.params.gap_us),
+        })
+    }
+
+    fn schedules(&self) -> bool {
+        self.params.scheduler == Scheduler::Adversary
+    }
+
+    fn waiting_panels(
+        &self,
+        nodes: &[NodeRef<'_, Self>],
+        waiting: &[Waiting<'_, Msg>],
+    ) -> Vec<Panel> {
+        let (shape, config, oldest_first) = self.configuration(nodes, waiting);
+        let (graph, root) = self.graph(&shape, &config);
+        let plan = (self.params.scheduler == Scheduler::Adversary)
+            .then(|| adversary::choose_in(&graph, root, &oldest_first))
+            .flatten();
+        let held: Vec<Waiting<'_, Msg>> = waiting
+            .iter()
+            .filter(|w| w.held)
+            .map(|w| Waiting { payload: w.payload, ..*w })
+            .collect();
+        vec![view::valence_panel(&graph, root, &held, plan.as_ref())]
+    }
+}
+
+impl Lab for Flp {
+    const NAME: &'static str = "flp";
+    type Params = FlpParams;
+
+    fn reference(params: &FlpParams) -> Self {
+        Flp {
+            params: params.clone(),
+            cache: RefCell::new(None),
+        }
+    }
+
+    fn controls(params: &FlpParams, nodes: u32, _live: &[PlannedFault]) -> Vec<Control> {
+        let mut controls: Vec<Control> = (0..nodes)
+            .map(|n| Control::Toggle {
+                id: format!("input-{n}").into(),
+                label: format!("n{n}'s input is 1").into(),
+                on: params.inputs.as_bytes().get(n as usize) == Some(&b'1'),
+            })
+            .collect();
+        controls.push(Control::Toggle {
+            id: "fair-coin".into(),
+            label: "Fair coin (Ben-Or) instead of always 0".into(),
+            on: params.coin == Coin::Fair,
+        });
+        controls.push(Control::Toggle {
+            id: "adversary".into(),
+            label: "The machine adversary chooses the deliveries".into(),
+            on: params.scheduler == Scheduler::Adversary,
+        });
+        controls
+    }
+
+    fn set_control(params: &mut FlpParams, id: &str, value: u32) -> bool {
+        let on = value != 0;
+        if let Some(n) = id.strip_prefix("input-").and_then(|n| n.parse::<usize>().ok()) {
+            let mut digits: Vec<u8> = params.inputs.bytes().collect();
+            let Some(d) = digits.get_mut(n) else {
+                return false;
+            };
+            *d = if on { b'1' } else { b'0' };
+            params.inputs = String::from_utf8(digits).unwrap_or_default();
+            return true;
+        }
+        match id {
+            "fair-coin" => params.coin = if on { Coin::Fair } else { Coin::Fixed },
+            "adversary" => {
+                params.scheduler = if on {
+                    Scheduler::Adversary
+                } else {
+                    Scheduler::You
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn node_range(_: &FlpParams) -> (u32, u32) {
+        (3, MAX_NODES)
+    }
+
+    fn validate(params: &FlpParams, nodes: u32) -> Result<(), String> {
+        if params.inputs.len() as u64 != u64::from(nodes) {
+            return Err(format!(
+                "inputs must have one digit per node ({nodes}), not \"{}\"",
+                params.inputs
+            ));
+        }
+        if let Some(bad) = params.inputs.chars().find(|c| *c != '0' && *c != '1') {
+            return Err(format!("inputs are 0s and 1s; '{bad}' is neither"));
+        }
+        if params.gap_us == 0 {
+            return Err("gap_us must be more than 0".into());
+        }
+        Ok(())
+    }
+
+    // Each of the adversary's choices is a search of thousands of configurations: a few short
+    // runs keep the golden check (natively and in wasm) quick and still cover both coins.
+    const GOLDEN_SEEDS: u64 = 8;
+
+    fn golden_runs(seed: u64) -> Vec<Scenario> {
+        vec![
+            schedules::adversary_run(seed, Coin::Fixed, 20),
+            schedules::adversary_run(seed, Coin::Fair, 20),
+        ]
+    }
+}

@@ -1,0 +1,406 @@
+//! The valence explorer: every configuration reachable from one, by a breadth-first search over
+//! deliveries in any order, up to a round horizon, and the decisions each can still reach.
+//!
+//! FLP's words (Fischer, Lynch and Paterson 1985): a **configuration** is every process's state
+//! and the messages sent but not yet received; an **event** delivers one of those messages; a
+//! configuration is **0-valent** if every decision reachable from it is 0, **1-valent** if every
+//! one is 1, and **bivalent** if both are reachable. The search cannot go on forever (rounds have
+//! no end), so it stops at a horizon: a valence it found with every branch decided below the
+//! horizon is exact, "bivalent" is always exact (both decisions were reached), and a branch cut
+//! at the horizon is reported as such rather than guessed.
+
+use super::model::{Msg, Proc, Shape};
+use std::collections::BTreeMap;
+
+/// A quick hash of a configuration for the search's index, a word at a time (the rustc "Fx"
+/// mix). Only equal configurations are merged, so the hash function cannot change a result;
+/// it only has to be fast (it was a quarter of the search's time byte by byte).
+fn quick_hash<T: core::hash::Hash>(value: &T) -> u64 {
+    #[derive(Default)]
+    struct Fx(u64);
+    impl Fx {
+        fn add(&mut self, word: u64) {
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    impl core::hash::Hasher for Fx {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                self.add(u64::from_le_bytes(word));
+            }
+        }
+        fn write_u8(&mut self, i: u8) {
+            self.add(u64::from(i));
+        }
+        fn write_u32(&mut self, i: u32) {
+            self.add(u64::from(i));
+        }
+        fn write_u64(&mut self, i: u64) {
+            self.add(i);
+        }
+        fn write_usize(&mut self, i: usize) {
+            self.add(i as u64);
+        }
+    }
+    let mut h = Fx::default();
+    value.hash(&mut h);
+    core::hash::Hasher::finish(&h)
+}
+
+/// A configuration: each process's state (`None` once crashed) and the messages in transit, as
+/// a sorted multiset of `(from, to, message)`. Messages that would change nothing (to a process
+/// that decided, crashed, or left their phase) are left out.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Config {
+    /// Each process, `None` once it has crashed.
+    pub procs: Vec<Option<Proc>>,
+    /// Messages in transit that still matter.
+    pub pending: Vec<(u32, u32, Msg)>,
+}
+
+/// What a search found reachable from a configuration.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Reach {
+    /// A run decides 0.
+    pub zero: bool,
+    /// A run decides 1.
+    pub one: bool,
+    /// Some branch was cut at the horizon undecided, so a decision beyond it is not ruled out.
+    pub cut: bool,
+}
+
+/// A configuration's valence as far as the search could tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Valence {
+    /// Every reachable decision is 0 (`exact`: no branch was cut at the horizon).
+    Zero {
+        /// False if a branch was cut undecided at the horizon.
+        exact: bool,
+    },
+    /// Every reachable decision is 1.
+    One {
+        /// False if a branch was cut undecided at the horizon.
+        exact: bool,
+    },
+    /// Both decisions are reachable: always exact.
+    Bivalent,
+    /// No decision reachable below the horizon.
+    Unknown,
+}
+
+impl Reach {
+    /// The valence this reach means.
+    pub fn valence(self) -> Valence {
+        match (self.zero, self.one) {
+            (true, true) => Valence::Bivalent,
+            (true, false) => Valence::Zero { exact: !self.cut },
+            (false, true) => Valence::One { exact: !self.cut },
+            (false, false) => Valence::Unknown,
+        }
+    }
+}
+
+impl Valence {
+    /// A short word for people: "bivalent", "0-valent", "1-valent" or "unknown".
+    pub fn word(self) -> &'static str {
+        match self {
+            Valence::Zero { .. } => "0-valent",
+            Valence::One { .. } => "1-valent",
+            Valence::Bivalent => "bivalent",
+            Valence::Unknown => "unknown",
+        }
+    }
+}
+
+impl Config {
+    /// The decision some process has made, if any (agreement makes it the only one).
+    pub fn decided(&self) -> Option<u8> {
+        self.procs.iter().flatten().find_map(|p| p.decided)
+    }
+
+    /// The highest round any live process has reached.
+    pub fn max_round(&self) -> u32 {
+        self.procs.iter().flatten().map(|p| p.round).max().unwrap_or(0)
+    }
+
+    /// The horizon a search from here looks to: `window` rounds past the furthest process.
+    /// (Past the slowest is not enough: the adversary then loses sight of the decisions the
+    /// furthest process can still be steered away from, and a run decides within 55 steps.)
+    pub fn horizon(&self, window: u32) -> u32 {
+        self.max_round() + window
+    }
+
+    /// Drops messages that would change nothing and sorts the rest, so equal configurations
+    /// compare equal.
+    pub fn normalise(&mut self, shape: &Shape) {
+        let procs = &self.procs;
+        self.pending.retain(|(_, to, msg)| {
+            procs
+                .get(*to as usize)
+                .and_then(|p| p.as_ref())
+                .is_some_and(|p| !shape.is_stale(p, msg))
+        });
+        self.pending.sort_unstable();
+    }
+
+    /// The configurations one delivery of `self.pending[i]` leads to: one, or two when a fair
+    /// coin is flipped (each outcome). `None` if `i` is out of range.
+    pub fn deliver(&self, shape: &Shape, i: usize) -> Option<Vec<Config>> {
+        let (from, to, msg) = *self.pending.get(i)?;
+        let mut outcomes = Vec::with_capacity(2);
+        for flip in 0..=1u8 {
+            let mut next = self.clone();
+            next.pending.remove(i);
+            let Some(Some(p)) = next.procs.get_mut(to as usize) else {
+                return Some(vec![next]);
+            };
+            let (sends, used) = shape.receive(to, p, from, msg, flip);
+            next.pending
+                .extend(sends.into_iter().map(|(dest, m)| (to, dest, m)));
+            next.normalise(shape);
+            outcomes.push(next);
+            if !used {
+                break;
+            }
+        }
+        Some(outcomes)
+    }
+
+    /// Crashes process `node`: it takes no more steps and messages to it never arrive.
+    pub fn crash(&self, shape: &Shape, node: u32) -> Config {
+        let mut next = self.clone();
+        if let Some(slot) = next.procs.get_mut(node as usize) {
+            *slot = None;
+        }
+        next.normalise(shape);
+        next
+    }
+}
+
+/// Every configuration reachable from a start below a round horizon, with what each can reach.
+pub struct Graph {
+    /// The configurations, the start first, in the order found.
+    pub configs: Vec<Config>,
+    /// For each configuration, its successors: `(index of the message delivered in its
+    /// pending list, index of the configuration it leads to)`.
+    pub edges: Vec<Vec<(usize, usize)>>,
+    /// For each configuration, what it can reach.
+    pub reach: Vec<Reach>,
+    /// True if the search stopped at its configuration budget before exploring everything below
+    /// the horizon (every unexplored configuration then counts as cut).
+    pub truncated: bool,
+    /// The horizon: configurations in which some process is past this round are not expanded.
+    pub max_round: u32,
+    /// The configurations by hash (the first of each hash), and for each configuration the next
+    /// one of the same hash ([`Graph::find`]).
+    index: BTreeMap<u64, usize>,
+    chain: Vec<usize>,
+}
+
+impl Graph {
+    /// Explores from `start` every delivery order, expanding configurations in which no process
+    /// is past round `max_round`, up to `budget` configurations.
+    pub fn explore(shape: &Shape, start: &Config, max_round: u32, budget: usize) -> Graph {
+        let mut start = start.clone();
+        start.normalise(shape);
+        // Configurations by their hash, each with a chain to the next one of the same hash:
+        // comparing u64 keys is far cheaper than comparing configurations.
+        let mut index: BTreeMap<u64, usize> = BTreeMap::new();
+        let mut chain: Vec<usize> = vec![usize::MAX];
+        index.insert(quick_hash(&start), 0);
+        let mut configs = vec![start];
+        let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+        let mut expanded: Vec<bool> = vec![false];
+        let mut truncated = false;
+        let mut next = 0;
+        while next < configs.len() {
+            let here = next;
+            next += 1;
+            let c = &configs[here];
+            if c.decided().is_some() || c.max_round() > max_round {
+                continue;
+            }
+            if configs.len() >= budget {
+                truncated = true;
+                continue;
+            }
+            expanded[here] = true;
+            let c = c.clone();
+            for i in 0..c.pending.len() {
+                if i > 0 && c.pending[i] == c.pending[i - 1] {
+                    continue;
+                }
+                for succ in c.deliver(shape, i).unwrap_or_default() {
+                    let hash = quick_hash(&succ);
+                    let mut found = index.get(&hash).copied().unwrap_or(usize::MAX);
+                    while found != usize::MAX && configs[found] != succ {
+                        found = chain[found];
+                    }
+                    let id = if found != usize::MAX {
+                        found
+                    } else {
+                        let id = configs.len();
+                        chain.push(index.insert(hash, id).unwrap_or(usize::MAX));
+                        configs.push(succ);
+                        edges.push(Vec::new());
+                        expanded.push(false);
+                        id
+                    };
+                    edges[here].push((i, id));
+                }
+            }
+        }
+        let mut reach: Vec<Reach> = configs
+            .iter()
+            .zip(&expanded)
+            .map(|(c, expanded)| match c.decided() {
+                Some(0) => Reach {
+                    zero: true,
+                    ..Reach::default()
+                },
+                Some(_) => Reach {
+                    one: true,
+                    ..Reach::default()
+                },
+                // Unexpanded and undecided: cut at the horizon or the budget. Expanded with no
+                // successor: every process is stuck waiting (a crash took a quorum), so nothing
+                // is reachable, and nothing was cut.
+                None => Reach {
+                    cut: !expanded,
+                    ..Reach::default()
+                },
+            })
+            .collect();
+        // The graph has no cycles (every delivery moves a process on or uses up a message), so
+        // passes from the newest configuration back settle it; repeat until nothing changes.
+        loop {
+            let mut changed = false;
+            for here in (0..configs.len()).rev() {
+                let mut r = reach[here];
+                for (_, to) in &edges[here] {
+                    let s = reach[*to];
+                    r.zero |= s.zero;
+                    r.one |= s.one;
+                    r.cut |= s.cut;
+                }
+                if r != reach[here] {
+                    reach[here] = r;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Graph {
+            configs,
+            edges,
+            reach,
+            truncated,
+            max_round,
+            index,
+            chain,
+        }
+    }
+
+    /// The index of `config` (normalised) in the graph, if the search reached it.
+    pub fn find(&self, config: &Config) -> Option<usize> {
+        let mut at = *self.index.get(&quick_hash(config))?;
+        while at != usize::MAX {
+            if self.configs[at] == *config {
+                return Some(at);
+            }
+            at = self.chain[at];
+        }
+        None
+    }
+
+    /// True if a search from `config` would give this graph's results for it: the search was
+    /// complete below the same horizon and reached `config`. Everything reachable from a
+    /// configuration is then already here, with the same successors in the same order, so its
+    /// valence and every choice made from it are the same as a new search's; reusing the search
+    /// cannot make a run depend on what was searched before.
+    pub fn serves(&self, config: &Config, max_round: u32) -> Option<usize> {
+        if self.truncated || self.max_round != max_round {
+            return None;
+        }
+        self.find(config)
+    }
+
+    /// The valence of configuration `i`.
+    pub fn valence(&self, i: usize) -> Valence {
+        self.reach[i].valence()
+    }
+}
+
+/// The initial configuration of `shape` with these inputs (one per process, 0 or 1).
+pub fn initial(shape: &Shape, inputs: &[u8]) -> Config {
+    let mut procs = Vec::new();
+    let mut pending = Vec::new();
+    for (me, input) in (0u32..).zip(inputs) {
+        let (p, sends) = shape.start(me, *input);
+        procs.push(Some(p));
+        pending.extend(sends.into_iter().map(|(to, m)| (me, to, m)));
+    }
+    let mut c = Config { procs, pending };
+    c.normalise(shape);
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::flp::model::Coin;
+
+    fn shape() -> Shape {
+        Shape {
+            n: 3,
+            coin: Coin::Fixed,
+        }
+    }
+
+    fn valence_of(inputs: &[u8], rounds: u32) -> Valence {
+        let s = shape();
+        Graph::explore(&s, &initial(&s, inputs), rounds, 1_000_000).valence(0)
+    }
+
+    #[test]
+    fn unanimous_inputs_are_univalent_and_exactly_so() {
+        assert_eq!(valence_of(&[0, 0, 0], 3), Valence::Zero { exact: true });
+        assert_eq!(valence_of(&[1, 1, 1], 3), Valence::One { exact: true });
+    }
+
+    #[test]
+    fn two_ones_of_three_make_a_bivalent_initial_configuration() {
+        assert_eq!(valence_of(&[0, 1, 1], 3), Valence::Bivalent);
+        assert_eq!(valence_of(&[1, 0, 1], 3), Valence::Bivalent);
+    }
+
+    #[test]
+    fn a_single_one_can_never_win_with_the_fixed_coin() {
+        // A 1 is proposed only when two processes report it, and with the fixed coin values
+        // only ever become 0 or a proposed value.
+        assert!(matches!(valence_of(&[0, 0, 1], 4), Valence::Zero { .. }));
+    }
+
+    #[test]
+    fn every_configuration_below_the_horizon_agrees_and_the_graph_has_no_cycles() {
+        let s = shape();
+        let g = Graph::explore(&s, &initial(&s, &[0, 1, 1]), 2, 1_000_000);
+        assert!(!g.truncated);
+        for c in &g.configs {
+            let decisions: Vec<u8> = c.procs.iter().flatten().filter_map(|p| p.decided).collect();
+            assert!(decisions.windows(2).all(|w| w[0] == w[1]), "{c:?}");
+        }
+        for (here, out) in g.edges.iter().enumerate() {
+            for (_, to) in out {
+                assert_ne!(*to, here);
+            }
+        }
+    }
+}

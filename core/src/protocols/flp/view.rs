@@ -1,0 +1,115 @@
+//! The valence panel: the configuration now and each delivery a scheduler could choose next,
+//! coloured by the valence it leads to.
+
+use super::adversary::Choice;
+use super::explore::{Graph, Valence};
+use super::model::Msg;
+use crate::actor::Waiting;
+use crate::panels::{Panel, ValenceChoice};
+
+/// A message in a few words: "report r1 = 1", "propose r2 = ⊥", "decided 0".
+pub fn describe(msg: &Msg) -> String {
+    match msg {
+        Msg::Report { round, value } => format!("report r{round} = {value}"),
+        Msg::Propose { round, value: None } => format!("propose r{round} = ⊥"),
+        Msg::Propose {
+            round,
+            value: Some(v),
+        } => format!("propose r{round} = {v}"),
+        Msg::Decided { value } => format!("decided {value}"),
+    }
+}
+
+fn exact(v: Valence) -> bool {
+    !matches!(
+        v,
+        Valence::Zero { exact: false } | Valence::One { exact: false } | Valence::Unknown
+    )
+}
+
+/// Group digits in threes ("12,345").
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The panel for the configuration at `root` of `graph`, with `waiting` held (oldest first) and
+/// the machine adversary's `plan` if it is the scheduler.
+pub fn valence_panel(
+    graph: &Graph,
+    root: usize,
+    waiting: &[Waiting<'_, Msg>],
+    plan: Option<&Choice>,
+) -> Panel {
+    let now = graph.valence(root);
+    let choices = waiting
+        .iter()
+        .map(|w| {
+            let m = (w.from.0, w.to.0, *w.payload);
+            let label = format!("{} → {}: {}", w.from, w.to, describe(w.payload));
+            let Some(i) = graph.configs[root].pending.iter().position(|p| *p == m) else {
+                return ValenceChoice {
+                    msg: w.msg,
+                    label,
+                    valence: "no effect".into(),
+                    exact: true,
+                };
+            };
+            // With a fair coin one delivery may lead to two configurations: it is univalent only
+            // if both agree, and otherwise both decisions are reachable.
+            let outcomes: Vec<Valence> = graph.edges[root]
+                .iter()
+                .filter(|(k, _)| *k == i)
+                .map(|(_, to)| graph.valence(*to))
+                .collect();
+            let v = match outcomes.as_slice() {
+                [only] => *only,
+                [a, b] if a == b => *a,
+                _ => Valence::Bivalent,
+            };
+            ValenceChoice {
+                msg: w.msg,
+                label,
+                valence: v.word().into(),
+                exact: exact(v),
+            }
+        })
+        .collect();
+    let mut searched = format!(
+        "Searched {} configurations: every delivery order until a process passes round {}.",
+        grouped(graph.configs.len() as u64),
+        graph.max_round
+    );
+    if graph.truncated {
+        searched.push_str(" (stopped at the search budget)");
+    }
+    let plan = plan.map(|c| {
+        let (from, to, msg) = c.deliver;
+        let what = format!("n{from} → n{to}: {}", describe(&msg));
+        if !c.keeps_bivalent {
+            format!("Delivers the oldest message, {what}: no schedule it found keeps the run bivalent.")
+        } else if c.before_oldest == 0 {
+            format!("Delivers the oldest message, {what}: the run stays bivalent.")
+        } else {
+            format!(
+                "Delivers {what} first, so that the oldest message can come {} deliveries later and leave the run bivalent.",
+                c.before_oldest
+            )
+        }
+    });
+    Panel::Valence {
+        title: "Valence: which decisions each next delivery leaves reachable".into(),
+        now: now.word().into(),
+        now_exact: exact(now),
+        searched,
+        choices,
+        plan,
+    }
+}
