@@ -433,6 +433,8 @@ try {
     const now = async (w) => (await w.locator('[data-testid=valence-now]').textContent());
     await eventually(async () => (await now(you)).includes('bivalent'), `start: ${await now(you)}`);
     const held = you.locator('[data-testid=held] button[data-testid^=deliver-]');
+    // Play: the six reports fly, then wait for you.
+    await you.locator('[data-testid=play]').click();
     await eventually(async () => await held.count() === 6, `six reports wait: ${await held.count()}`);
     // Twelve deliveries, each a purple one: the run stays bivalent and nobody decides.
     for (let i = 0; i < 12; i++) {

@@ -27,6 +27,9 @@ async fn fetch_body(file: String) -> Result<LessonBody, String> {
 /// Renders a body's segments: prose as HTML, widgets as components. `scope` is where quiz
 /// answers are saved (the lesson's slug).
 fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
+    // A lesson may ask several questions in place; each is a landmark, and landmarks need
+    // distinct names (axe-core's landmark-unique), so the second and later are numbered.
+    let mut asked = 0u32;
     body.segments.iter().map(|seg| match seg {
         Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
         Segment::Widget { kind, id, .. } if kind == "exercise" => match body.exercise(id) {
@@ -36,7 +39,9 @@ fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
         // A quiz item asked in place: a prediction before the prose that narrates its outcome.
         Segment::Widget { kind, id, .. } if kind == "quiz" => match body.quiz_item(id) {
             Some(q) => {
+                asked += 1;
                 let title = if matches!(q.kind, QuizKind::Predict { .. }) { "Predict before you read on" } else { "Check before you read on" };
+                let title = if asked == 1 { title.to_string() } else { format!("{title} ({asked})") };
                 html! {
                     <QuizPanel scope={scope.clone()} {title} inline=true items={Rc::new(vec![q.clone()])}
                         scenarios={Rc::new(body.scenarios.clone())} />
