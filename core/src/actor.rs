@@ -217,7 +217,11 @@ pub trait Protocol: Clone + 'static {
     /// much simulated time passes first. Asked only when [`Protocol::schedules`] is true and
     /// nothing else is due; `None` leaves the run waiting. It is a function of the state, so a
     /// replay of the scenario makes the same choices.
-    fn schedule(&self, _nodes: &[NodeRef<'_, Self>], _waiting: &[Waiting<'_, Self::Msg>]) -> Option<Scheduled> {
+    fn schedule(
+        &self,
+        _nodes: &[NodeRef<'_, Self>],
+        _waiting: &[Waiting<'_, Self::Msg>],
+    ) -> Option<Scheduled> {
         None
     }
 

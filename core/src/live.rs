@@ -204,7 +204,14 @@ impl LiveRun {
                     self.groups.iter_mut().for_each(|g| *g = 0);
                 }
                 let said = fault.describe();
-                self.inject(fault, said)
+                // A scheduler's choice plays on by itself: what it sent flies until everything
+                // waits again, so the learner sees the next choices without pressing play.
+                let chosen = matches!(fault, Fault::Deliver { .. } | Fault::Fire { .. });
+                let mut answer = self.inject(fault, said);
+                if chosen && answer.error.is_none() {
+                    answer.playing = Some(true);
+                }
+                answer
             }
             Command::ToggleCrash(node) => {
                 let fault = if self.session.is_up(node) {
@@ -425,6 +432,30 @@ mod tests {
         assert_eq!(last.playing, Some(false));
         assert!(last.status.unwrap_or_default().starts_with("Finished"));
         assert_eq!(run.apply(Command::Play).playing, Some(false));
+    }
+
+    #[test]
+    fn a_delivery_chosen_while_everything_waits_plays_on_until_everything_waits_again() {
+        let mut flp = crate::protocols::flp::schedules::adversary_run(1, Default::default(), 10);
+        flp.protocol = crate::ProtocolSpec::Flp(Default::default());
+        let mut run = LiveRun::new(flp, None);
+        run.apply(Command::Play);
+        let mut last = Answer::default();
+        for _ in 0..100 {
+            last = run.apply(Command::Advance { by_us: 5_000 });
+            if last.playing == Some(false) {
+                break;
+            }
+        }
+        assert!(last.status.unwrap_or_default().contains("6 events wait"));
+        let first = match run.session().runner().held().first() {
+            Some(crate::sim::Held::Message(m)) => m.msg,
+            other => panic!("a report waits: {other:?}"),
+        };
+        let said = run.apply(Command::Inject(Fault::Deliver { msg: first }));
+        assert_eq!(said.playing, Some(true));
+        let said = run.apply(Command::Inject(Fault::Crash { node: NodeId(0) }));
+        assert_eq!(said.playing, None, "other faults leave playback as it was");
     }
 
     #[test]

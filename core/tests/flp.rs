@@ -11,15 +11,12 @@ use netsplit_core::protocols::flp::{Flp, FlpParams};
 use netsplit_core::{Lab, Scenario, Sim};
 
 fn sim(s: &Scenario) -> Sim<Flp> {
-    let ProtocolSpecFlp(params) = flp_params(s);
-    s.sim(Flp::reference(&params), opts())
+    s.sim(Flp::reference(&flp_params(s)), opts())
 }
 
-struct ProtocolSpecFlp(FlpParams);
-
-fn flp_params(s: &Scenario) -> ProtocolSpecFlp {
+fn flp_params(s: &Scenario) -> FlpParams {
     match &s.protocol {
-        netsplit_core::ProtocolSpec::Flp(p) => ProtocolSpecFlp(p.clone()),
+        netsplit_core::ProtocolSpec::Flp(p) => p.clone(),
         other => panic!("not an FLP scenario: {other:?}"),
     }
 }
@@ -40,10 +37,8 @@ fn the_machine_adversary_keeps_three_processes_undecided_for_two_hundred_and_fif
         while sim.next_event_time().is_some_and(|t| t <= end) {
             sim.step();
             // Admissible: the oldest held message never waits long.
-            if let Some(oldest) = sim.held().first() {
-                if let netsplit_core::sim::Held::Message(m) = oldest {
-                    longest_wait_us = longest_wait_us.max(sim.now().0 - m.deliver_at.0);
-                }
+            if let Some(netsplit_core::sim::Held::Message(m)) = sim.held().first() {
+                longest_wait_us = longest_wait_us.max(sim.now().0 - m.deliver_at.0);
             }
         }
         assert!(sim.steps() >= 250, "seed {seed}: {} steps", sim.steps());
@@ -59,7 +54,10 @@ fn the_machine_adversary_keeps_three_processes_undecided_for_two_hundred_and_fif
             .filter_map(|n| n.volatile.map(|p| p.round))
             .min()
             .unwrap_or(0);
-        assert!(rounds >= 10, "seed {seed}: every process only reached round {rounds}");
+        assert!(
+            rounds >= 10,
+            "seed {seed}: every process only reached round {rounds}"
+        );
     }
 }
 
@@ -85,6 +83,10 @@ fn with_you_as_the_scheduler_the_run_waits_for_your_choice() {
     s.protocol = netsplit_core::ProtocolSpec::Flp(FlpParams::default());
     let mut sim = sim(&s);
     sim.run_until(netsplit_core::time::SimTime(s.duration_us), s.max_steps);
-    assert_eq!(sim.steps(), 1, "only the switch to asynchrony happened; every report waits");
+    assert_eq!(
+        sim.steps(),
+        1,
+        "only the switch to asynchrony happened; every report waits"
+    );
     assert_eq!(sim.held().len(), 6);
 }

@@ -96,7 +96,11 @@ fn with_one_process_crashed_the_survivors_decide_zero_whatever_its_input() {
             .collect()
     };
     assert!(!seen(&a).is_empty());
-    assert_eq!(seen(&a), seen(&b), "the survivors cannot tell the two inputs apart");
+    assert_eq!(
+        seen(&a),
+        seen(&b),
+        "the survivors cannot tell the two inputs apart"
+    );
 }
 
 #[test]

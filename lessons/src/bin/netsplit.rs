@@ -29,7 +29,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit measure ID"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit measure ID\n  netsplit explore INPUTS [--rounds R] [--fair]"
     );
     ExitCode::from(2)
 }
@@ -62,6 +62,51 @@ fn measure(args: &[String]) -> Result<(), String> {
         elapsed.as_secs_f64(),
         run.done_seeds()
     );
+    Ok(())
+}
+
+/// FLP's valence explorer from an initial configuration: how many configurations every delivery
+/// order reaches below each round horizon, the valence found, and the time taken.
+// Times real work, like the benchmark; simulated code never sees this clock.
+#[allow(clippy::disallowed_types)]
+fn explore(args: &[String]) -> Result<(), String> {
+    use netsplit_core::protocols::flp::explore::{initial, Graph};
+    use netsplit_core::protocols::flp::model::{Coin, Shape};
+    let text = args.first().ok_or("explore needs inputs, such as 011")?;
+    let inputs: Vec<u8> = text
+        .chars()
+        .map(|c| match c {
+            '0' => Ok(0),
+            '1' => Ok(1),
+            other => Err(format!("inputs are 0s and 1s; '{other}' is neither")),
+        })
+        .collect::<Result<_, _>>()?;
+    let max = netsplit_core::protocols::flp::MAX_NODES as usize;
+    if !(3..=max).contains(&inputs.len()) {
+        return Err(format!("3 to {max} inputs, not {}", inputs.len()));
+    }
+    let rounds = flag(args, "--rounds")?.unwrap_or(3) as u32;
+    let coin = if args.iter().any(|a| a == "--fair") {
+        Coin::Fair
+    } else {
+        Coin::Fixed
+    };
+    let shape = Shape {
+        n: inputs.len() as u32,
+        coin,
+    };
+    let start = initial(&shape, &inputs);
+    for horizon in 1..=rounds {
+        let t = Instant::now();
+        let g = Graph::explore(&shape, &start, horizon, 5_000_000);
+        println!(
+            "inputs {text} ({coin:?} coin), up to round {horizon}: {} configurations, {}{}, {:.1} ms",
+            g.configs.len(),
+            g.valence(0).word(),
+            if g.truncated { " (budget reached)" } else { "" },
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(())
 }
 
@@ -476,6 +521,7 @@ fn main() -> ExitCode {
         Some("history") => history(&args[1..]),
         Some("link") => link(&args[1..]),
         Some("measure") => measure(&args[1..]),
+        Some("explore") => explore(&args[1..]),
         _ => return usage(),
     };
     match result {

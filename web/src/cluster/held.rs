@@ -25,10 +25,14 @@ pub fn held_list(held: &[Held], valences: &[ValenceChoice], on_inject: &Callback
     let items = held.iter().map(|h| match h {
         Held::Message(m) => {
             let valence = valences.iter().find(|v| v.msg == m.msg);
-            let suffix = valence.map_or_else(String::new, |v| format!(" (leads to: {})", v.valence));
+            let suffix =
+                valence.map_or_else(String::new, |v| format!(" (leads to: {})", v.valence));
             button(
                 Fault::Deliver { msg: m.msg },
-                format!("Deliver {} {} → {}: {}{suffix}", m.msg, m.from, m.to, m.label),
+                format!(
+                    "Deliver {} {} → {}: {}{suffix}",
+                    m.msg, m.from, m.to, m.label
+                ),
                 format!("deliver-{}", m.msg.0),
                 valence.map_or("", |v| valence_class(&v.valence)),
             )

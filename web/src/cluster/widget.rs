@@ -366,7 +366,9 @@ pub fn cluster_widget(props: &ClusterWidgetProps) -> Html {
 
 /// The valence panel's choices, if the protocol draws one (FLP): the held list colours its
 /// delivery buttons with them.
-fn valence_choices(panels: &[netsplit_core::panels::Panel]) -> &[netsplit_core::panels::ValenceChoice] {
+fn valence_choices(
+    panels: &[netsplit_core::panels::Panel],
+) -> &[netsplit_core::panels::ValenceChoice] {
     panels
         .iter()
         .find_map(|p| match p {

@@ -46,12 +46,7 @@ pub fn choose(shape: &Shape, config: &Config, oldest_first: &[(u32, u32, Msg)]) 
             explored: 0,
         });
     }
-    let graph = Graph::explore(
-        shape,
-        config,
-        config.horizon(WINDOW_ROUNDS),
-        BUDGET_CONFIGS,
-    );
+    let graph = Graph::explore(shape, config, config.horizon(WINDOW_ROUNDS), BUDGET_CONFIGS);
     choose_in(&graph, 0, oldest_first)
 }
 
@@ -125,7 +120,7 @@ mod tests {
     use crate::protocols::flp::model::Coin;
 
     /// Plays the adversary on the model alone (no simulator), keeping transit oldest first.
-    pub(super) fn play(shape: &Shape, inputs: &[u8], choices: u32) -> (Config, u32, u32) {
+    fn play(shape: &Shape, inputs: &[u8], choices: u32) -> (Config, u32, u32) {
         let mut config = initial(shape, inputs);
         let mut order: Vec<(u32, u32, Msg)> = config.pending.clone();
         let mut longest_wait = 0;
@@ -134,9 +129,6 @@ mod tests {
             let Some(choice) = choose(shape, &config, &order) else {
                 break;
             };
-            if std::env::var("FLP_STATS").is_ok() {
-                println!("explored {} before {} keeps {}", choice.explored, choice.before_oldest, choice.keeps_bivalent);
-            }
             let at = order.iter().position(|m| *m == choice.deliver).unwrap();
             order.remove(at);
             let w = waited.remove(at);
@@ -179,28 +171,5 @@ mod tests {
         assert_eq!(config.decided(), None, "{config:?}");
         assert!(rounds >= 10, "only {rounds} rounds in 300 deliveries");
         assert!(longest_wait < 40, "a message waited {longest_wait} choices");
-    }
-}
-
-#[cfg(test)]
-mod figures {
-    use super::*;
-    use crate::protocols::flp::explore::initial;
-    use crate::protocols::flp::model::Coin;
-
-    #[test]
-    #[ignore = "prints figures"]
-    fn print_search_sizes() {
-        let shape = Shape { n: 3, coin: Coin::Fixed };
-        for inputs in [[0u8, 1, 1], [0, 0, 1]] {
-            for horizon in 1..=4 {
-                let t = std::time::Instant::now();
-                let g = Graph::explore(&shape, &initial(&shape, &inputs), horizon, 5_000_000);
-                println!("{inputs:?} horizon {horizon}: {} configs, {:?}, {:?}, {:?}", g.configs.len(), g.valence(0), t.elapsed(), g.truncated);
-            }
-        }
-        let t = std::time::Instant::now();
-        let (c, rounds, wait) = super::tests::play(&shape, &[0, 1, 1], 300);
-        println!("300 choices: {:?}, round {rounds}, longest wait {wait}, decided {:?}", t.elapsed(), c.decided());
     }
 }

@@ -125,7 +125,12 @@ impl Config {
 
     /// The highest round any live process has reached.
     pub fn max_round(&self) -> u32 {
-        self.procs.iter().flatten().map(|p| p.round).max().unwrap_or(0)
+        self.procs
+            .iter()
+            .flatten()
+            .map(|p| p.round)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The horizon a search from here looks to: `window` rounds past the furthest process.
