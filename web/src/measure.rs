@@ -273,7 +273,7 @@ fn plot(p: &Plot, table: &Table, picked: u32) -> String {
     svg.push_str("</svg>");
     legend.push_str("</p>");
     format!(
-        "<div class=\"panel measure-plot\"><h4>{}</h4>{svg}{legend}</div>",
+        "<div class=\"panel measure-plot\"><h3>{}</h3>{svg}{legend}</div>",
         esc(&p.title)
     )
 }

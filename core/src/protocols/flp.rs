@@ -10,6 +10,7 @@
 //! valence now and after each possible delivery, computed by the explorer ([`explore`]).
 
 pub mod adversary;
+pub mod bench;
 pub mod explore;
 pub mod invariants;
 pub mod model;

@@ -110,6 +110,15 @@ fn explore(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// FLP's searches and the machine adversary's pace, natively.
+// Times real work, like the benchmark; simulated code never sees this clock.
+#[allow(clippy::disallowed_types)]
+fn bench_flp() {
+    let t0 = Instant::now();
+    let f = netsplit_core::protocols::flp::bench::time_flp(&mut || t0.elapsed().as_secs_f64());
+    println!("{}", f.line("native"));
+}
+
 fn flag(args: &[String], name: &str) -> Result<Option<u64>, String> {
     match args.iter().position(|a| a == name) {
         None => Ok(None),
@@ -510,6 +519,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("validate") => validate(),
         Some("bench") => bench(&args[1..]).map(|()| {
+            bench_flp();
             bench_grading();
             bench_hostile();
             bench_sandbox();

@@ -74,5 +74,10 @@ fn main() {
         all.push(measure(&scope, w, "page", run_bench_in_page));
     }
     all.push(measure_lincheck(&scope));
+    let flp = netsplit_core::protocols::flp::bench::time_flp(&mut || now_ms(&scope) / 1000.0);
+    all.push(format!(
+        "{{\"workload\":\"flp\",\"line\":{:?}}}",
+        flp.line("wasm (headless Chromium, worker)")
+    ));
     let _ = scope.post_message(&format!("[{}]", all.join(",")).into());
 }
