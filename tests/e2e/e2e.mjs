@@ -495,7 +495,7 @@ try {
     const advLog = await adv.locator('[data-testid=event-log]').textContent();
     expect(!advLog.includes('decides'), `the adversary kept it undecided: ${advLog.slice(-300)}`);
     expect(/round [4-9]|round 1\d/.test(advLog), `the rounds went by: ${advLog.slice(-200)}`);
-    expect((await adv.locator('[data-testid=adversary-plan]').textContent()).includes('Delivers'), 'the plan line says what comes next');
+    expect((await adv.locator('[data-testid=adversary-plan]').textContent()).includes('delivers'), 'the plan line says what comes next');
     expect((await now(adv)).includes('bivalent'), `still bivalent: ${await now(adv)}`);
     await adv.locator('[data-testid=panel-valence]').screenshot({ path: `${OUT}/flp-valence.png` });
     console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms; ${(await adv.locator('[data-testid=panel-valence] .muted').textContent())}`);

@@ -94,12 +94,12 @@ pub fn valence_panel(
         let (from, to, msg) = c.deliver;
         let what = format!("n{from} → n{to}: {}", describe(&msg));
         if !c.keeps_bivalent {
-            format!("Delivers the oldest message, {what}: no schedule it found keeps the run bivalent.")
+            format!("delivers the oldest message, {what}: no schedule it found keeps the run bivalent.")
         } else if c.before_oldest == 0 {
-            format!("Delivers the oldest message, {what}: the run stays bivalent.")
+            format!("delivers the oldest message, {what}: the run stays bivalent.")
         } else {
             format!(
-                "Delivers {what} first, so that the oldest message can come {} deliveries later and leave the run bivalent.",
+                "delivers {what} first, so that the oldest message can come {} deliveries later and leave the run bivalent.",
                 c.before_oldest
             )
         }
