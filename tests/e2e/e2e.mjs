@@ -498,7 +498,7 @@ try {
     expect((await adv.locator('[data-testid=adversary-plan]').textContent()).includes('delivers'), 'the plan line says what comes next');
     expect((await now(adv)).includes('bivalent'), `still bivalent: ${await now(adv)}`);
     await adv.locator('[data-testid=panel-valence]').screenshot({ path: `${OUT}/flp-valence.png` });
-    console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms; ${(await adv.locator('[data-testid=panel-valence] .muted').textContent())}`);
+    console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms; ${(await adv.locator('[data-testid=valence-searched]').textContent())}`);
     // The fair coin, against the same adversary: it decides.
     const fair = widget('fair-coin');
     await playTo(fair, 7000, 'decides');

@@ -98,6 +98,13 @@ fn valence(
     choices: &[netsplit_core::panels::ValenceChoice],
     plan: Option<&str>,
 ) -> Html {
+    // Messages that change nothing (their process decided or moved past their phase) pile up
+    // as a run goes on; the held list keeps them, greyed, and here they are only counted.
+    let idle = choices.iter().filter(|c| c.valence == "no effect").count();
+    let choices: Vec<&netsplit_core::panels::ValenceChoice> = choices
+        .iter()
+        .filter(|c| c.valence != "no effect")
+        .collect();
     let height = 96.0;
     let root_x = WIDTH / 2.0;
     let slots = choices.len().max(1) as f64;
@@ -147,7 +154,10 @@ fn valence(
                 <li>{format!("{} → ", c.label)}<strong class={valence_class(&c.valence)}>{c.valence.clone()}</strong>
                     if !c.exact { {" (so far)"} }</li>
             }) }</ol>
-            <p class="muted">{searched.to_string()}</p>
+            if idle > 0 {
+                <p class="muted">{format!("{idle} more waiting change nothing: their process has decided or moved past them.")}</p>
+            }
+            <p class="muted" data-testid="valence-searched">{searched.to_string()}</p>
             if let Some(plan) = plan {
                 <p data-testid="adversary-plan">{"The adversary: "}{plan.to_string()}</p>
             }
