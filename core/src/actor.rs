@@ -225,6 +225,12 @@ pub trait Protocol: Clone + 'static {
         None
     }
 
+    /// True if [`Protocol::waiting_panels`] draws anything (so the page's frames skip listing
+    /// the messages in transit for every other protocol).
+    fn draws_waiting_panels(&self) -> bool {
+        false
+    }
+
     /// Cluster-wide views that need the messages waiting to be chosen as well as the nodes (a
     /// configuration's valence). Built only while something waits.
     fn waiting_panels(

@@ -229,9 +229,11 @@ impl<P: Protocol> Runner for Sim<P> {
     fn panels(&self) -> Vec<Panel> {
         let nodes = self.node_refs();
         let mut panels = self.protocol().panels(&nodes);
-        let waiting = self.waiting();
-        if !waiting.is_empty() {
-            panels.extend(self.protocol().waiting_panels(&nodes, &waiting));
+        if self.protocol().draws_waiting_panels() {
+            let waiting = self.waiting();
+            if !waiting.is_empty() {
+                panels.extend(self.protocol().waiting_panels(&nodes, &waiting));
+            }
         }
         for panel in &mut panels {
             if let Panel::Series { suspicions, .. } = panel {

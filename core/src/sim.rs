@@ -412,7 +412,14 @@ impl<P: Protocol> Sim<P> {
         else {
             return false;
         };
-        self.now = SimTime(self.now.0 + choice.after.0.max(1));
+        self.take_step(SimTime(self.now.0 + choice.after.0.max(1)), item);
+        true
+    }
+
+    /// Makes `item` happen at `at` as one step, then runs the checks.
+    #[inline]
+    fn take_step(&mut self, at: SimTime, item: Pending) {
+        self.now = at;
         self.steps += 1;
         self.happen(item);
         if self.opts.check_invariants && self.protocol.has_invariants() {
@@ -421,7 +428,6 @@ impl<P: Protocol> Sim<P> {
         if self.opts.check_invariants && self.protocol.observes_events() {
             self.check_events();
         }
-        true
     }
 
     /// Read-only views of every node for checkers.
@@ -529,15 +535,7 @@ impl<P: Protocol> Sim<P> {
                 self.holds.waiting.push((at, item));
                 return true;
             }
-            self.now = at;
-            self.steps += 1;
-            self.happen(item);
-            if self.opts.check_invariants && self.protocol.has_invariants() {
-                self.check();
-            }
-            if self.opts.check_invariants && self.protocol.observes_events() {
-                self.check_events();
-            }
+            self.take_step(at, item);
             return true;
         }
     }

@@ -66,6 +66,7 @@ fn forward<P: Protocol, R>(
 /// A protocol's typed views of the wrapped nodes, for the cluster-wide hooks (checks, panels).
 trait Unwrapped: Protocol {
     fn refs<'a>(nodes: &[NodeRef<'a, AnyProtocol>]) -> Vec<NodeRef<'a, Self>>;
+    fn waiting<'a>(waiting: &[Waiting<'a, AnyMsg>]) -> Vec<Waiting<'a, Self::Msg>>;
 }
 
 macro_rules! any_protocol {
@@ -144,6 +145,17 @@ macro_rules! any_protocol {
                                 durable: d,
                                 volatile: match n.volatile { Some(AnyVolatile::$V(v)) => Some(v), _ => None },
                             }),
+                            _ => None,
+                        })
+                        .collect()
+                }
+
+                fn waiting<'a>(waiting: &[Waiting<'a, AnyMsg>]) -> Vec<Waiting<'a, Self::Msg>> {
+                    waiting
+                        .iter()
+                        .filter_map(|w| match w.payload {
+                            AnyMsg::$V(m) => Some(Waiting { msg: w.msg, from: w.from, to: w.to, payload: m, held: w.held }),
+                            #[allow(unreachable_patterns)]
                             _ => None,
                         })
                         .collect()
@@ -297,39 +309,23 @@ macro_rules! any_protocol {
                 }
             }
 
+            fn draws_waiting_panels(&self) -> bool {
+                match self { $(AnyProtocol::$V(p) => p.draws_waiting_panels(),)* }
+            }
+
             fn schedules(&self) -> bool {
                 match self { $(AnyProtocol::$V(p) => p.schedules(),)* }
             }
 
             fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Option<Scheduled> {
                 match self {
-                    $(AnyProtocol::$V(p) => {
-                        let waiting: Vec<Waiting<'_, <$P as Protocol>::Msg>> = waiting
-                            .iter()
-                            .filter_map(|w| match w.payload {
-                                AnyMsg::$V(m) => Some(Waiting { msg: w.msg, from: w.from, to: w.to, payload: m, held: w.held }),
-                                #[allow(unreachable_patterns)]
-                                _ => None,
-                            })
-                            .collect();
-                        p.schedule(&<$P as Unwrapped>::refs(nodes), &waiting)
-                    })*
+                    $(AnyProtocol::$V(p) => p.schedule(&<$P as Unwrapped>::refs(nodes), &<$P as Unwrapped>::waiting(waiting)),)*
                 }
             }
 
             fn waiting_panels(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Vec<Panel> {
                 match self {
-                    $(AnyProtocol::$V(p) => {
-                        let waiting: Vec<Waiting<'_, <$P as Protocol>::Msg>> = waiting
-                            .iter()
-                            .filter_map(|w| match w.payload {
-                                AnyMsg::$V(m) => Some(Waiting { msg: w.msg, from: w.from, to: w.to, payload: m, held: w.held }),
-                                #[allow(unreachable_patterns)]
-                                _ => None,
-                            })
-                            .collect();
-                        p.waiting_panels(&<$P as Unwrapped>::refs(nodes), &waiting)
-                    })*
+                    $(AnyProtocol::$V(p) => p.waiting_panels(&<$P as Unwrapped>::refs(nodes), &<$P as Unwrapped>::waiting(waiting)),)*
                 }
             }
         }

@@ -290,6 +290,10 @@ impl Protocol for Flp {
         self.params.scheduler == Scheduler::Adversary
     }
 
+    fn draws_waiting_panels(&self) -> bool {
+        true
+    }
+
     fn waiting_panels(
         &self,
         nodes: &[NodeRef<'_, Self>],
@@ -300,15 +304,7 @@ impl Protocol for Flp {
         let plan = (self.params.scheduler == Scheduler::Adversary)
             .then(|| adversary::choose_in(&graph, root, &oldest_first))
             .flatten();
-        let held: Vec<Waiting<'_, Msg>> = waiting
-            .iter()
-            .filter(|w| w.held)
-            .map(|w| Waiting {
-                payload: w.payload,
-                ..*w
-            })
-            .collect();
-        vec![view::valence_panel(&graph, root, &held, plan.as_ref())]
+        vec![view::valence_panel(&graph, root, waiting, plan.as_ref())]
     }
 }
 

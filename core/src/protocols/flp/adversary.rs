@@ -29,8 +29,6 @@ pub struct Choice {
     pub keeps_bivalent: bool,
     /// How many deliveries remain before the oldest message's turn (0: this is it).
     pub before_oldest: u32,
-    /// Configurations the search explored.
-    pub explored: u64,
 }
 
 /// The next delivery from `config`, given the messages in transit oldest first
@@ -43,7 +41,6 @@ pub fn choose(shape: &Shape, config: &Config, oldest_first: &[(u32, u32, Msg)]) 
             deliver: *oldest,
             keeps_bivalent: true,
             before_oldest: 0,
-            explored: 0,
         });
     }
     let graph = Graph::explore(shape, config, config.horizon(WINDOW_ROUNDS), BUDGET_CONFIGS);
@@ -55,20 +52,18 @@ pub fn choose(shape: &Shape, config: &Config, oldest_first: &[(u32, u32, Msg)]) 
 pub fn choose_in(graph: &Graph, root: usize, oldest_first: &[(u32, u32, Msg)]) -> Option<Choice> {
     let oldest = *oldest_first.first()?;
     let config = &graph.configs[root];
-    let serve_oldest = |keeps_bivalent: bool, explored: u64| Choice {
+    let serve_oldest = |keeps_bivalent: bool| Choice {
         deliver: oldest,
         keeps_bivalent,
         before_oldest: 0,
-        explored,
     };
     // A message that changes nothing (to a process that decided, or for a phase it left) is
     // served at once: it cannot change the valence.
     if !config.pending.contains(&oldest) {
-        return Some(serve_oldest(true, 0));
+        return Some(serve_oldest(true));
     }
-    let explored = graph.configs.len() as u64;
     if graph.valence(root) != Valence::Bivalent {
-        return Some(serve_oldest(false, explored));
+        return Some(serve_oldest(false));
     }
     // Breadth first over schedules that leave `oldest` in transit; the first configuration from
     // which delivering it stays bivalent ends the search.
@@ -91,12 +86,11 @@ pub fn choose_in(graph: &Graph, root: usize, oldest_first: &[(u32, u32, Msg)]) -
                     .all(|to| graph.valence(*to) == Valence::Bivalent));
         if good {
             return Some(match first_step[here].flatten() {
-                None => serve_oldest(true, explored),
+                None => serve_oldest(true),
                 Some(step) => Choice {
                     deliver: step,
                     keeps_bivalent: true,
                     before_oldest: depth[here],
-                    explored,
                 },
             });
         }
@@ -110,7 +104,7 @@ pub fn choose_in(graph: &Graph, root: usize, oldest_first: &[(u32, u32, Msg)]) -
             queue.push_back(*to);
         }
     }
-    Some(serve_oldest(false, explored))
+    Some(serve_oldest(false))
 }
 
 #[cfg(test)]

@@ -40,8 +40,8 @@ fn grouped(n: u64) -> String {
     out
 }
 
-/// The panel for the configuration at `root` of `graph`, with `waiting` held (oldest first) and
-/// the machine adversary's `plan` if it is the scheduler.
+/// The panel for the configuration at `root` of `graph`, with `waiting` in transit (a choice for
+/// each held one, oldest first) and the machine adversary's `plan` if it is the scheduler.
 pub fn valence_panel(
     graph: &Graph,
     root: usize,
@@ -51,6 +51,7 @@ pub fn valence_panel(
     let now = graph.valence(root);
     let choices = waiting
         .iter()
+        .filter(|w| w.held)
         .map(|w| {
             let m = (w.from.0, w.to.0, *w.payload);
             let label = format!("{} → {}: {}", w.from, w.to, describe(w.payload));
