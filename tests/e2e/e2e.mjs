@@ -31,6 +31,10 @@ async function check(name, fn) {
   catch (e) { failed++; console.log(`FAIL ${name}\n     ${String(e.message ?? e).split('\n').join('\n     ')}`); }
 }
 function expect(cond, msg) { if (!cond) throw new Error(msg); }
+// The simulated time a cluster widget shows, in ms (a live run goes on past its scenario's length).
+async function trueTime(widget) {
+  return Number((await widget.locator('.timeline span').textContent()).match(/true time ([\d.]+)ms/)?.[1] ?? 0);
+}
 // Polls `cond` (async) until it holds or `ms` pass: a live cluster answers from the lab worker,
 // so what a click does shows a frame later, as a learner sees it.
 async function eventually(cond, msg, ms = 5000) {
@@ -376,7 +380,6 @@ try {
     // A threshold of φ = 1 on the jittery network suspects live nodes; raised to 8, the run restarts.
     const jit = widget('phi-jittery');
     // A live run goes on past its scenario's length: play each threshold to 2 s of true time.
-    const trueTime = async () => Number((await jit.locator('.timeline span').textContent()).match(/true time ([\d.]+)ms/)?.[1] ?? 0);
     const playTo = async (ms) => {
       await jit.scrollIntoViewIfNeeded();
       await jit.locator('select[aria-label="Playback speed"]').selectOption('1000');
@@ -386,7 +389,7 @@ try {
         for (const line of await jit.locator('[data-testid=event-log] li').allTextContents()) {
           if (/suspects n\d/.test(line)) seen.add(line);
         }
-        return await trueTime() >= ms;
+        return await trueTime(jit) >= ms;
       }, `phi-jittery reaches ${ms} ms`, 20000);
       await jit.locator('[data-testid=play]').click();
       await eventually(async () => (await jit.locator('[data-testid=play]').getAttribute('aria-label')) === 'Play', 'paused');
@@ -399,7 +402,7 @@ try {
     expect(await th.inputValue() === '10', `threshold ${await th.inputValue()}`);
     await th.fill('80');
     await th.dispatchEvent('change');
-    await eventually(async () => await trueTime() < 1000, 'the run restarts with the new threshold');
+    await eventually(async () => await trueTime(jit) < 1000, 'the run restarts with the new threshold');
     await playTo(2000);
     const atEight = seen.size;
     expect(atEight * 5 < atOne, `suspicions in the log: ${atOne} at φ = 1, ${atEight} at φ = 8`);
@@ -478,7 +481,6 @@ try {
     expect(log.includes(`decides ${fixed}`), `after a ${fixed}-valent delivery the run decides ${fixed}: ${log.slice(-300)}`);
     console.log(`     you-schedule: 12 bivalent deliveries, then a ${fixed}-valent one decided ${fixed}`);
     // The machine adversary: four seconds of choices, no decision, a plan on every frame.
-    const trueTime = async (w) => Number((await w.locator('.timeline span').textContent()).match(/true time ([\d.]+)ms/)?.[1] ?? 0);
     const playTo = async (w, ms, stop) => {
       await w.scrollIntoViewIfNeeded();
       await w.locator('select[aria-label="Playback speed"]').selectOption('1000');
