@@ -94,12 +94,21 @@ pub struct Waiting<'a, M> {
     pub held: bool,
 }
 
-/// A protocol's scheduler's choice: deliver `msg` once `after` has passed.
+/// What a protocol's scheduler does next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// Delivers this held message.
+    Deliver(crate::id::MsgId),
+    /// Crashes this node (FLP's adversary may spend one crash).
+    Crash(NodeId),
+}
+
+/// A protocol's scheduler's choice: do `pick` once `after` has passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scheduled {
-    /// The held message to deliver.
-    pub msg: crate::id::MsgId,
-    /// Simulated time before it is delivered (nothing else happens meanwhile).
+    /// The delivery or crash.
+    pub pick: Pick,
+    /// Simulated time before it happens (nothing else happens meanwhile).
     pub after: SimDuration,
 }
 
@@ -213,8 +222,8 @@ pub trait Protocol: Clone + 'static {
     }
 
     /// The protocol's own scheduler, for protocols that model one (FLP's adversary, which must
-    /// know the protocol to compute valence): picks the held message to deliver next, and how
-    /// much simulated time passes first. Asked only when [`Protocol::schedules`] is true and
+    /// know the protocol to compute valence): picks the held message to deliver next (or a node to
+    /// crash), and how much simulated time passes first. Asked only when [`Protocol::schedules`] is true and
     /// nothing else is due; `None` leaves the run waiting. It is a function of the state, so a
     /// replay of the scenario makes the same choices.
     fn schedule(

@@ -407,10 +407,19 @@ impl<P: Protocol> Sim<P> {
         let Some(choice) = choice else {
             return false;
         };
-        let Some(item) =
-            self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if *id == choice.msg))
-        else {
-            return false;
+        let item = match choice.pick {
+            crate::actor::Pick::Deliver(msg) => {
+                let Some(item) =
+                    self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if *id == msg))
+                else {
+                    return false;
+                };
+                item
+            }
+            crate::actor::Pick::Crash(node) if node.index() < self.nodes.len() => {
+                Pending::Fault(Fault::Crash { node })
+            }
+            crate::actor::Pick::Crash(_) => return false,
         };
         self.take_step(SimTime(self.now.0 + choice.after.0.max(1)), item);
         true

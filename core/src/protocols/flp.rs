@@ -12,12 +12,15 @@
 pub mod adversary;
 pub mod bench;
 pub mod explore;
+#[cfg(feature = "grader")]
+pub mod grade;
 pub mod invariants;
 pub mod model;
+pub mod rule;
 pub mod schedules;
 pub mod view;
 
-use crate::actor::{Ctx, Field, NodeRef, Protocol, Scheduled, Violation, Waiting};
+use crate::actor::{Ctx, Field, NodeRef, Pick, Protocol, Scheduled, Violation, Waiting};
 use crate::controls::Control;
 use crate::fault::PlannedFault;
 use crate::id::NodeId;
@@ -46,7 +49,8 @@ pub enum Scheduler {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FlpParams {
-    /// Each process's input, one digit (0 or 1) per node: `"011"`.
+    /// Each process's input, one digit (0 or 1) per node: `"011"` (a two-node run uses the
+    /// first two).
     pub inputs: String,
     /// What a process adopts when every proposal it collected was ⊥.
     pub coin: Coin,
@@ -80,9 +84,55 @@ pub struct Flp {
     /// The last configuration analysed: the page draws the panel and the adversary chooses from
     /// the same configuration, and one search serves both.
     cache: RefCell<Option<Rc<Graph>>>,
+    /// The rule the adversary follows instead of the machine's ([`adversary::choose_in`]): a
+    /// learner's, in the exercise.
+    rule: Option<Rc<dyn rule::AdversaryRule>>,
 }
 
 impl Flp {
+    /// The protocol with the adversary following `rule` (when the scheduler is the adversary).
+    pub fn with_rule(params: FlpParams, rule: Rc<dyn rule::AdversaryRule>) -> Self {
+        Flp {
+            params,
+            cache: RefCell::new(None),
+            rule: Some(rule),
+        }
+    }
+
+    /// The move a rule makes from the configuration now: a message that no longer matters is
+    /// delivered first without asking (it cannot change anything, and FLP's runs deliver every
+    /// message), and the rule may crash one process.
+    fn rule_pick(
+        &self,
+        rule: &dyn rule::AdversaryRule,
+        nodes: &[NodeRef<'_, Self>],
+        waiting: &[Waiting<'_, Msg>],
+    ) -> Option<Pick> {
+        let (shape, config, oldest_first) = self.configuration(nodes, waiting);
+        let find = |m: &(u32, u32, Msg)| {
+            waiting
+                .iter()
+                .find(|w| w.held && (w.from.0, w.to.0, *w.payload) == *m)
+                .map(|w| Pick::Deliver(w.msg))
+        };
+        if let Some(stale) = oldest_first.iter().find(|m| !config.pending.contains(m)) {
+            return find(stale);
+        }
+        let (graph, root) = self.graph(&shape, &config);
+        let crashed = config.procs.iter().filter(|p| p.is_none()).count() as u32;
+        let options = rule::options(
+            &shape,
+            &graph,
+            root,
+            &oldest_first,
+            1u32.saturating_sub(crashed),
+        );
+        match rule.choose(&options)? {
+            rule::Move::Deliver(i) => find(&options.deliveries.get(i)?.message),
+            rule::Move::Crash(p) => Some(Pick::Crash(NodeId(p))),
+        }
+    }
+
     fn shape(&self, n: u32) -> Shape {
         Shape {
             n,
@@ -273,6 +323,11 @@ impl Protocol for Flp {
         if self.params.scheduler != Scheduler::Adversary {
             return None;
         }
+        let after = SimDuration(self.params.gap_us);
+        if let Some(rule) = &self.rule {
+            let pick = self.rule_pick(rule.as_ref(), nodes, waiting)?;
+            return Some(Scheduled { pick, after });
+        }
         let (shape, config, oldest_first) = self.configuration(nodes, waiting);
         let (graph, root) = self.graph(&shape, &config);
         let choice = adversary::choose_in(&graph, root, &oldest_first)?;
@@ -281,8 +336,8 @@ impl Protocol for Flp {
             .iter()
             .find(|w| w.from.0 == from && w.to.0 == to && *w.payload == msg)?;
         Some(Scheduled {
-            msg: w.msg,
-            after: SimDuration(self.params.gap_us),
+            pick: Pick::Deliver(w.msg),
+            after,
         })
     }
 
@@ -308,6 +363,20 @@ impl Protocol for Flp {
     }
 }
 
+/// The exercise's cases take 2 or 3 processes and no options (its runs have no random faults).
+#[cfg(feature = "authoring")]
+fn check_case(case: &crate::exercise::SimulationCase) -> Result<(), String> {
+    crate::exercise::no_case_options(case)?;
+    if !(2..=MAX_NODES).contains(&case.nodes) || case.faults {
+        return Err(format!(
+            "simulation case `{}`: the FLP adversary plays 2 or 3 processes, without `faults` \
+             (it makes every move itself)",
+            case.name
+        ));
+    }
+    Ok(())
+}
+
 impl Lab for Flp {
     const NAME: &'static str = "flp";
     type Params = FlpParams;
@@ -316,6 +385,7 @@ impl Lab for Flp {
         Flp {
             params: params.clone(),
             cache: RefCell::new(None),
+            rule: None,
         }
     }
 
@@ -369,13 +439,15 @@ impl Lab for Flp {
     }
 
     fn node_range(_: &FlpParams) -> (u32, u32) {
-        (3, MAX_NODES)
+        (2, MAX_NODES)
     }
 
     fn validate(params: &FlpParams, nodes: u32) -> Result<(), String> {
-        if params.inputs.len() as u64 != u64::from(nodes) {
+        // Digits past the cluster's size are left unused, so the same inputs serve 2 and 3 nodes.
+        let digits = params.inputs.len() as u64;
+        if digits < u64::from(nodes) || digits > u64::from(MAX_NODES) {
             return Err(format!(
-                "inputs must have one digit per node ({nodes}), not \"{}\"",
+                "inputs must have one digit per node ({nodes}, at most {MAX_NODES}), not \"{}\"",
                 params.inputs
             ));
         }
@@ -387,6 +459,19 @@ impl Lab for Flp {
         }
         Ok(())
     }
+
+    const RULE_SETS: &'static [crate::exercise::RuleSetInfo] = &[crate::exercise::RuleSetInfo {
+        id: "flp-adversary",
+        // The learner is the adversary: every move, from the options the explorer computes.
+        functions: &[("choose", &["deliveries", "crashes", "crashes_left"])],
+        adversaries: &[],
+        #[cfg(feature = "authoring")]
+        scenario: schedules::exercise_run,
+        #[cfg(feature = "authoring")]
+        check_case,
+        #[cfg(feature = "grader")]
+        schedule: grade::schedule,
+    }];
 
     // Each of the adversary's choices is a search of thousands of configurations: a few short
     // runs keep the golden check (natively and in wasm) quick and still cover both coins.

@@ -32,3 +32,49 @@ pub fn adversary_run(seed: u64, coin: Coin, deliveries: u64) -> Scenario {
         max_steps: deliveries * 4 + 100,
     }
 }
+
+/// The starting inputs of the exercise's runs with `n` processes, one per seed in turn. With 3,
+/// the inputs with two 1s: they are bivalent (Lemma 2's configurations), where one 1 is already
+/// 0-valent with the fixed coin and no choice of deliveries saves it. With 2, every input: a
+/// protocol of 2 tolerates no crash, and one crash beats it whatever the inputs.
+pub fn exercise_inputs(n: u32, seed: u64) -> &'static str {
+    const THREE: [&str; 3] = ["011", "101", "110"];
+    const TWO: [&str; 4] = ["01", "10", "00", "11"];
+    if n >= 3 {
+        THREE[(seed % 3) as usize]
+    } else {
+        TWO[(seed % 4) as usize]
+    }
+}
+
+/// One seed of a simulation case of the FLP exercise: `case.nodes` processes (2 or 3) in the
+/// asynchronous model, the fixed coin, inputs by seed ([`exercise_inputs`]), the adversary (the
+/// learner's rule) choosing every move, a choice every [`EXERCISE_GAP_US`].
+pub fn exercise_run(case: &crate::exercise::SimulationCase, seed: u64) -> Scenario {
+    let n = case.nodes.clamp(2, super::MAX_NODES);
+    Scenario {
+        protocol: ProtocolSpec::Flp(FlpParams {
+            inputs: exercise_inputs(n, seed).into(),
+            coin: Coin::Fixed,
+            scheduler: Scheduler::Adversary,
+            gap_us: EXERCISE_GAP_US,
+        }),
+        nodes: n,
+        seed,
+        network: NetConfig::default(),
+        clocks: Vec::new(),
+        faults: vec![PlannedFault {
+            at_us: 0,
+            fault: Fault::Asynchronous,
+        }],
+        duration_us: crate::schedules::EXERCISE_DURATION_US,
+        max_steps: crate::schedules::EXERCISE_MAX_STEPS,
+    }
+}
+
+/// Simulated time between two of the exercise adversary's choices: the grader's run of
+/// [`crate::schedules::EXERCISE_DURATION_US`] is then [`EXERCISE_CHOICES`] choices.
+pub const EXERCISE_GAP_US: u64 = 62_500;
+
+/// How many choices an exercise run lasts: "no decision for a long run".
+pub const EXERCISE_CHOICES: u64 = crate::schedules::EXERCISE_DURATION_US / EXERCISE_GAP_US;
