@@ -991,6 +991,25 @@ try {
     await eventually(async () => (await cx.locator('[data-testid=event-log] li').count()) > 0, 'the replay shows the run');
   });
 
+  await check('flp-adversary exercise: the reference keeps every run undecided, an adversary that never crashes is caught and its deciding run replays', async () => {
+    await page.goto(`${base}#/lesson/flp`);
+    await page.waitForFunction(() => document.querySelector('[data-exercise=flp-adversary] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    const dir = 'lessons/exercises/flp-adversary';
+    const right = await gradeIn('flp-adversary', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
+    expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
+    console.log(`bench grade wasm (headless Chromium, grader workers): flp-adversary reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
+    const wrong = await gradeIn('flp-adversary', fs.readFileSync(`${dir}/wrong/never-crashes.rhai`, 'utf8'));
+    expect(!wrong.verdict.includes('All'), wrong.verdict);
+    const results = await wrong.rx.locator('[data-testid=results]').textContent();
+    expect(results.includes('spend the crash there') && results.includes('decides 0'), results.slice(0, 800));
+    await wrong.rx.locator('[data-testid=replay]').first().click();
+    const cx = wrong.rx.locator('[data-testid=counterexample]');
+    await cx.waitFor();
+    for (let i = 0; i < 8; i++) await cx.locator('[data-testid=step]').click();
+    await eventually(async () => (await cx.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the replay reaches the decision');
+    await wrong.rx.screenshot({ path: `${OUT}/flp-exercise.png` });
+  });
+
   await check('Raft commit exercise: 500 schedules graded by the workers with progress shown, the page drawing throughout and a live cluster answering clicks within 250 ms; counting old-term replicas is caught by Figure 8', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     await page.waitForFunction(() => document.querySelector('[data-exercise=raft-commit] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
