@@ -43,7 +43,11 @@ fn split_grades_match_one_worker(id: &str) {
         // A loop long enough that a schedule's calls use up its budget: FLP's adversary is asked
         // about 50 times a run where the other rules are asked hundreds of times, so its loop is
         // longer (and still far inside one call's limit).
-        let busy = if id == "flp-adversary" { 40_000 } else { 20_000 };
+        let busy = if id == "flp-adversary" {
+            40_000
+        } else {
+            20_000
+        };
         let mut solutions: Vec<(String, String)> = vec![
             ("reference".into(), ex.reference.clone()),
             ("starter".into(), ex.starter.clone()),

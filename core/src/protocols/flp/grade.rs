@@ -36,6 +36,9 @@ pub fn message_text((from, to, msg): (u32, u32, Msg)) -> String {
     format!("n{from}→n{to} {what}")
 }
 
+/// The oldest message in transit at the last move, and how many moves have passed it over.
+type Passed = ((u32, u32, Msg), u32);
+
 /// The learner's rule, with what the run has seen so far.
 struct LearnerAdversary {
     script: Rc<Script>,
@@ -45,7 +48,7 @@ struct LearnerAdversary {
     /// How many warm-up deliveries were played.
     warmed: core::cell::Cell<u32>,
     /// The oldest message at the last choice, and for how many choices it has been the oldest.
-    oldest: RefCell<Option<((u32, u32, Msg), u32)>>,
+    oldest: RefCell<Option<Passed>>,
 }
 
 impl LearnerAdversary {

@@ -3,7 +3,7 @@
 //! length of the shortest schedule it starts that serves the oldest message while staying
 //! bivalent (Lemma 3's schedule), and what crashing each process would leave.
 
-use super::explore::{Config, Graph, Reach, Valence};
+use super::explore::{Graph, Reach, Valence};
 use super::model::{Msg, Shape};
 use std::collections::VecDeque;
 
@@ -172,8 +172,7 @@ fn to_bivalent_service(graph: &Graph, oldest: (u32, u32, Msg)) -> Vec<Option<u32
     let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut dist: Vec<Option<u32>> = vec![None; n];
     let mut queue = VecDeque::new();
-    for here in 0..n {
-        let c: &Config = &graph.configs[here];
+    for (here, c) in graph.configs.iter().enumerate() {
         let mut serves = Vec::new();
         for (i, to) in &graph.edges[here] {
             if c.pending[*i] == oldest {
@@ -193,9 +192,11 @@ fn to_bivalent_service(graph: &Graph, oldest: (u32, u32, Msg)) -> Vec<Option<u32
                 true
             };
         if good {
-            dist[here] = Some(0);
             queue.push_back(here);
         }
+    }
+    for here in &queue {
+        dist[*here] = Some(0);
     }
     while let Some(here) = queue.pop_front() {
         let d = dist[here].unwrap_or(0) + 1;
