@@ -533,7 +533,7 @@ mod tests {
     #[test]
     fn every_rule_set_has_a_unique_id_that_reads_back() {
         let ids: Vec<&str> = RuleSet::all().map(RuleSet::id).collect();
-        assert_eq!(ids.len(), 7, "{ids:?}");
+        assert_eq!(ids.len(), 8, "{ids:?}");
         for id in &ids {
             assert_eq!(ids.iter().filter(|i| *i == id).count(), 1, "{id}");
             assert_eq!(RuleSet::find(id).map(RuleSet::id), Some(*id));
