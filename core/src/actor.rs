@@ -103,15 +103,6 @@ pub enum Pick {
     Crash(NodeId),
 }
 
-/// A protocol's scheduler's choice: do `pick` once `after` has passed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Scheduled {
-    /// The delivery or crash.
-    pub pick: Pick,
-    /// Simulated time before it happens (nothing else happens meanwhile).
-    pub after: SimDuration,
-}
-
 /// A distributed protocol: the logic run by every node of a cluster.
 ///
 /// The value itself holds only configuration (timeouts, parameters); per-node
@@ -222,16 +213,23 @@ pub trait Protocol: Clone + 'static {
     }
 
     /// The protocol's own scheduler, for protocols that model one (FLP's adversary, which must
-    /// know the protocol to compute valence): picks the held message to deliver next (or a node to
-    /// crash), and how much simulated time passes first. Asked only when [`Protocol::schedules`] is true and
-    /// nothing else is due; `None` leaves the run waiting. It is a function of the state, so a
-    /// replay of the scenario makes the same choices.
+    /// know the protocol to compute valence): picks the held message to deliver next, or a node
+    /// to crash. Asked only when [`Protocol::schedules`] is true, a message waits, and nothing
+    /// else is due before its move ([`Protocol::schedule_gap`] from now); `None` leaves the run
+    /// to whatever else is planned. It is a function of the state, so a replay of the scenario
+    /// makes the same choices.
     fn schedule(
         &self,
         _nodes: &[NodeRef<'_, Self>],
         _waiting: &[Waiting<'_, Self::Msg>],
-    ) -> Option<Scheduled> {
+    ) -> Option<Pick> {
         None
+    }
+
+    /// Simulated time between two of the scheduler's moves ([`Protocol::schedule`]), so a run
+    /// can be watched; a planned fault due sooner (a global stabilisation time) happens first.
+    fn schedule_gap(&self) -> SimDuration {
+        SimDuration(1)
     }
 
     /// True if [`Protocol::waiting_panels`] draws anything (so the page's frames skip listing

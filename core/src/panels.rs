@@ -73,6 +73,9 @@ pub enum Panel {
         choices: Vec<ValenceChoice>,
         /// What the machine adversary will do next and why, if it is the scheduler.
         plan: Option<String>,
+        /// Two of the deliveries, to different processes, applied in both orders (FLP's
+        /// commutativity): `None` when no two such deliveries wait.
+        diamond: Option<ValenceDiamond>,
     },
     /// A table of measured figures.
     Figures {
@@ -166,6 +169,25 @@ pub struct Suspicion {
     /// True if `about` had crashed: a right suspicion. A paused, slow or cut-off node is alive,
     /// so suspecting it is a mistake.
     pub right: bool,
+}
+
+/// FLP's "diamond": two deliveries to different processes, from the configuration now, in either
+/// order. Each process sees only its own messages, so both orders reach the same configuration.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValenceDiamond {
+    /// The first delivery, for people ("n0 → n1: report r1 = 0").
+    pub first: String,
+    /// The second delivery.
+    pub second: String,
+    /// The valence after the first alone ([`ValenceChoice::valence`]'s words).
+    pub after_first: String,
+    /// The valence after the second alone.
+    pub after_second: String,
+    /// The valence after both.
+    pub after_both: String,
+    /// True if the two orders reached the same configuration (the explorer checks it, by
+    /// comparing the configurations themselves).
+    pub same: bool,
 }
 
 /// One delivery a scheduler could choose, and the valence it leads to.

@@ -350,19 +350,22 @@ impl<P: Protocol> Sim<P> {
 
     /// When the next event is due, if any.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek_time().or_else(|| self.scheduler_due())
+        match (self.queue.peek_time(), self.scheduler_due()) {
+            (Some(q), Some(s)) => Some(q.min(s)),
+            (q, s) => q.or(s),
+        }
     }
 
-    /// When the protocol's own scheduler ([`Protocol::schedule`]) will choose, if it will: when
-    /// nothing else is due and a message waits. It is reported as due 1 µs from now; the gap
-    /// the scheduler asks for is added when it chooses.
+    /// When the protocol's own scheduler ([`Protocol::schedule`]) will move, if it will: while a
+    /// message waits, [`Protocol::schedule_gap`] from now.
     fn scheduler_due(&self) -> Option<SimTime> {
         let waits = self
             .holds
             .waiting
             .iter()
             .any(|(_, p)| matches!(p, Pending::Deliver { .. }));
-        (waits && self.protocol.schedules()).then_some(SimTime(self.now.0 + 1))
+        (waits && self.protocol.schedules())
+            .then(|| SimTime(self.now.0 + self.protocol.schedule_gap().0.max(1)))
     }
 
     /// Every message in transit with what it says: the held ones first, oldest first (what a
@@ -394,12 +397,9 @@ impl<P: Protocol> Sim<P> {
             .collect()
     }
 
-    /// Lets the protocol's own scheduler choose a held message and delivers it after the gap it
-    /// asks for, as one step. False if it chose nothing.
-    fn scheduler_step(&mut self) -> bool {
-        if self.scheduler_due().is_none() {
-            return false;
-        }
+    /// Lets the protocol's own scheduler choose a held message (or a node to crash) and makes it
+    /// happen at `due`, as one step. False if it chose nothing.
+    fn scheduler_step(&mut self, due: SimTime) -> bool {
         let choice = {
             let waiting = self.waiting();
             self.protocol.schedule(&refs(&self.nodes), &waiting)
@@ -407,7 +407,7 @@ impl<P: Protocol> Sim<P> {
         let Some(choice) = choice else {
             return false;
         };
-        let item = match choice.pick {
+        let item = match choice {
             crate::actor::Pick::Deliver(msg) => {
                 let Some(item) =
                     self.take_waiting(|p| matches!(p, Pending::Deliver { id, .. } if *id == msg))
@@ -421,7 +421,7 @@ impl<P: Protocol> Sim<P> {
             }
             crate::actor::Pick::Crash(_) => return false,
         };
-        self.take_step(SimTime(self.now.0 + choice.after.0.max(1)), item);
+        self.take_step(due, item);
         true
     }
 
@@ -524,8 +524,15 @@ impl<P: Protocol> Sim<P> {
     /// happened to any node), and still returns true.
     pub fn step(&mut self) -> bool {
         loop {
+            // The protocol's scheduler moves when nothing else is due before its move; a planned
+            // fault due sooner (a global stabilisation time) happens first.
+            if let Some(due) = self.scheduler_due() {
+                if self.queue.peek_time().is_none_or(|t| t > due) && self.scheduler_step(due) {
+                    return true;
+                }
+            }
             let Some((at, item)) = self.queue.pop() else {
-                return self.scheduler_step();
+                return false;
             };
             if !self.is_live(&item) {
                 continue;

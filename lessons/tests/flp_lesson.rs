@@ -113,3 +113,23 @@ fn the_initial_valences_the_prose_lists_are_what_the_explorer_finds() {
     assert_eq!(start.inputs, "001");
     assert_eq!(params(&scenario("you-schedule")).inputs, "011");
 }
+
+#[test]
+fn the_adversary_keeps_the_gst_run_undecided_until_the_network_turns_timely_and_it_decides_soon_after(
+) {
+    let s = scenario("gst");
+    let sim = run(&s);
+    assert_eq!(sim.violations().count(), 0);
+    let decided_at = sim
+        .trace()
+        .events()
+        .iter()
+        .find(|e| matches!(&e.kind, netsplit_core::trace::EventKind::Note { text, .. } if text.starts_with("decides")))
+        .map(|e| e.at.0)
+        .expect("the run decides after GST");
+    assert!(
+        (3_000_000..3_100_000).contains(&decided_at),
+        "first decision at {decided_at} µs: after GST at 3 s, within a few dozen ms"
+    );
+    assert_eq!(decisions(&sim).len(), 3, "every process decides");
+}

@@ -431,7 +431,7 @@ try {
     console.log(`     measured table: 100 seeds × 2 networks in ${status.match(/in ([\d.]+ s)/)?.[1]} (lab worker; ${((Date.now() - started) / 1000).toFixed(1)} s seen by the test)`);
   });
 
-  await check('the flp lesson: the valence panel colours every delivery, a learner keeps the run bivalent and then fixes it, the machine adversary keeps it undecided, the fair coin decides, and toggling an input changes an initial valence', async () => {
+  await check('the flp lesson: the valence panel colours every delivery, a learner keeps the run bivalent and then fixes it, the diamond closes, the machine adversary keeps it undecided, the fair coin decides, the run decides after GST, and toggling an input changes an initial valence', async () => {
     await page.goto(`${base}#/lesson/flp`);
     const widget = (id) => page.locator(`[data-testid=cluster-widget][data-scenario=${id}]`);
     const you = widget('you-schedule');
@@ -439,6 +439,10 @@ try {
     await you.scrollIntoViewIfNeeded();
     const now = async (w) => (await w.locator('[data-testid=valence-now]').textContent());
     await eventually(async () => (await now(you)).includes('bivalent'), `start: ${await now(you)}`);
+    // The diamond: two deliveries to different processes, in either order, meet.
+    const diamond = you.locator('[data-testid=panel-diamond]');
+    await eventually(async () => (await diamond.count()) > 0 && (await diamond.locator('[data-testid=diamond-verdict]').textContent()).includes('Both orders reach the same configuration'), 'the diamond is drawn and closes');
+    expect(await diamond.locator('svg circle').count() === 4, 'four configurations in the diamond');
     const held = you.locator('[data-testid=held] button[data-testid^=deliver-]');
     // Play: the six reports fly, then wait for you.
     await you.locator('[data-testid=play]').click();
@@ -506,6 +510,12 @@ try {
     await playTo(fair, 7000, 'decides');
     expect((await fair.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the fair coin decides');
     console.log(`     fair-coin: decided by ${await trueTime(fair)} ms`);
+    // The same adversary until the network turns timely at 3 s: then it decides.
+    const gst = widget('gst');
+    await playTo(gst, 3900, 'decides');
+    const gstLog = await gst.locator('[data-testid=event-log]').textContent();
+    expect(gstLog.includes('all released') && gstLog.includes('decides'), `released at GST, then decided: ${gstLog.slice(-300)}`);
+    console.log(`     gst: decided by ${await trueTime(gst)} ms (GST at 3000 ms)`);
     // An initial configuration's valence follows its inputs.
     const init = widget('initial-configurations');
     await init.scrollIntoViewIfNeeded();

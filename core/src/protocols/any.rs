@@ -11,7 +11,7 @@
 //! Code that wants one protocol's typed state (tests, the grader, the benchmark) still uses
 //! `Sim<P>` directly.
 
-use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Protocol, Scheduled, Violation, Waiting};
+use crate::actor::{Ctx, Effect, Field, LogView, NodeRef, Pick, Protocol, Violation, Waiting};
 use crate::client::Input;
 use crate::clock::Clock;
 use crate::controls::NodeAction;
@@ -317,7 +317,11 @@ macro_rules! any_protocol {
                 match self { $(AnyProtocol::$V(p) => p.schedules(),)* }
             }
 
-            fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Option<Scheduled> {
+            fn schedule_gap(&self) -> crate::time::SimDuration {
+                match self { $(AnyProtocol::$V(p) => p.schedule_gap(),)* }
+            }
+
+            fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Option<Pick> {
                 match self {
                     $(AnyProtocol::$V(p) => p.schedule(&<$P as Unwrapped>::refs(nodes), &<$P as Unwrapped>::waiting(waiting)),)*
                 }

@@ -20,7 +20,7 @@ pub mod rule;
 pub mod schedules;
 pub mod view;
 
-use crate::actor::{Ctx, Field, NodeRef, Pick, Protocol, Scheduled, Violation, Waiting};
+use crate::actor::{Ctx, Field, NodeRef, Pick, Protocol, Violation, Waiting};
 use crate::controls::Control;
 use crate::fault::PlannedFault;
 use crate::id::NodeId;
@@ -315,18 +315,12 @@ impl Protocol for Flp {
             .collect()
     }
 
-    fn schedule(
-        &self,
-        nodes: &[NodeRef<'_, Self>],
-        waiting: &[Waiting<'_, Msg>],
-    ) -> Option<Scheduled> {
+    fn schedule(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, Msg>]) -> Option<Pick> {
         if self.params.scheduler != Scheduler::Adversary {
             return None;
         }
-        let after = SimDuration(self.params.gap_us);
         if let Some(rule) = &self.rule {
-            let pick = self.rule_pick(rule.as_ref(), nodes, waiting)?;
-            return Some(Scheduled { pick, after });
+            return self.rule_pick(rule.as_ref(), nodes, waiting);
         }
         let (shape, config, oldest_first) = self.configuration(nodes, waiting);
         let (graph, root) = self.graph(&shape, &config);
@@ -335,10 +329,11 @@ impl Protocol for Flp {
         let w = waiting
             .iter()
             .find(|w| w.from.0 == from && w.to.0 == to && *w.payload == msg)?;
-        Some(Scheduled {
-            pick: Pick::Deliver(w.msg),
-            after,
-        })
+        Some(Pick::Deliver(w.msg))
+    }
+
+    fn schedule_gap(&self) -> SimDuration {
+        SimDuration(self.params.gap_us)
     }
 
     fn schedules(&self) -> bool {

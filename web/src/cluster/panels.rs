@@ -73,7 +73,13 @@ fn panel(p: &Panel) -> Html {
             searched,
             choices,
             plan,
-        } => valence(title, now, *now_exact, searched, choices, plan.as_deref()),
+            diamond,
+        } => html! {
+            <>
+                { valence(title, now, *now_exact, searched, choices, plan.as_deref()) }
+                if let Some(d) = diamond { { commutativity(d, now) } }
+            </>
+        },
     }
 }
 
@@ -164,6 +170,71 @@ fn valence(
         </>
     };
     figure("valence", "panel-valence", title, svg, after)
+}
+
+/// FLP's diamond on the run now: the configuration at the top, each of two deliveries to
+/// different processes down one side, and both in either order meeting at the bottom, every
+/// configuration coloured by its valence.
+fn commutativity(d: &netsplit_core::panels::ValenceDiamond, now: &str) -> Html {
+    let (mid, top, side, bottom) = (WIDTH / 2.0, 16.0, 58.0, 100.0);
+    let (left, right) = (mid - 90.0, mid + 90.0);
+    let node = |x: f64, y: f64, word: &str, what: &str| {
+        format!(
+            "<circle class=\"config {}\" cx=\"{}\" cy=\"{}\" r=\"10\"><title>{}: {}</title></circle>",
+            valence_class(word),
+            px(x),
+            px(y),
+            esc(what),
+            esc(word)
+        )
+    };
+    let edge = |x1: f64, y1: f64, x2: f64, y2: f64, n: u32| {
+        format!(
+            "<line class=\"edge\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\
+             <text class=\"config-n\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{n}</text>",
+            px(x1),
+            px(y1),
+            px(x2),
+            px(y2),
+            px((x1 + x2) / 2.0 + if x2 > x1 { 10.0 } else { -10.0 }),
+            px((y1 + y2) / 2.0 + 4.0)
+        )
+    };
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {WIDTH_TEXT} 118\" role=\"img\" aria-label=\"Delivering 1 then 2, or 2 then 1, {} the same configuration\">",
+        if d.same { "reaches" } else { "does not reach" }
+    );
+    svg.push_str(&edge(mid, top, left, side, 1));
+    svg.push_str(&edge(mid, top, right, side, 2));
+    svg.push_str(&edge(left, side, mid, bottom, 2));
+    svg.push_str(&edge(right, side, mid, bottom, 1));
+    svg.push_str(&node(mid, top, now, "now"));
+    svg.push_str(&node(left, side, &d.after_first, "after 1"));
+    svg.push_str(&node(right, side, &d.after_second, "after 2"));
+    svg.push_str(&node(mid, bottom, &d.after_both, "after both"));
+    svg.push_str("</svg>");
+    let verdict = if d.same {
+        "Both orders reach the same configuration: the two messages go to different processes, and each process sees only its own, so neither can tell which came first (FLP's commutativity, Lemma 1). The proof of Lemma 3 leans on this."
+    } else {
+        "The two orders reached different configurations."
+    };
+    let after = html! {
+        <>
+            <ol class="valence-choices">
+                <li>{format!("{} → ", d.first)}<strong class={valence_class(&d.after_first)}>{d.after_first.clone()}</strong></li>
+                <li>{format!("{} → ", d.second)}<strong class={valence_class(&d.after_second)}>{d.after_second.clone()}</strong></li>
+            </ol>
+            <p data-testid="diamond-verdict">{"Both, in either order → "}
+                <strong class={valence_class(&d.after_both)}>{d.after_both.clone()}</strong>{". "}{verdict}</p>
+        </>
+    };
+    figure(
+        "diamond",
+        "panel-diamond",
+        "The diamond: two deliveries in either order",
+        svg,
+        after,
+    )
 }
 
 /// A titled table: a heading row, then rows whose first cell heads the row.

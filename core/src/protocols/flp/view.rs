@@ -5,7 +5,7 @@ use super::adversary::Choice;
 use super::explore::{Graph, Valence};
 use super::model::Msg;
 use crate::actor::Waiting;
-use crate::panels::{Panel, ValenceChoice};
+use crate::panels::{Panel, ValenceChoice, ValenceDiamond};
 
 /// A message in a few words: "report r1 = 1", "propose r2 = ⊥", "decided 0".
 pub fn describe(msg: &Msg) -> String {
@@ -112,5 +112,45 @@ pub fn valence_panel(
         searched,
         choices,
         plan,
+        diamond: diamond(graph, root, waiting),
     }
+}
+
+/// The only configuration delivering `pending[i]` of configuration `at` leads to, if the search
+/// expanded it and no coin made it two.
+fn only_successor(graph: &Graph, at: usize, m: &(u32, u32, Msg)) -> Option<usize> {
+    let i = graph.configs[at].pending.iter().position(|p| p == m)?;
+    let mut to = graph.edges[at]
+        .iter()
+        .filter(|(k, _)| *k == i)
+        .map(|(_, t)| *t);
+    let first = to.next()?;
+    to.next().is_none().then_some(first)
+}
+
+/// The two oldest held messages that matter and go to different processes, delivered in both
+/// orders from the configuration at `root`: FLP's Lemma 1 on the run now.
+fn diamond(graph: &Graph, root: usize, waiting: &[Waiting<'_, Msg>]) -> Option<ValenceDiamond> {
+    let config = &graph.configs[root];
+    let held: Vec<(u32, u32, Msg)> = waiting
+        .iter()
+        .filter(|w| w.held)
+        .map(|w| (w.from.0, w.to.0, *w.payload))
+        .filter(|m| config.pending.contains(m))
+        .collect();
+    let e = *held.first()?;
+    let f = *held.iter().find(|m| m.1 != e.1)?;
+    let after_e = only_successor(graph, root, &e)?;
+    let after_f = only_successor(graph, root, &f)?;
+    let ef = only_successor(graph, after_e, &f)?;
+    let fe = only_successor(graph, after_f, &e)?;
+    let label = |(from, to, msg): (u32, u32, Msg)| format!("n{from} → n{to}: {}", describe(&msg));
+    Some(ValenceDiamond {
+        first: label(e),
+        second: label(f),
+        after_first: graph.valence(after_e).word().into(),
+        after_second: graph.valence(after_f).word().into(),
+        after_both: graph.valence(ef).word().into(),
+        same: graph.configs[ef] == graph.configs[fe],
+    })
 }
