@@ -208,6 +208,10 @@ pub struct Sim<P: Protocol> {
     seed: u64,
     opts: SimOptions,
     now: SimTime,
+    /// When the last event happened (a step, or a held event coming due): where the protocol's
+    /// scheduler counts its gap from. `now` may be further on, moved by [`Sim::run_until`]; counting
+    /// from it would make a move's time depend on how a run is cut into frames.
+    last_at: SimTime,
     steps: u64,
     queue: EventQueue<Pending>,
     msgs: Slots<P::Msg>,
@@ -263,6 +267,7 @@ impl<P: Protocol> Sim<P> {
             seed,
             opts,
             now: SimTime::ZERO,
+            last_at: SimTime::ZERO,
             steps: 0,
             queue: EventQueue::new(),
             msgs: Slots::new(),
@@ -364,8 +369,9 @@ impl<P: Protocol> Sim<P> {
             .waiting
             .iter()
             .any(|(_, p)| matches!(p, Pending::Deliver { .. }));
-        (waits && self.protocol.schedules())
-            .then(|| SimTime(self.now.0 + self.protocol.schedule_gap().0.max(1)))
+        (waits && self.protocol.schedules()).then(|| {
+            SimTime((self.last_at.0 + self.protocol.schedule_gap().0.max(1)).max(self.now.0 + 1))
+        })
     }
 
     /// Every message in transit with what it says: the held ones first, oldest first (what a
@@ -429,6 +435,7 @@ impl<P: Protocol> Sim<P> {
     #[inline]
     fn take_step(&mut self, at: SimTime, item: Pending) {
         self.now = at;
+        self.last_at = at;
         self.steps += 1;
         self.happen(item);
         if self.opts.check_invariants && self.protocol.has_invariants() {
@@ -548,6 +555,7 @@ impl<P: Protocol> Sim<P> {
             // its choices (planned faults) finds the same events waiting at the same times.
             if self.holds.holds(&item) {
                 self.now = at;
+                self.last_at = at;
                 self.holds.waiting.push((at, item));
                 return true;
             }

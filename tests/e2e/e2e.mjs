@@ -439,10 +439,6 @@ try {
     await you.scrollIntoViewIfNeeded();
     const now = async (w) => (await w.locator('[data-testid=valence-now]').textContent());
     await eventually(async () => (await now(you)).includes('bivalent'), `start: ${await now(you)}`);
-    // The diamond: two deliveries to different processes, in either order, meet.
-    const diamond = you.locator('[data-testid=panel-diamond]');
-    await eventually(async () => (await diamond.count()) > 0 && (await diamond.locator('[data-testid=diamond-verdict]').textContent()).includes('Both orders reach the same configuration'), 'the diamond is drawn and closes');
-    expect(await diamond.locator('svg circle').count() === 4, 'four configurations in the diamond');
     const held = you.locator('[data-testid=held] button[data-testid^=deliver-]');
     // Play: the six reports fly, then wait for you.
     await you.locator('[data-testid=play]').click();
@@ -450,6 +446,10 @@ try {
     // A choice plays on until everything waits again; choose only then, as a learner would.
     const settled = async () => eventually(async () => (await you.locator('[data-testid=play]').getAttribute('aria-label')) === 'Play', 'everything waits again', 20000);
     await settled();
+    // The diamond, once the reports wait: two deliveries to different processes, in either order, meet.
+    const diamond = you.locator('[data-testid=panel-diamond]');
+    await eventually(async () => (await diamond.count()) > 0 && (await diamond.locator('[data-testid=diamond-verdict]').textContent()).includes('Both orders reach the same configuration'), 'the diamond is drawn and closes');
+    expect(await diamond.locator('svg circle').count() === 4, 'four configurations in the diamond');
     // Twelve deliveries, each a purple one: the run stays bivalent and nobody decides.
     for (let i = 0; i < 12; i++) {
       const before = await you.locator('[data-testid=digest]').textContent();
