@@ -16,12 +16,19 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
 });
-const lessons = { 'lamport-rules': 'lamport-clocks', 'vector-clocks': 'vector-clocks', 'hybrid-logical-clocks': 'hybrid-logical-clocks',
-  'raft-vote': 'raft-safety', 'raft-append': 'raft-log-replication', 'raft-commit': 'raft-safety' };
+// Each exercise and the lesson that shows it, read from the lessons' ```exercise blocks.
+const lessons = {};
+for (const dir of fs.readdirSync('lessons').filter((d) => /^\d\d-/.test(d)).sort()) {
+  const md = fs.readFileSync(`lessons/${dir}/lesson.md`, 'utf8');
+  const slug = dir.replace(/^\d\d-/, '');
+  for (const m of md.matchAll(/```exercise\n([\w-]+)\n```/g)) lessons[m[1]] = slug;
+}
 try {
   const page = await browser.newPage();
   for (const [id, lesson] of Object.entries(lessons)) {
     if (only && id !== only) continue;
+    // A fresh page per exercise: a hash change alone keeps the last lesson's listeners around.
+    await page.goto('about:blank');
     await page.goto(`${base}#/lesson/${lesson}`);
     const ex = page.locator(`[data-testid=exercise][data-exercise=${id}]`);
     await ex.waitFor({ timeout: 20000 });
@@ -36,7 +43,8 @@ try {
       await page.evaluate((id) => {
         const root = document.querySelector(`[data-exercise=${id}]`);
         window.__bench = { clicked: null, shown: null };
-        root.querySelector('[data-testid=run]').addEventListener('click', (e) => { window.__bench.clicked = e.timeStamp; }, { once: true, capture: true });
+        // On the exercise, not the button: the button may be drawn anew before the click.
+        root.addEventListener('click', (e) => { if (window.__bench.clicked === null && e.target.closest('[data-testid=run]')) window.__bench.clicked = e.timeStamp; }, { capture: true });
         const verdict = root.querySelector('[data-testid=verdict]');
         const before = verdict?.textContent;
         const watch = new MutationObserver(() => {
