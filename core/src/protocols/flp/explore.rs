@@ -199,6 +199,8 @@ pub struct Graph {
     /// True if the search stopped at its configuration budget before exploring everything below
     /// the horizon (every unexplored configuration then counts as cut).
     pub truncated: bool,
+    /// For each configuration, true if the budget left part of what it reaches unexplored.
+    starved: Vec<bool>,
     /// The horizon: configurations in which some process is past this round are not expanded.
     pub max_round: u32,
     /// The configurations by hash (the first of each hash), and for each configuration the next
@@ -283,9 +285,20 @@ impl Graph {
             .collect();
         // The graph has no cycles (every delivery moves a process on or uses up a message), so
         // passes from the newest configuration back settle it; repeat until nothing changes.
+        // Configurations the budget left unexplored, and every configuration that reaches one:
+        // a search from those would look further than this one did.
+        let mut starved: Vec<bool> = configs
+            .iter()
+            .zip(&expanded)
+            .map(|(c, expanded)| !expanded && c.decided().is_none() && c.max_round() <= max_round)
+            .collect();
         loop {
             let mut changed = false;
             for here in (0..configs.len()).rev() {
+                if !starved[here] && edges[here].iter().any(|(_, to)| starved[*to]) {
+                    starved[here] = true;
+                    changed = true;
+                }
                 let mut r = reach[here];
                 for (_, to) in &edges[here] {
                     let s = reach[*to];
@@ -307,6 +320,7 @@ impl Graph {
             edges,
             reach,
             truncated,
+            starved,
             max_round,
             index,
             chain,
@@ -325,16 +339,17 @@ impl Graph {
         None
     }
 
-    /// True if a search from `config` would give this graph's results for it: the search was
-    /// complete below the same horizon and reached `config`. Everything reachable from a
-    /// configuration is then already here, with the same successors in the same order, so its
-    /// valence and every choice made from it are the same as a new search's; reusing the search
-    /// cannot make a run depend on what was searched before.
+    /// Where `config` is in this graph, if a search from it would give this graph's results for
+    /// it: the search reached `config` below the same horizon, and explored everything `config`
+    /// reaches (even a search stopped by its budget may have, for configurations deep enough).
+    /// Everything reachable from it is then already here, with the same successors in the same
+    /// order, so its valence and every choice made from it are the same as a new search's;
+    /// reusing the search cannot make a run depend on what was searched before.
     pub fn serves(&self, config: &Config, max_round: u32) -> Option<usize> {
-        if self.truncated || self.max_round != max_round {
+        if self.max_round != max_round {
             return None;
         }
-        self.find(config)
+        self.find(config).filter(|at| !self.starved[*at])
     }
 
     /// The valence of configuration `i`.
