@@ -238,7 +238,7 @@ impl<P: Protocol> Runner for Sim<P> {
         for panel in &mut panels {
             if let Panel::Series { suspicions, .. } = panel {
                 suspicions.clear();
-                suspicions.extend_from_slice(Sim::suspicions(self));
+                suspicions.extend(Sim::suspicions(self).cloned());
             }
         }
         panels

@@ -230,7 +230,7 @@ pub struct Sim<P: Protocol> {
     violations_seen: BTreeSet<Violation>,
     monitor: P::Monitor,
     /// The latest suspicions nodes began, judged against the truth ([`Sim::suspicions`]).
-    suspicions: Vec<crate::panels::Suspicion>,
+    suspicions: std::collections::VecDeque<crate::panels::Suspicion>,
 }
 
 /// How many suspicions a run keeps for the plot (the latest).
@@ -283,7 +283,7 @@ impl<P: Protocol> Sim<P> {
             effects: Vec::new(),
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
-            suspicions: Vec::new(),
+            suspicions: std::collections::VecDeque::new(),
         };
         if opts.check_invariants && sim.protocol.observes_events() {
             sim.trace.observe_steps();
@@ -520,8 +520,8 @@ impl<P: Protocol> Sim<P> {
 
     /// The latest suspicions the nodes began ([`crate::Ctx::suspect`]), oldest first, each
     /// judged right if the suspected node had crashed at that moment.
-    pub fn suspicions(&self) -> &[crate::panels::Suspicion] {
-        &self.suspicions
+    pub fn suspicions(&self) -> impl Iterator<Item = &crate::panels::Suspicion> {
+        self.suspicions.iter()
     }
 
     /// Runs one event. Returns false when nothing is left to do.
@@ -815,9 +815,9 @@ impl<P: Protocol> Sim<P> {
                         .is_some_and(|n| n.volatile.is_none());
                     let at = self.nodes[node.index()].clock.read(self.now).as_us();
                     if self.suspicions.len() >= SUSPICIONS_KEPT {
-                        self.suspicions.remove(0);
+                        self.suspicions.pop_front();
                     }
-                    self.suspicions.push(crate::panels::Suspicion {
+                    self.suspicions.push_back(crate::panels::Suspicion {
                         at_us: at.max(0) as u64,
                         node,
                         about,

@@ -243,12 +243,15 @@ fn flush_queue() {
 
 #[cfg(not(feature = "lab-in-page"))]
 fn start_worker() -> Result<web_sys::Worker, String> {
-    new_worker(dispatch)
+    new_worker(dispatch, |message| {
+        LAB.with(|lab| lab.borrow_mut().broken = Some(message))
+    })
 }
 
-/// A new instance of the lab worker whose replies (postcard bytes) go to `on_reply`.
+/// A new instance of the lab worker whose replies (postcard bytes) go to `on_reply`, and whose
+/// failure to load is told to `on_error`.
 #[cfg(not(feature = "lab-in-page"))]
-pub fn new_worker(on_reply: fn(&[u8])) -> Result<web_sys::Worker, String> {
+pub fn new_worker(on_reply: fn(&[u8]), on_error: fn(String)) -> Result<web_sys::Worker, String> {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let worker = web_sys::Worker::new(WORKER_URL)
@@ -261,11 +264,10 @@ pub fn new_worker(on_reply: fn(&[u8])) -> Result<web_sys::Worker, String> {
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the page.
     on_message.forget();
-    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(|_: web_sys::Event| {
-        LAB.with(|lab| {
-            lab.borrow_mut().broken =
-                Some("the lab worker failed to load: reload the page to try again".into())
-        });
+    // Each connection marks only itself broken: the live lab and the measurements' lab are two
+    // workers, and one failing says nothing of the other.
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+        on_error("the lab worker failed to load: reload the page to try again".into())
     });
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     on_error.forget();

@@ -104,7 +104,9 @@ fn deliver(bytes: Vec<u8>) {
     let ready = MEASURE_LAB.with(|m| {
         let mut m = m.borrow_mut();
         if m.worker.is_none() && m.broken.is_none() {
-            match crate::lab::new_worker(dispatch) {
+            match crate::lab::new_worker(dispatch, |message| {
+                MEASURE_LAB.with(|m| m.borrow_mut().broken = Some(message))
+            }) {
                 Ok(w) => m.worker = Some(w),
                 Err(e) => m.broken = Some(e),
             }
