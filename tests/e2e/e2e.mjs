@@ -1017,6 +1017,8 @@ try {
     await cx.waitFor();
     for (let i = 0; i < 8; i++) await cx.locator('[data-testid=step]').click();
     await eventually(async () => (await cx.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the replay reaches the decision');
+    // The replay shows what each process held, recorded from a second run of the same rule.
+    await eventually(async () => (await cx.textContent()).includes('decided 0'), 'a badge says who decided');
     await wrong.rx.screenshot({ path: `${OUT}/flp-exercise.png` });
   });
 

@@ -211,18 +211,38 @@ pub(super) fn schedule(
     let ProtocolSpec::Flp(params) = &scenario.protocol else {
         unreachable!("the exercise's scenario runs FLP");
     };
+    let learner = |script: Rc<Script>| {
+        Rc::new(LearnerAdversary {
+            script,
+            warmup: RefCell::new((
+                Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15),
+                warmup_deliveries(seed),
+            )),
+            warmed: core::cell::Cell::new(0),
+            oldest: RefCell::new(None),
+        })
+    };
+    // A failing run is played again with the same rule, to record what each process held
+    // (round, phase, value), so the replay shows the badges as well as the messages.
+    let with_views = |mut cx: Box<crate::exercise::Counterexample>| {
+        cx.views = run.quietly(|| {
+            let protocol = Flp::with_rule(FlpParams::clone(params), learner(run.script()));
+            let mut sim = scenario.sim(
+                protocol,
+                crate::sim::SimOptions {
+                    trace_cap: 0,
+                    check_invariants: false,
+                },
+            );
+            crate::replay::record_views(&mut sim, cx.failed_at_step)
+        });
+        cx
+    };
     let script = run.script();
-    let rule = Rc::new(LearnerAdversary {
-        script: script.clone(),
-        warmup: RefCell::new((
-            Rng::new(seed ^ 0x9e37_79b9_7f4a_7c15),
-            warmup_deliveries(seed),
-        )),
-        warmed: core::cell::Cell::new(0),
-        oldest: RefCell::new(None),
-    });
+    let rule = learner(script.clone());
     let protocol = Flp::with_rule(FlpParams::clone(params), rule.clone());
-    let sim = crate::grade::run_schedule(protocol, &scenario, &script)?;
+    let sim = crate::grade::run_schedule(protocol, &scenario, &script)
+        .map_err(|(message, cx)| (message, with_views(cx)))?;
     let decided = sim.trace().events().iter().find_map(|e| match &e.kind {
         EventKind::Note { node, text } if text.starts_with("decides") => {
             Some((e.step, *node, text.clone()))
@@ -239,7 +259,7 @@ pub(super) fn schedule(
                 scenario.nodes,
                 rule.warmed.get()
             ),
-            counterexample(&sim, &scenario, step),
+            with_views(counterexample(&sim, &scenario, step)),
         ));
     }
     Ok(())
