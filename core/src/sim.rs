@@ -364,12 +364,15 @@ impl<P: Protocol> Sim<P> {
     /// When the protocol's own scheduler ([`Protocol::schedule`]) will move, if it will: while a
     /// message waits, [`Protocol::schedule_gap`] from now.
     fn scheduler_due(&self) -> Option<SimTime> {
-        let waits = self
-            .holds
-            .waiting
-            .iter()
-            .any(|(_, p)| matches!(p, Pending::Deliver { .. }));
-        (waits && self.protocol.schedules()).then(|| {
+        // Asked before every event: the protocol's answer first, so that protocols without a
+        // scheduler never scan what waits.
+        let waits = self.protocol.schedules()
+            && self
+                .holds
+                .waiting
+                .iter()
+                .any(|(_, p)| matches!(p, Pending::Deliver { .. }));
+        waits.then(|| {
             SimTime((self.last_at.0 + self.protocol.schedule_gap().0.max(1)).max(self.now.0 + 1))
         })
     }

@@ -109,14 +109,8 @@ impl Flp {
         waiting: &[Waiting<'_, Msg>],
     ) -> Option<Pick> {
         let (shape, config, oldest_first) = self.configuration(nodes, waiting);
-        let find = |m: &(u32, u32, Msg)| {
-            waiting
-                .iter()
-                .find(|w| w.held && (w.from.0, w.to.0, *w.payload) == *m)
-                .map(|w| Pick::Deliver(w.msg))
-        };
         if let Some(stale) = oldest_first.iter().find(|m| !config.pending.contains(m)) {
-            return find(stale);
+            return deliver(waiting, stale);
         }
         let (graph, root) = self.graph(&shape, &config);
         let crashed = config.procs.iter().filter(|p| p.is_none()).count() as u32;
@@ -128,7 +122,7 @@ impl Flp {
             1u32.saturating_sub(crashed),
         );
         match rule.choose(&options)? {
-            rule::Move::Deliver(i) => find(&options.deliveries.get(i)?.message),
+            rule::Move::Deliver(i) => deliver(waiting, &options.deliveries.get(i)?.message),
             rule::Move::Crash(p) => Some(Pick::Crash(NodeId(p))),
         }
     }
@@ -325,11 +319,7 @@ impl Protocol for Flp {
         let (shape, config, oldest_first) = self.configuration(nodes, waiting);
         let (graph, root) = self.graph(&shape, &config);
         let choice = adversary::choose_in(&graph, root, &oldest_first)?;
-        let (from, to, msg) = choice.deliver;
-        let w = waiting
-            .iter()
-            .find(|w| w.from.0 == from && w.to.0 == to && *w.payload == msg)?;
-        Some(Pick::Deliver(w.msg))
+        deliver(waiting, &choice.deliver)
     }
 
     fn schedule_gap(&self) -> SimDuration {
@@ -356,6 +346,14 @@ impl Protocol for Flp {
             .flatten();
         vec![view::valence_panel(&graph, root, waiting, plan.as_ref())]
     }
+}
+
+/// The move that delivers held message `m`, `(from, to, message)`, if it is held.
+fn deliver(waiting: &[Waiting<'_, Msg>], m: &(u32, u32, Msg)) -> Option<Pick> {
+    waiting
+        .iter()
+        .find(|w| w.held && (w.from.0, w.to.0, *w.payload) == *m)
+        .map(|w| Pick::Deliver(w.msg))
 }
 
 /// The exercise's cases take 2 or 3 processes and no options (its runs have no random faults).

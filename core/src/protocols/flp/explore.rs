@@ -352,6 +352,20 @@ impl Graph {
         self.find(config).filter(|at| !self.starved[*at])
     }
 
+    /// The configurations delivering `m` from configuration `at` leads to: one, or two when a
+    /// fair coin is flipped; none if `m` is not in transit there or `at` was not expanded.
+    pub fn successors<'a>(
+        &'a self,
+        at: usize,
+        m: &'a (u32, u32, Msg),
+    ) -> impl Iterator<Item = usize> + 'a {
+        let pending = &self.configs[at].pending;
+        self.edges[at]
+            .iter()
+            .filter(move |(i, _)| pending[*i] == *m)
+            .map(|(_, to)| *to)
+    }
+
     /// The valence of configuration `i`.
     pub fn valence(&self, i: usize) -> Valence {
         self.reach[i].valence()

@@ -23,19 +23,6 @@ use std::rc::Rc;
 /// the exercise's runs; a one-step greedy adversary, up to 5 times.
 pub const OLDEST_WAIT_CHOICES: u32 = 4;
 
-/// A message as the messages say it: `n0→n2 report (round 3, 1)`.
-pub fn message_text((from, to, msg): (u32, u32, Msg)) -> String {
-    let what = match msg {
-        Msg::Report { round, value } => format!("report (round {round}, {value})"),
-        Msg::Propose { round, value } => format!(
-            "proposal (round {round}, {})",
-            value.map_or("⊥".to_string(), |v| v.to_string())
-        ),
-        Msg::Decided { value } => format!("decided {value}"),
-    };
-    format!("n{from}→n{to} {what}")
-}
-
 /// The oldest message in transit at the last move, and how many moves have passed it over.
 type Passed = ((u32, u32, Msg), u32);
 
@@ -120,7 +107,7 @@ impl AdversaryRule for LearnerAdversary {
                      not delivered: FLP's runs deliver every message, so serve the oldest before \
                      it is passed over {OLDEST_WAIT_CHOICES} times (deliver the one with the \
                      fewest steps, the oldest itself when its steps are 1)",
-                    message_text(first.message)
+                    super::view::label(first.message)
                 ));
                 return None;
             }

@@ -110,12 +110,7 @@ pub fn options(
         .iter()
         .enumerate()
         .map(|(k, m)| {
-            let i = config.pending.iter().position(|p| p == m).unwrap_or(0);
-            let succ: Vec<usize> = graph.edges[root]
-                .iter()
-                .filter(|(j, _)| config.pending[*j] == config.pending[i])
-                .map(|(_, to)| *to)
-                .collect();
+            let succ: Vec<usize> = graph.successors(root, m).collect();
             // With a fair coin a delivery can lead to two configurations: what either reaches.
             let after = outlook(succ.iter().fold(Reach::default(), |r, s| {
                 let t = graph.reach[*s];

@@ -10,17 +10,24 @@ use crate::scenario::{ProtocolSpec, Scenario};
 /// Simulated time between two of the adversary's choices in these runs.
 pub const GAP_US: u64 = 60_000;
 
-/// Three processes with inputs 0, 1, 1 (a bivalent start) in the asynchronous model, the
-/// machine adversary choosing every delivery, for about `deliveries` choices.
-pub fn adversary_run(seed: u64, coin: Coin, deliveries: u64) -> Scenario {
+/// `nodes` processes with `inputs` in the asynchronous model from the start, the adversary
+/// choosing every move one `gap_us` apart.
+fn adversary_scenario(
+    inputs: &str,
+    coin: Coin,
+    gap_us: u64,
+    nodes: u32,
+    seed: u64,
+    (duration_us, max_steps): (u64, u64),
+) -> Scenario {
     Scenario {
         protocol: ProtocolSpec::Flp(FlpParams {
-            inputs: "011".into(),
+            inputs: inputs.into(),
             coin,
             scheduler: Scheduler::Adversary,
-            gap_us: GAP_US,
+            gap_us,
         }),
-        nodes: 3,
+        nodes,
         seed,
         network: NetConfig::default(),
         clocks: Vec::new(),
@@ -28,9 +35,16 @@ pub fn adversary_run(seed: u64, coin: Coin, deliveries: u64) -> Scenario {
             at_us: 0,
             fault: Fault::Asynchronous,
         }],
-        duration_us: deliveries * GAP_US + GAP_US / 2,
-        max_steps: deliveries * 4 + 100,
+        duration_us,
+        max_steps,
     }
+}
+
+/// Three processes with inputs 0, 1, 1 (a bivalent start) in the asynchronous model, the
+/// machine adversary choosing every delivery, for about `deliveries` choices.
+pub fn adversary_run(seed: u64, coin: Coin, deliveries: u64) -> Scenario {
+    let limits = (deliveries * GAP_US + GAP_US / 2, deliveries * 4 + 100);
+    adversary_scenario("011", coin, GAP_US, 3, seed, limits)
 }
 
 /// The starting inputs of the exercise's runs with `n` processes, one per seed in turn. With 3,
@@ -52,24 +66,18 @@ pub fn exercise_inputs(n: u32, seed: u64) -> &'static str {
 /// learner's rule) choosing every move, a choice every [`EXERCISE_GAP_US`].
 pub fn exercise_run(case: &crate::exercise::SimulationCase, seed: u64) -> Scenario {
     let n = case.nodes.clamp(2, super::MAX_NODES);
-    Scenario {
-        protocol: ProtocolSpec::Flp(FlpParams {
-            inputs: exercise_inputs(n, seed).into(),
-            coin: Coin::Fixed,
-            scheduler: Scheduler::Adversary,
-            gap_us: EXERCISE_GAP_US,
-        }),
-        nodes: n,
+    let limits = (
+        crate::schedules::EXERCISE_DURATION_US,
+        crate::schedules::EXERCISE_MAX_STEPS,
+    );
+    adversary_scenario(
+        exercise_inputs(n, seed),
+        Coin::Fixed,
+        EXERCISE_GAP_US,
+        n,
         seed,
-        network: NetConfig::default(),
-        clocks: Vec::new(),
-        faults: vec![PlannedFault {
-            at_us: 0,
-            fault: Fault::Asynchronous,
-        }],
-        duration_us: crate::schedules::EXERCISE_DURATION_US,
-        max_steps: crate::schedules::EXERCISE_MAX_STEPS,
-    }
+        limits,
+    )
 }
 
 /// Simulated time between two of the exercise adversary's choices: the grader's run of

@@ -20,6 +20,11 @@ pub fn describe(msg: &Msg) -> String {
     }
 }
 
+/// A message with its sender and addressee: "n0 → n2: report r3 = 1".
+pub fn label((from, to, msg): (u32, u32, Msg)) -> String {
+    format!("n{from} → n{to}: {}", describe(&msg))
+}
+
 fn exact(v: Valence) -> bool {
     !matches!(
         v,
@@ -54,21 +59,20 @@ pub fn valence_panel(
         .filter(|w| w.held)
         .map(|w| {
             let m = (w.from.0, w.to.0, *w.payload);
-            let label = format!("{} → {}: {}", w.from, w.to, describe(w.payload));
-            let Some(i) = graph.configs[root].pending.iter().position(|p| *p == m) else {
+            let label = label(m);
+            if !graph.configs[root].pending.contains(&m) {
                 return ValenceChoice {
                     msg: w.msg,
                     label,
                     valence: "no effect".into(),
                     exact: true,
                 };
-            };
+            }
             // With a fair coin one delivery may lead to two configurations: it is univalent only
             // if both agree, and otherwise both decisions are reachable.
-            let outcomes: Vec<Valence> = graph.edges[root]
-                .iter()
-                .filter(|(k, _)| *k == i)
-                .map(|(_, to)| graph.valence(*to))
+            let outcomes: Vec<Valence> = graph
+                .successors(root, &m)
+                .map(|to| graph.valence(to))
                 .collect();
             let v = match outcomes.as_slice() {
                 [only] => *only,
@@ -92,8 +96,7 @@ pub fn valence_panel(
         searched.push_str(" (stopped at the search budget)");
     }
     let plan = plan.map(|c| {
-        let (from, to, msg) = c.deliver;
-        let what = format!("n{from} → n{to}: {}", describe(&msg));
+        let what = label(c.deliver);
         if !c.keeps_bivalent {
             format!("delivers the oldest message, {what}: no schedule it found keeps the run bivalent.")
         } else if c.before_oldest == 0 {
@@ -119,11 +122,7 @@ pub fn valence_panel(
 /// The only configuration delivering `pending[i]` of configuration `at` leads to, if the search
 /// expanded it and no coin made it two.
 fn only_successor(graph: &Graph, at: usize, m: &(u32, u32, Msg)) -> Option<usize> {
-    let i = graph.configs[at].pending.iter().position(|p| p == m)?;
-    let mut to = graph.edges[at]
-        .iter()
-        .filter(|(k, _)| *k == i)
-        .map(|(_, t)| *t);
+    let mut to = graph.successors(at, m);
     let first = to.next()?;
     to.next().is_none().then_some(first)
 }
@@ -144,7 +143,6 @@ fn diamond(graph: &Graph, root: usize, waiting: &[Waiting<'_, Msg>]) -> Option<V
     let after_f = only_successor(graph, root, &f)?;
     let ef = only_successor(graph, after_e, &f)?;
     let fe = only_successor(graph, after_f, &e)?;
-    let label = |(from, to, msg): (u32, u32, Msg)| format!("n{from} → n{to}: {}", describe(&msg));
     Some(ValenceDiamond {
         first: label(e),
         second: label(f),
