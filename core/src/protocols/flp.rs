@@ -171,16 +171,18 @@ impl Flp {
     /// last search, below the same horizon, and then its results are the same as a new search's.
     fn graph(&self, shape: &Shape, config: &Config) -> (Rc<Graph>, usize) {
         let horizon = config.horizon(adversary::WINDOW_ROUNDS);
-        if let Some(graph) = self.cache.borrow().as_ref() {
+        let previous = self.cache.borrow().clone();
+        if let Some(graph) = &previous {
             if let Some(root) = graph.serves(config, horizon) {
                 return (graph.clone(), root);
             }
         }
-        let graph = Rc::new(Graph::explore(
+        let graph = Rc::new(Graph::explore_after(
             shape,
             config,
             horizon,
             adversary::BUDGET_CONFIGS,
+            previous.as_deref(),
         ));
         *self.cache.borrow_mut() = Some(graph.clone());
         (graph, 0)

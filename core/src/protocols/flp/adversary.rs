@@ -116,7 +116,7 @@ mod tests {
     /// Plays the adversary on the model alone (no simulator), keeping transit oldest first.
     fn play(shape: &Shape, inputs: &[u8], choices: u32) -> (Config, u32, u32) {
         let mut config = initial(shape, inputs);
-        let mut order: Vec<(u32, u32, Msg)> = config.pending.clone();
+        let mut order: Vec<(u32, u32, Msg)> = config.pending.to_vec();
         let mut longest_wait = 0;
         let mut waited: Vec<u32> = vec![0; order.len()];
         for _ in 0..choices {
@@ -130,7 +130,7 @@ mod tests {
             for x in &mut waited {
                 *x += 1;
             }
-            let before: Vec<(u32, u32, Msg)> = config.pending.clone();
+            let before: Vec<(u32, u32, Msg)> = config.pending.to_vec();
             if let Some(i) = config.pending.iter().position(|m| *m == choice.deliver) {
                 config = config.deliver(shape, i).unwrap().remove(0);
                 // What is new in transit goes to the back, in the order sent.

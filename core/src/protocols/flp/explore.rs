@@ -10,57 +10,66 @@
 //! at the horizon is reported as such rather than guessed.
 
 use super::model::{Msg, Proc, Shape};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 
-/// A quick hash of a configuration for the search's index, a word at a time (the rustc "Fx"
-/// mix). Only equal configurations are merged, so the hash function cannot change a result;
-/// it only has to be fast (it was a quarter of the search's time byte by byte).
-fn quick_hash<T: core::hash::Hash>(value: &T) -> u64 {
-    #[derive(Default)]
-    struct Fx(u64);
-    impl Fx {
-        fn add(&mut self, word: u64) {
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+/// A configuration's processes, inline (at most [`super::MAX_NODES`]).
+pub type Procs = SmallVec<[Option<Proc>; 3]>;
+/// A configuration's messages in transit, inline up to a typical count, as `(from, to, message)`.
+pub type Pending = SmallVec<[(u32, u32, Msg); 12]>;
+
+/// A quick fingerprint of a configuration for the search's index: every field packed into a few
+/// words, each mixed in with the rustc "Fx" step. Only equal configurations are merged, so the
+/// fingerprint cannot change a result; it only has to be fast (hashing field by field was a
+/// fifth of a search's time, and byte by byte a quarter).
+fn fingerprint(c: &Config) -> u64 {
+    fn value_code(v: Option<u8>) -> u64 {
+        v.map_or(0, |v| u64::from(v) + 1)
+    }
+    let mut h = 0u64;
+    let mut add = |word: u64| h = (h.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    for p in &c.procs {
+        let Some(p) = p else {
+            add(u64::MAX);
+            continue;
+        };
+        add(u64::from(p.round) << 32
+            | (p.got.len() as u64 & 0xffff) << 16
+            | value_code(p.decided) << 8
+            | (p.phase as u64) << 4
+            | u64::from(p.value) << 2
+            | u64::from(p.input));
+        for (round, phase, from, value) in &p.got {
+            add(u64::from(*round) << 32
+                | (*phase as u64) << 24
+                | u64::from(*from) << 8
+                | value_code(*value));
         }
     }
-    impl core::hash::Hasher for Fx {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for chunk in bytes.chunks(8) {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                self.add(u64::from_le_bytes(word));
-            }
-        }
-        fn write_u8(&mut self, i: u8) {
-            self.add(u64::from(i));
-        }
-        fn write_u32(&mut self, i: u32) {
-            self.add(u64::from(i));
-        }
-        fn write_u64(&mut self, i: u64) {
-            self.add(i);
-        }
-        fn write_usize(&mut self, i: usize) {
-            self.add(i as u64);
-        }
+    for (from, to, msg) in &c.pending {
+        let (kind, round, value) = match msg {
+            Msg::Report { round, value } => (0, *round, Some(*value)),
+            Msg::Propose { round, value } => (1, *round, *value),
+            Msg::Decided { value } => (2, 0, Some(*value)),
+        };
+        add(u64::from(*from & 0xff) << 56
+            | u64::from(*to & 0xff) << 48
+            | kind << 40
+            | value_code(value) << 32
+            | u64::from(round));
     }
-    let mut h = Fx::default();
-    value.hash(&mut h);
-    core::hash::Hasher::finish(&h)
+    h
 }
 
 /// A configuration: each process's state (`None` once crashed) and the messages in transit, as
 /// a sorted multiset of `(from, to, message)`. Messages that would change nothing (to a process
 /// that decided, crashed, or left their phase) are left out.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Config {
     /// Each process, `None` once it has crashed.
-    pub procs: Vec<Option<Proc>>,
+    pub procs: Procs,
     /// Messages in transit that still matter.
-    pub pending: Vec<(u32, u32, Msg)>,
+    pub pending: Pending,
 }
 
 /// What a search found reachable from a configuration.
@@ -201,6 +210,10 @@ pub struct Graph {
     pub truncated: bool,
     /// For each configuration, true if the budget left part of what it reaches unexplored.
     starved: Vec<bool>,
+    /// For each configuration, true if the search computed its successors.
+    expanded: Vec<bool>,
+    /// Each configuration's fingerprint.
+    prints: Vec<u64>,
     /// The horizon: configurations in which some process is past this round are not expanded.
     pub max_round: u32,
     /// The configurations by hash (the first of each hash), and for each configuration the next
@@ -213,55 +226,77 @@ impl Graph {
     /// Explores from `start` every delivery order, expanding configurations in which no process
     /// is past round `max_round`, up to `budget` configurations.
     pub fn explore(shape: &Shape, start: &Config, max_round: u32, budget: usize) -> Graph {
+        Graph::explore_after(shape, start, max_round, budget, None)
+    }
+
+    /// [`Graph::explore`], taking the successors of every configuration `previous` expanded
+    /// from it instead of computing them again. A configuration's successors do not depend on
+    /// where a search started or how far it looks, and the search visits and numbers
+    /// configurations in the same order either way, so the graph is the same as a new search's;
+    /// only the deliveries are not replayed. An adversary's next search starts a delivery or two
+    /// on from its last, and much of what it needs was expanded there.
+    pub fn explore_after(
+        shape: &Shape,
+        start: &Config,
+        max_round: u32,
+        budget: usize,
+        previous: Option<&Graph>,
+    ) -> Graph {
         let mut start = start.clone();
         start.normalise(shape);
-        // Configurations by their hash, each with a chain to the next one of the same hash:
-        // comparing u64 keys is far cheaper than comparing configurations.
-        let mut index: BTreeMap<u64, usize> = BTreeMap::new();
-        let mut chain: Vec<usize> = vec![usize::MAX];
-        index.insert(quick_hash(&start), 0);
-        let mut configs = vec![start];
-        let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
-        let mut expanded: Vec<bool> = vec![false];
+        let mut found = Found::default();
+        let start_print = fingerprint(&start);
+        found.add(start, start_print);
+        // Where each of `previous`'s configurations is here, once taken.
+        let mut taken: Vec<usize> = vec![usize::MAX; previous.map_or(0, |p| p.configs.len())];
         let mut truncated = false;
         let mut next = 0;
-        while next < configs.len() {
+        while next < found.configs.len() {
             let here = next;
             next += 1;
-            let c = &configs[here];
+            let c = &found.configs[here];
             if c.decided().is_some() || c.max_round() > max_round {
                 continue;
             }
-            if configs.len() >= budget {
+            if found.configs.len() >= budget {
                 truncated = true;
                 continue;
             }
-            expanded[here] = true;
+            found.expanded[here] = true;
+            let there = previous.and_then(|p| {
+                p.find_printed(c, found.prints[here])
+                    .filter(|at| p.expanded[*at])
+                    .map(|at| (p, at))
+            });
+            if let Some((p, at)) = there {
+                for (i, to) in &p.edges[at] {
+                    if taken[*to] == usize::MAX {
+                        taken[*to] = found.add(p.configs[*to].clone(), p.prints[*to]);
+                    }
+                    found.edges[here].push((*i, taken[*to]));
+                }
+                continue;
+            }
             let c = c.clone();
             for i in 0..c.pending.len() {
                 if i > 0 && c.pending[i] == c.pending[i - 1] {
                     continue;
                 }
                 for succ in c.deliver(shape, i).unwrap_or_default() {
-                    let hash = quick_hash(&succ);
-                    let mut found = index.get(&hash).copied().unwrap_or(usize::MAX);
-                    while found != usize::MAX && configs[found] != succ {
-                        found = chain[found];
-                    }
-                    let id = if found != usize::MAX {
-                        found
-                    } else {
-                        let id = configs.len();
-                        chain.push(index.insert(hash, id).unwrap_or(usize::MAX));
-                        configs.push(succ);
-                        edges.push(Vec::new());
-                        expanded.push(false);
-                        id
-                    };
-                    edges[here].push((i, id));
+                    let print = fingerprint(&succ);
+                    let id = found.add(succ, print);
+                    found.edges[here].push((i, id));
                 }
             }
         }
+        let Found {
+            index,
+            chain,
+            prints,
+            configs,
+            edges,
+            expanded,
+        } = found;
         let mut reach: Vec<Reach> = configs
             .iter()
             .zip(&expanded)
@@ -321,15 +356,22 @@ impl Graph {
             reach,
             truncated,
             starved,
+            expanded,
             max_round,
             index,
             chain,
+            prints,
         }
     }
 
     /// The index of `config` (normalised) in the graph, if the search reached it.
     pub fn find(&self, config: &Config) -> Option<usize> {
-        let mut at = *self.index.get(&quick_hash(config))?;
+        self.find_printed(config, fingerprint(config))
+    }
+
+    /// [`Graph::find`] for a configuration whose fingerprint is `print`.
+    fn find_printed(&self, config: &Config, print: u64) -> Option<usize> {
+        let mut at = *self.index.get(&print)?;
         while at != usize::MAX {
             if self.configs[at] == *config {
                 return Some(at);
@@ -372,10 +414,44 @@ impl Graph {
     }
 }
 
+/// A search's configurations as it goes: each found once, by fingerprint, with a chain to the
+/// next one of the same fingerprint (comparing u64 keys is far cheaper than comparing
+/// configurations).
+#[derive(Default)]
+struct Found {
+    index: BTreeMap<u64, usize>,
+    chain: Vec<usize>,
+    prints: Vec<u64>,
+    configs: Vec<Config>,
+    edges: Vec<Vec<(usize, usize)>>,
+    expanded: Vec<bool>,
+}
+
+impl Found {
+    /// The id of `config` (whose fingerprint is `print`), added if it is new.
+    fn add(&mut self, config: Config, print: u64) -> usize {
+        let mut at = self.index.get(&print).copied().unwrap_or(usize::MAX);
+        while at != usize::MAX && self.configs[at] != config {
+            at = self.chain[at];
+        }
+        if at != usize::MAX {
+            return at;
+        }
+        let id = self.configs.len();
+        self.chain
+            .push(self.index.insert(print, id).unwrap_or(usize::MAX));
+        self.configs.push(config);
+        self.prints.push(print);
+        self.edges.push(Vec::new());
+        self.expanded.push(false);
+        id
+    }
+}
+
 /// The initial configuration of `shape` with these inputs (one per process, 0 or 1).
 pub fn initial(shape: &Shape, inputs: &[u8]) -> Config {
-    let mut procs = Vec::new();
-    let mut pending = Vec::new();
+    let mut procs = Procs::new();
+    let mut pending = Pending::new();
     for (me, input) in (0u32..).zip(inputs) {
         let (p, sends) = shape.start(me, *input);
         procs.push(Some(p));
@@ -434,6 +510,25 @@ mod tests {
         for (here, out) in g.edges.iter().enumerate() {
             for (_, to) in out {
                 assert_ne!(*to, here);
+            }
+        }
+    }
+
+    #[test]
+    fn a_search_that_takes_another_searchs_expansions_finds_the_same_graph() {
+        for coin in [Coin::Fixed, Coin::Fair] {
+            let s = Shape { n: 3, coin };
+            let start = initial(&s, &[0, 1, 1]);
+            let first = Graph::explore(&s, &start, 2, 4_000);
+            let next = start.deliver(&s, 0).unwrap().remove(0);
+            for (horizon, budget) in [(2, 4_000), (3, 4_000), (2, 100_000)] {
+                let fresh = Graph::explore(&s, &next, horizon, budget);
+                let reused = Graph::explore_after(&s, &next, horizon, budget, Some(&first));
+                assert_eq!(fresh.configs, reused.configs, "{coin:?} {horizon} {budget}");
+                assert_eq!(fresh.edges, reused.edges);
+                assert_eq!(fresh.reach, reused.reach);
+                assert_eq!(fresh.truncated, reused.truncated);
+                assert_eq!(fresh.starved, reused.starved);
             }
         }
     }

@@ -17,6 +17,11 @@
 //! A process that decides tells the others ([`Msg::Decided`]) and stops.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
+
+/// What a process collected: `(round, phase, from, value)`, sorted. Inline up to a round's worth
+/// for three processes and a few early arrivals, so copying a configuration allocates nothing.
+pub type Collected = SmallVec<[(u32, Phase, u32, Option<u8>); 6]>;
 
 /// Where a process is in its round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,7 +84,7 @@ pub struct Proc {
     pub decided: Option<u8>,
     /// Messages collected for this phase and later ones, as `(round, phase, from, value)`, sorted
     /// (a set: the order they came in does not change what the process does).
-    pub got: Vec<(u32, Phase, u32, Option<u8>)>,
+    pub got: Collected,
 }
 
 /// The messages a step sends, as `(to, message)`.
@@ -113,7 +118,7 @@ impl Shape {
             round: 1,
             phase: Phase::Report,
             decided: None,
-            got: Vec::new(),
+            got: Collected::new(),
         };
         let mut sends = Vec::new();
         self.enter(me, &mut p, &mut sends, 0);
