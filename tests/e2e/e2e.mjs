@@ -530,6 +530,30 @@ try {
     expect((await crash.locator('[data-testid=event-log]').textContent()).includes('n0 decides 0'), 'n0 and n2 decide without n1');
   });
 
+  await check('the flp lesson\'s measured table: computed in the lab worker over 40 seeds, the fixed coin never decides against the adversary, every run in random order decides by round 4, and the figures follow the slider', async () => {
+    if (!page.url().includes('#/lesson/flp')) await page.goto(`${base}#/lesson/flp`);
+    const m = page.locator('[data-testid=measure][data-measure=flp-rounds]');
+    await m.scrollIntoViewIfNeeded();
+    const started = Date.now();
+    await eventually(async () => (await m.getAttribute('data-done')) === 'true', `the table never finished: ${await m.locator('.measure-status').textContent()}`, 240000);
+    const status = await m.locator('.measure-status').textContent();
+    expect(/Measured over 40 seeds/.test(status), status);
+    expect(await m.locator('tbody tr').count() === 8, 'a row per round');
+    const picked = async () => (await m.locator('[data-testid=measure-picked]').textContent());
+    expect((await m.locator('[data-testid=measure-knob-value]').textContent()) === '3', 'round 3 picked first');
+    const at3 = await picked();
+    expect(/fixed coin, the adversary: decided0 of 40 \(0%\)/.test(at3), at3);
+    await m.locator('[data-testid=measure-knob]').focus();
+    await page.keyboard.press('End');
+    await eventually(async () => (await m.locator('[data-testid=measure-knob-value]').textContent()) === '8', `the slider moved to ${await m.locator('[data-testid=measure-knob-value]').textContent()}`);
+    const at8 = await picked();
+    expect(at8 !== at3, 'the figures move with the round');
+    expect(/fixed coin, the adversary: decided0 of 40/.test(at8) && /random order: decided40 of 40/.test(at8), at8);
+    expect(await m.locator('.measure-plot path.series').count() === 3, 'a line per way a run goes');
+    await m.screenshot({ path: `${OUT}/flp-measure.png` });
+    console.log(`     flp measured table: 40 seeds × 3 runs in ${status.match(/in ([\d.]+ s)/)?.[1]} (lab worker; ${((Date.now() - started) / 1000).toFixed(1)} s seen by the test); at round 8: ${at8}`);
+  });
+
   await check('drag a node into group B partitions the playground cluster', async () => {
     await page.goto(`${base}#/playground`);
     await page.waitForSelector('[data-testid=cluster-widget]');

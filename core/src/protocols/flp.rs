@@ -15,6 +15,7 @@ pub mod explore;
 #[cfg(feature = "grader")]
 pub mod grade;
 pub mod invariants;
+pub mod measure;
 pub mod model;
 pub mod rule;
 pub mod schedules;
@@ -471,6 +472,8 @@ impl Lab for Flp {
     // Each of the adversary's choices is a search of thousands of configurations: a few short
     // runs keep the golden check (natively and in wasm) quick and still cover both coins.
     const GOLDEN_SEEDS: u64 = 8;
+
+    const MEASURES: &'static [crate::measure::MeasureInfo] = &[measure::FLP_ROUNDS];
 
     fn golden_runs(seed: u64) -> Vec<Scenario> {
         vec![

@@ -10,13 +10,12 @@
 //! at the horizon is reported as such rather than guessed.
 
 use super::model::{Msg, Proc, Shape};
-use smallvec::SmallVec;
 use std::collections::BTreeMap;
 
-/// A configuration's processes, inline (at most [`super::MAX_NODES`]).
-pub type Procs = SmallVec<[Option<Proc>; 3]>;
-/// A configuration's messages in transit, inline up to a typical count, as `(from, to, message)`.
-pub type Pending = SmallVec<[(u32, u32, Msg); 12]>;
+/// A configuration's processes (at most [`super::MAX_NODES`]).
+pub type Procs = Vec<Option<Proc>>;
+/// A configuration's messages in transit, as `(from, to, message)`.
+pub type Pending = Vec<(u32, u32, Msg)>;
 
 /// A quick fingerprint of a configuration for the search's index: every field packed into a few
 /// words, each mixed in with the rustc "Fx" step. Only equal configurations are merged, so the

@@ -17,11 +17,9 @@
 //! A process that decides tells the others ([`Msg::Decided`]) and stops.
 
 use serde::{Deserialize, Serialize};
-use smallvec::SmallVec;
 
-/// What a process collected: `(round, phase, from, value)`, sorted. Inline up to a round's worth
-/// for three processes and a few early arrivals, so copying a configuration allocates nothing.
-pub type Collected = SmallVec<[(u32, Phase, u32, Option<u8>); 6]>;
+/// What a process collected: `(round, phase, from, value)`, sorted.
+pub type Collected = Vec<(u32, Phase, u32, Option<u8>)>;
 
 /// Where a process is in its round.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
