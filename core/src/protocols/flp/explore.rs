@@ -407,6 +407,18 @@ impl Graph {
             .map(|(_, to)| *to)
     }
 
+    /// What delivering `m` from configuration `at` can still reach: with a fair coin, what
+    /// either outcome of the flip reaches (the scheduler does not choose the coin).
+    pub fn reach_after(&self, at: usize, m: &(u32, u32, Msg)) -> Reach {
+        self.successors(at, m)
+            .map(|to| self.reach[to])
+            .fold(Reach::default(), |r, t| Reach {
+                zero: r.zero || t.zero,
+                one: r.one || t.one,
+                cut: r.cut || t.cut,
+            })
+    }
+
     /// The valence of configuration `i`.
     pub fn valence(&self, i: usize) -> Valence {
         self.reach[i].valence()
@@ -530,5 +542,43 @@ mod tests {
                 assert_eq!(fresh.starved, reused.starved);
             }
         }
+    }
+
+    #[test]
+    fn a_flip_is_bivalent_only_if_its_outcomes_reach_both_decisions() {
+        let s = Shape {
+            n: 3,
+            coin: Coin::Fair,
+        };
+        let g = Graph::explore(&s, &initial(&s, &[0, 1, 1]), 2, 1_000_000);
+        let (mut one_cut, mut one_exact_and_not) = (0, 0);
+        for (at, c) in g.configs.iter().enumerate() {
+            for m in &c.pending {
+                let outcomes: Vec<Valence> = g.successors(at, m).map(|to| g.valence(to)).collect();
+                let after = g.reach_after(at, m).valence();
+                match outcomes.as_slice() {
+                    // One outcome decides, the other was cut undecided at the horizon.
+                    [Valence::Zero { .. }, Valence::Unknown]
+                    | [Valence::Unknown, Valence::Zero { .. }] => {
+                        one_cut += 1;
+                        assert_eq!(after, Valence::Zero { exact: false });
+                    }
+                    // Both decide 1, one of them exactly.
+                    [Valence::One { exact: a }, Valence::One { exact: b }] if a != b => {
+                        one_exact_and_not += 1;
+                        assert_eq!(after, Valence::One { exact: false });
+                    }
+                    [Valence::Zero { .. }, Valence::One { .. }]
+                    | [Valence::One { .. }, Valence::Zero { .. }] => {
+                        assert_eq!(after, Valence::Bivalent)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(
+            one_cut > 0 && one_exact_and_not > 0,
+            "{one_cut} {one_exact_and_not}"
+        );
     }
 }

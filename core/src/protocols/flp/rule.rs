@@ -111,15 +111,7 @@ pub fn options(
         .enumerate()
         .map(|(k, m)| {
             let succ: Vec<usize> = graph.successors(root, m).collect();
-            // With a fair coin a delivery can lead to two configurations: what either reaches.
-            let after = outlook(succ.iter().fold(Reach::default(), |r, s| {
-                let t = graph.reach[*s];
-                Reach {
-                    zero: r.zero || t.zero,
-                    one: r.one || t.one,
-                    cut: r.cut || t.cut,
-                }
-            }));
+            let after = outlook(graph.reach_after(root, m));
             let steps = if k == 0 {
                 u32::from(
                     !succ.is_empty() && succ.iter().all(|s| graph.valence(*s) == Valence::Bivalent),

@@ -68,17 +68,9 @@ pub fn valence_panel(
                     exact: true,
                 };
             }
-            // With a fair coin one delivery may lead to two configurations: it is univalent only
-            // if both agree, and otherwise both decisions are reachable.
-            let outcomes: Vec<Valence> = graph
-                .successors(root, &m)
-                .map(|to| graph.valence(to))
-                .collect();
-            let v = match outcomes.as_slice() {
-                [only] => *only,
-                [a, b] if a == b => *a,
-                _ => Valence::Bivalent,
-            };
+            // With a fair coin one delivery may lead to two configurations: what either reaches
+            // (a 0-valent outcome beside one the search left undecided is 0-valent, not exactly).
+            let v = graph.reach_after(root, &m).valence();
             ValenceChoice {
                 msg: w.msg,
                 label,
