@@ -984,20 +984,28 @@ try {
     return { rx, verdict, ms, worker: worker ? Number(worker[1]) : null, workers: worker ? worker[2] : '?', progress: seen.size, maxGap: Math.round(maxGap), slowestClick: Math.round(slowestClick), clicks };
   }
 
-  await check('Raft AppendEntries exercise: the reference passes, truncating on a match is caught and replayed with the logs', async () => {
-    await page.goto(`${base}#/lesson/raft-log-replication`);
-    await page.waitForFunction(() => document.querySelector('[data-exercise=raft-append] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
-    const dir = 'lessons/exercises/raft-append';
-    const right = await gradeIn('raft-append', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
+  // An exercise graded as a learner would grade it: the reference passes every case (its timing
+  // printed), a known-wrong solution fails with `messages` among its results, and its first
+  // failing run opens for replay. Returns the wrong grade and the replay.
+  async function gradeRightThenWrong(lesson, id, wrongFile, messages) {
+    await page.goto(`${base}#/lesson/${lesson}`);
+    await page.waitForFunction((id) => document.querySelector(`[data-exercise=${id}] [data-testid=run]`)?.textContent === 'Run tests', id, { timeout: 30000 });
+    const dir = `lessons/exercises/${id}`;
+    const right = await gradeIn(id, fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
     expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
-    console.log(`bench grade wasm (headless Chromium, grader workers): raft-append reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
-    const wrong = await gradeIn('raft-append', fs.readFileSync(`${dir}/wrong/truncate-on-match.rhai`, 'utf8'));
+    console.log(`bench grade wasm (headless Chromium, grader workers): ${id} reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
+    const wrong = await gradeIn(id, fs.readFileSync(`${dir}/wrong/${wrongFile}`, 'utf8'));
     expect(!wrong.verdict.includes('All'), wrong.verdict);
     const results = await wrong.rx.locator('[data-testid=results]').textContent();
-    expect(results.includes('Cutting after a matching entry') && results.includes('state machine safety'), results.slice(0, 600));
+    expect(messages.every((m) => results.includes(m)), `${messages.join(' and ')} in: ${results.slice(0, 800)}`);
     await wrong.rx.locator('[data-testid=replay]').first().click();
     const cx = wrong.rx.locator('[data-testid=counterexample]');
     await cx.waitFor();
+    return { wrong, cx };
+  }
+
+  await check('Raft AppendEntries exercise: the reference passes, truncating on a match is caught and replayed with the logs', async () => {
+    const { cx } = await gradeRightThenWrong('raft-log-replication', 'raft-append', 'truncate-on-match.rhai', ['Cutting after a matching entry', 'state machine safety']);
     await cx.locator('[data-testid=step]').click();
     // The replay shows what the servers held, not only the messages: a log row per server.
     await cx.locator('[data-testid=log-grid]').waitFor();
@@ -1008,37 +1016,13 @@ try {
   // the grader workers while a grade runs: its bound is the lab's round trip under that load. The
   // page's own thread is bounded by the longest gap between its frames.
   await check('failure-detector exercise: the reference passes, forgetting the minimum deviation is caught in a run and its counterexample replays', async () => {
-    await page.goto(`${base}#/lesson/failure-detectors`);
-    await page.waitForFunction(() => document.querySelector('[data-exercise=failure-detector] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
-    const dir = 'lessons/exercises/failure-detector';
-    const right = await gradeIn('failure-detector', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
-    expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
-    console.log(`bench grade wasm (headless Chromium, grader workers): failure-detector reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
-    const wrong = await gradeIn('failure-detector', fs.readFileSync(`${dir}/wrong/no-minimum-deviation.rhai`, 'utf8'));
-    expect(!wrong.verdict.includes('All'), wrong.verdict);
-    const results = await wrong.rx.locator('[data-testid=results]').textContent();
-    expect(results.includes('the minimum holds σ at 10 ms') && results.includes('with the minimum of'), results.slice(0, 800));
-    await wrong.rx.locator('[data-testid=replay]').first().click();
-    const cx = wrong.rx.locator('[data-testid=counterexample]');
-    await cx.waitFor();
+    const { cx } = await gradeRightThenWrong('failure-detectors', 'failure-detector', 'no-minimum-deviation.rhai', ['the minimum holds σ at 10 ms', 'with the minimum of']);
     await cx.locator('[data-testid=step]').click();
     await eventually(async () => (await cx.locator('[data-testid=event-log] li').count()) > 0, 'the replay shows the run');
   });
 
   await check('flp-adversary exercise: the reference keeps every run undecided, an adversary that never crashes is caught and its deciding run replays', async () => {
-    await page.goto(`${base}#/lesson/flp`);
-    await page.waitForFunction(() => document.querySelector('[data-exercise=flp-adversary] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
-    const dir = 'lessons/exercises/flp-adversary';
-    const right = await gradeIn('flp-adversary', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
-    expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
-    console.log(`bench grade wasm (headless Chromium, grader workers): flp-adversary reference, ${caseCounts(dir).text}: ${right.worker} ms from request to merged report by ${right.workers}, ${right.ms} ms click to verdict`);
-    const wrong = await gradeIn('flp-adversary', fs.readFileSync(`${dir}/wrong/never-crashes.rhai`, 'utf8'));
-    expect(!wrong.verdict.includes('All'), wrong.verdict);
-    const results = await wrong.rx.locator('[data-testid=results]').textContent();
-    expect(results.includes('spend the crash there') && results.includes('decides 0'), results.slice(0, 800));
-    await wrong.rx.locator('[data-testid=replay]').first().click();
-    const cx = wrong.rx.locator('[data-testid=counterexample]');
-    await cx.waitFor();
+    const { wrong, cx } = await gradeRightThenWrong('flp', 'flp-adversary', 'never-crashes.rhai', ['spend the crash there', 'decides 0']);
     for (let i = 0; i < 8; i++) await cx.locator('[data-testid=step]').click();
     await eventually(async () => (await cx.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the replay reaches the decision');
     // The replay shows what each process held, recorded from a second run of the same rule.
