@@ -69,6 +69,9 @@ pub enum Panel {
         now_exact: bool,
         /// How far the search looked, for people ("2,310 configurations, up to round 5").
         searched: String,
+        /// The run's length in FLP's steps, for people: "37 deliveries without a decision", or
+        /// "Decided 0, 41 deliveries so far".
+        steps: String,
         /// Each waiting message, oldest first, and where delivering it leads.
         choices: Vec<ValenceChoice>,
         /// What the machine adversary will do next and why, if it is the scheduler.

@@ -503,12 +503,16 @@ try {
     expect(/round [4-9]|round 1\d/.test(advLog), `the rounds went by: ${advLog.slice(-200)}`);
     expect((await adv.locator('[data-testid=adversary-plan]').textContent()).includes('delivers'), 'the plan line says what comes next');
     expect((await now(adv)).includes('bivalent'), `still bivalent: ${await now(adv)}`);
+    // The steps counter: one delivery every 60 ms, and not one decision.
+    const steps = await adv.locator('[data-testid=valence-steps]').textContent();
+    expect(Number(/^(\d+) deliveries without a decision$/.exec(steps)?.[1]) >= 50, `steps: ${steps}`);
     await adv.locator('[data-testid=panel-valence]').screenshot({ path: `${OUT}/flp-valence.png` });
-    console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms; ${(await adv.locator('[data-testid=valence-searched]').textContent())}`);
+    console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms, ${steps}; ${(await adv.locator('[data-testid=valence-searched]').textContent())}`);
     // The fair coin, against the same adversary: it decides.
     const fair = widget('fair-coin');
     await playTo(fair, 7000, 'decides');
     expect((await fair.locator('[data-testid=event-log]').textContent()).includes('decides'), 'the fair coin decides');
+    expect(/^Decided [01], \d+ deliveries so far$/.test(await fair.locator('[data-testid=valence-steps]').textContent()), 'the counter says it decided');
     console.log(`     fair-coin: decided by ${await trueTime(fair)} ms`);
     // The same adversary until the network turns timely at 3 s: then it decides.
     const gst = widget('gst');

@@ -207,11 +207,14 @@ fn phase_word(p: &Proc) -> &'static str {
 impl Protocol for Flp {
     type Msg = Msg;
     type Timer = ();
-    type Durable = ();
+    /// How many messages this process has received: their sum is the run's length in FLP's
+    /// steps, which the valence panel counts. Not a configuration's part (the explorer never
+    /// sees it), and it survives a crash only as a count of what came before.
+    type Durable = u64;
     type Volatile = Proc;
     type Monitor = ();
 
-    fn boot(&self, _durable: &mut (), ctx: &mut Ctx<'_, Self>) -> Proc {
+    fn boot(&self, _received: &mut u64, ctx: &mut Ctx<'_, Self>) -> Proc {
         let me = ctx.id();
         let (p, sends) = self
             .shape(ctx.cluster_size())
@@ -224,12 +227,13 @@ impl Protocol for Flp {
 
     fn on_message(
         &self,
-        _durable: &mut (),
+        received: &mut u64,
         p: &mut Proc,
         from: NodeId,
         msg: Msg,
         ctx: &mut Ctx<'_, Self>,
     ) {
+        *received += 1;
         let shape = self.shape(ctx.cluster_size());
         // The coin is drawn only when a fair coin is in play, so a fixed-coin run draws nothing.
         let flip = match self.params.coin {
@@ -266,9 +270,9 @@ impl Protocol for Flp {
         }
     }
 
-    fn on_timer(&self, _d: &mut (), _p: &mut Proc, _t: (), _ctx: &mut Ctx<'_, Self>) {}
+    fn on_timer(&self, _d: &mut u64, _p: &mut Proc, _t: (), _ctx: &mut Ctx<'_, Self>) {}
 
-    fn inspect(&self, _id: NodeId, _durable: &(), volatile: Option<&Proc>) -> Vec<Field> {
+    fn inspect(&self, _id: NodeId, _durable: &u64, volatile: Option<&Proc>) -> Vec<Field> {
         let Some(p) = volatile else {
             return vec![Field::new("state", "crashed")];
         };
@@ -285,7 +289,7 @@ impl Protocol for Flp {
         ]
     }
 
-    fn badge(&self, _id: NodeId, _durable: &(), volatile: Option<&Proc>) -> String {
+    fn badge(&self, _id: NodeId, _durable: &u64, volatile: Option<&Proc>) -> String {
         match volatile {
             None => String::new(),
             Some(Proc {
@@ -347,7 +351,14 @@ impl Protocol for Flp {
         let plan = (self.params.scheduler == Scheduler::Adversary)
             .then(|| adversary::choose_in(&graph, root, &oldest_first))
             .flatten();
-        vec![view::valence_panel(&graph, root, waiting, plan.as_ref())]
+        let deliveries: u64 = nodes.iter().map(|n| *n.durable).sum();
+        vec![view::valence_panel(
+            &graph,
+            root,
+            waiting,
+            plan.as_ref(),
+            deliveries,
+        )]
     }
 }
 

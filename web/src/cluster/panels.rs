@@ -71,12 +71,13 @@ fn panel(p: &Panel) -> Html {
             now,
             now_exact,
             searched,
+            steps,
             choices,
             plan,
             diamond,
         } => html! {
             <>
-                { valence(title, now, *now_exact, searched, choices, plan.as_deref()) }
+                { valence(title, now, *now_exact, searched, steps, choices, plan.as_deref()) }
                 if let Some(d) = diamond { { commutativity(d, now) } }
             </>
         },
@@ -101,6 +102,7 @@ fn valence(
     now: &str,
     now_exact: bool,
     searched: &str,
+    steps: &str,
     choices: &[netsplit_core::panels::ValenceChoice],
     plan: Option<&str>,
 ) -> Html {
@@ -156,6 +158,7 @@ fn valence(
         <>
             <p class="valence-now" data-testid="valence-now">{"Now: "}
                 <strong class={valence_class(now)}>{now.to_string()}</strong>{certainty}</p>
+            <p class="valence-steps" data-testid="valence-steps">{steps.to_string()}</p>
             <ol class="valence-choices">{ for choices.iter().map(|c| html! {
                 <li>{format!("{} → ", c.label)}<strong class={valence_class(&c.valence)}>{c.valence.clone()}</strong>
                     if !c.exact { {" (so far)"} }</li>

@@ -52,6 +52,7 @@ pub fn valence_panel(
     root: usize,
     waiting: &[Waiting<'_, Msg>],
     plan: Option<&Choice>,
+    deliveries: u64,
 ) -> Panel {
     let now = graph.valence(root);
     let choices = waiting
@@ -105,10 +106,19 @@ pub fn valence_panel(
         now: now.word().into(),
         now_exact: exact(now),
         searched,
+        steps: match graph.configs[root].decided() {
+            None => format!("{} without a decision", deliveries_text(deliveries)),
+            Some(v) => format!("Decided {v}, {} so far", deliveries_text(deliveries)),
+        },
         choices,
         plan,
         diamond: diamond(graph, root, waiting),
     }
+}
+
+/// "1 delivery", "37 deliveries".
+fn deliveries_text(n: u64) -> String {
+    format!("{} deliver{}", grouped(n), if n == 1 { "y" } else { "ies" })
 }
 
 /// The only configuration delivering `pending[i]` of configuration `at` leads to, if the search
