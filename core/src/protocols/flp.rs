@@ -85,6 +85,9 @@ pub struct Flp {
     /// The last configuration analysed: the page draws the panel and the adversary chooses from
     /// the same configuration, and one search serves both.
     cache: RefCell<Option<Rc<Graph>>>,
+    /// Per process, the last search after crashing it, for the rule's options
+    /// ([`rule::options`]).
+    crash_searches: RefCell<Vec<Option<Rc<Graph>>>>,
     /// The rule the adversary follows instead of the machine's ([`adversary::choose_in`]): a
     /// learner's, in the exercise.
     rule: Option<Rc<dyn rule::AdversaryRule>>,
@@ -96,6 +99,7 @@ impl Flp {
         Flp {
             params,
             cache: RefCell::new(None),
+            crash_searches: RefCell::default(),
             rule: Some(rule),
         }
     }
@@ -121,6 +125,7 @@ impl Flp {
             root,
             &oldest_first,
             1u32.saturating_sub(crashed),
+            &mut self.crash_searches.borrow_mut(),
         );
         match rule.choose(&options)? {
             rule::Move::Deliver(i) => deliver(waiting, &options.deliveries.get(i)?.message),
@@ -392,6 +397,7 @@ impl Lab for Flp {
         Flp {
             params: params.clone(),
             cache: RefCell::new(None),
+            crash_searches: RefCell::default(),
             rule: None,
         }
     }

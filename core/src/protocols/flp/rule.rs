@@ -6,6 +6,7 @@
 use super::explore::{Graph, Reach, Valence};
 use super::model::{Msg, Shape};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 /// One message the adversary may deliver.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,12 +90,15 @@ pub fn outlook(reach: Reach) -> &'static str {
 /// The options at `root` of `graph`, the messages in transit given oldest first
 /// (`oldest_first`, which may include messages that no longer matter: they are left out), with
 /// `crashes_left` and the valence after each crash (searched here, below the same horizon).
+/// `crash_searches` holds, per process, the last search after crashing it: the next one takes
+/// what it expanded ([`Graph::explore_after`]), and is stored in its place.
 pub fn options(
     shape: &Shape,
     graph: &Graph,
     root: usize,
     oldest_first: &[(u32, u32, Msg)],
     crashes_left: u32,
+    crash_searches: &mut Vec<Option<Rc<Graph>>>,
 ) -> Options {
     let config = &graph.configs[root];
     let live: Vec<(u32, u32, Msg)> = oldest_first
@@ -134,13 +138,20 @@ pub fn options(
         .map(|p| {
             config.procs.get(p as usize)?.as_ref()?;
             let crashed = config.crash(shape, p);
-            let search = Graph::explore(
+            let slot = p as usize;
+            if crash_searches.len() <= slot {
+                crash_searches.resize(slot + 1, None);
+            }
+            let search = Graph::explore_after(
                 shape,
                 &crashed,
                 graph.max_round,
                 super::adversary::BUDGET_CONFIGS,
+                crash_searches[slot].as_deref(),
             );
-            Some(outlook(search.reach[0]))
+            let reach = search.reach[0];
+            crash_searches[slot] = Some(Rc::new(search));
+            Some(outlook(reach))
         })
         .collect();
     Options {
@@ -215,7 +226,7 @@ mod tests {
         let shape = three();
         let config = initial(&shape, &[0, 1, 1]);
         let graph = Graph::explore(&shape, &config, config.horizon(1), 20_000);
-        let o = options(&shape, &graph, 0, &config.pending, 1);
+        let o = options(&shape, &graph, 0, &config.pending, 1, &mut Vec::new());
         assert_eq!(o.deliveries.len(), config.pending.len());
         assert!(o.deliveries.iter().any(|d| d.steps == 1 || d.steps >= 2));
         // A crash of one of three leaves two, who can still decide.
@@ -234,7 +245,7 @@ mod tests {
         };
         let config = initial(&shape, &[0, 1]);
         let graph = Graph::explore(&shape, &config, config.horizon(1), 20_000);
-        let o = options(&shape, &graph, 0, &config.pending, 1);
+        let o = options(&shape, &graph, 0, &config.pending, 1, &mut Vec::new());
         assert_eq!(outlook(graph.reach[0]), "0-valent");
         assert!(o.deliveries.iter().all(|d| d.steps == 0));
         assert_eq!(o.crashes, vec![Some(UNDECIDED), Some(UNDECIDED)]);
