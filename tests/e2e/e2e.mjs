@@ -356,6 +356,19 @@ try {
     }
   });
 
+  // A lesson's measured table as the page computes it, a chunk at a time in its lab worker:
+  // waits up to `ms` for every seed, and gives the table, its status line, when the wait began,
+  // and the picked row's figures.
+  async function finishedTable(id, ms) {
+    const m = page.locator(`[data-testid=measure][data-measure=${id}]`);
+    await m.scrollIntoViewIfNeeded();
+    const started = Date.now();
+    await eventually(async () => (await m.getAttribute('data-done')) === 'true', `the table never finished: ${await m.locator('.measure-status').textContent()}`, ms);
+    const status = await m.locator('.measure-status').textContent();
+    const picked = async () => (await m.locator('[data-testid=measure-picked]').textContent());
+    return { m, status, started, picked };
+  }
+
   await check('the failure-detectors lesson: its scenarios play, the φ plot draws its threshold, a low threshold errs on a jittery network, and the measured table comes from the lab worker over 100 seeds and follows its slider', async () => {
     await page.goto(`${base}#/lesson/failure-detectors`);
     const widget = (id) => page.locator(`[data-testid=cluster-widget][data-scenario=${id}]`);
@@ -408,15 +421,10 @@ try {
     expect(atEight * 5 < atOne, `suspicions in the log: ${atOne} at φ = 1, ${atEight} at φ = 8`);
     console.log(`     phi-jittery: ${atOne} suspicions in the log at φ = 1, ${atEight} at φ = 8`);
     // The measured table: computed in this page's lab worker, a chunk at a time.
-    const m = page.locator('[data-testid=measure][data-measure=phi-thresholds]');
-    await m.scrollIntoViewIfNeeded();
-    const started = Date.now();
-    await eventually(async () => (await m.getAttribute('data-done')) === 'true', `the table never finished: ${await m.locator('.measure-status').textContent()}`, 60000);
-    const status = await m.locator('.measure-status').textContent();
+    const { m, status, started, picked } = await finishedTable('phi-thresholds', 60000);
     expect(/Measured over 100 seeds/.test(status), status);
     const rows = await m.locator('tbody tr').count();
     expect(rows === 10, `${rows} rows`);
-    const picked = async () => (await m.locator('[data-testid=measure-picked]').textContent());
     const at8 = await picked();
     expect((await m.locator('[data-testid=measure-knob-value]').textContent()) === '8.0', 'φ = 8 picked first');
     expect(/calm: mean detection time\d+ ms/.test(at8), at8);
@@ -536,14 +544,9 @@ try {
 
   await check('the flp lesson\'s measured table: computed in the lab worker over 40 seeds, the fixed coin never decides against the adversary, every run in random order decides by round 4, and the figures follow the slider', async () => {
     if (!page.url().includes('#/lesson/flp')) await page.goto(`${base}#/lesson/flp`);
-    const m = page.locator('[data-testid=measure][data-measure=flp-rounds]');
-    await m.scrollIntoViewIfNeeded();
-    const started = Date.now();
-    await eventually(async () => (await m.getAttribute('data-done')) === 'true', `the table never finished: ${await m.locator('.measure-status').textContent()}`, 240000);
-    const status = await m.locator('.measure-status').textContent();
+    const { m, status, started, picked } = await finishedTable('flp-rounds', 240000);
     expect(/Measured over 40 seeds/.test(status), status);
     expect(await m.locator('tbody tr').count() === 8, 'a row per round');
-    const picked = async () => (await m.locator('[data-testid=measure-picked]').textContent());
     expect((await m.locator('[data-testid=measure-knob-value]').textContent()) === '3', 'round 3 picked first');
     const at3 = await picked();
     expect(/fixed coin, the adversary: decided0 of 40 \(0%\)/.test(at3), at3);

@@ -3,7 +3,7 @@
 //! in the network's random order. The FLP lesson shows it (```` ```measure flp-rounds ````).
 
 use super::model::Coin;
-use super::schedules::{adversary_run, exercise_inputs};
+use super::schedules::{adversary_run, fixed_coin_run};
 use super::{Flp, FlpParams, Scheduler};
 use crate::lab::Lab;
 use crate::measure::{ratio_thousandths, MeasureInfo, Plot, Row, Table};
@@ -75,16 +75,6 @@ pub fn random_order_run(seed: u64) -> Scenario {
     }
 }
 
-/// The fixed coin against the adversary, from the bivalent inputs 0, 1, 1; 1, 0, 1 and 1, 1, 0
-/// in turn by seed.
-pub fn fixed_coin_run(seed: u64) -> Scenario {
-    let mut scenario = adversary_run(seed, Coin::Fixed, 400);
-    if let ProtocolSpec::Flp(p) = &mut scenario.protocol {
-        p.inputs = exercise_inputs(3, seed).into();
-    }
-    scenario
-}
-
 /// The round and simulated time of the first decision in `scenario`, running no further than
 /// the end of round [`ROUNDS`]; `None` if nobody decides by then.
 pub fn first_decision(scenario: &Scenario) -> Option<(u32, u64)> {
@@ -136,7 +126,7 @@ fn tally(seed: u64, sums: &mut [u64]) {
         FAIR,
         first_decision(&adversary_run(seed, Coin::Fair, 400)),
     );
-    add(sums, FIXED, first_decision(&fixed_coin_run(seed)));
+    add(sums, FIXED, first_decision(&fixed_coin_run(seed, 400)));
     add(sums, RANDOM, first_decision(&random_order_run(seed)));
 }
 
@@ -241,8 +231,8 @@ mod tests {
 
     #[test]
     fn the_adversary_never_lets_the_fixed_coin_decide_and_random_order_soon_does() {
-        assert_eq!(first_decision(&fixed_coin_run(0)), None);
-        assert_eq!(first_decision(&fixed_coin_run(2)), None);
+        assert_eq!(first_decision(&fixed_coin_run(0, 400)), None);
+        assert_eq!(first_decision(&fixed_coin_run(2, 400)), None);
         let (round, at_us) = first_decision(&random_order_run(1)).expect("decides");
         assert!(round <= 3 && at_us < 200_000, "round {round} at {at_us} µs");
     }

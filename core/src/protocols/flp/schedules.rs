@@ -43,8 +43,19 @@ fn adversary_scenario(
 /// Three processes with inputs 0, 1, 1 (a bivalent start) in the asynchronous model, the
 /// machine adversary choosing every delivery, for about `deliveries` choices.
 pub fn adversary_run(seed: u64, coin: Coin, deliveries: u64) -> Scenario {
-    let limits = (deliveries * GAP_US + GAP_US / 2, deliveries * 4 + 100);
-    adversary_scenario("011", coin, GAP_US, 3, seed, limits)
+    adversary_scenario("011", coin, GAP_US, 3, seed, limits_for(deliveries))
+}
+
+/// The duration and step limit of a run of about `deliveries` choices one [`GAP_US`] apart.
+fn limits_for(deliveries: u64) -> (u64, u64) {
+    (deliveries * GAP_US + GAP_US / 2, deliveries * 4 + 100)
+}
+
+/// The fixed coin against the machine adversary for about `deliveries` choices, from the
+/// bivalent inputs 0, 1, 1; 1, 0, 1 and 1, 1, 0 in turn by seed ([`exercise_inputs`]).
+pub fn fixed_coin_run(seed: u64, deliveries: u64) -> Scenario {
+    let inputs = exercise_inputs(3, seed);
+    adversary_scenario(inputs, Coin::Fixed, GAP_US, 3, seed, limits_for(deliveries))
 }
 
 /// The starting inputs of the exercise's runs with `n` processes, one per seed in turn. With 3,
