@@ -1037,6 +1037,30 @@ try {
     await wrong.rx.screenshot({ path: `${OUT}/flp-exercise.png` });
   });
 
+  await check('a lesson\'s measured table waits while its exercise is graded and goes on after, so the graders have the cores', async () => {
+    await page.goto(`${base}#/lesson/flp`);
+    await page.waitForFunction(() => document.querySelector('[data-exercise=flp-adversary] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    const m = page.locator('[data-testid=measure][data-measure=flp-rounds]');
+    expect((await m.getAttribute('data-done')) === 'false', 'the table is still being measured when the grade starts');
+    // Every seed the table counts, stamped in the page.
+    await page.evaluate(() => {
+      const f = document.querySelector('[data-measure=flp-rounds]');
+      window.__seeds = [];
+      new MutationObserver(() => window.__seeds.push([performance.now(), Number(f.getAttribute('data-done-seeds'))]))
+        .observe(f, { attributes: true, attributeFilter: ['data-done-seeds'] });
+    });
+    const before = await page.evaluate(() => performance.now());
+    const right = await gradeIn('flp-adversary', fs.readFileSync('lessons/exercises/flp-adversary/reference.rhai', 'utf8'));
+    const after = await page.evaluate(() => performance.now());
+    expect(right.verdict.includes('All'), right.verdict);
+    // A seed is about a second of work: the one being computed when the grade began may land.
+    const during = await page.evaluate(([a, b]) => window.__seeds.filter(([t]) => t >= a && t <= b).length, [before, after]);
+    expect(during <= 1, `${during} seeds measured during a ${right.worker} ms grade`);
+    const last = Number(await m.getAttribute('data-done-seeds'));
+    await eventually(async () => Number(await m.getAttribute('data-done-seeds')) > last, 'the table goes on after the grade', 20000);
+    console.log(`     measured table during a grade: ${during} seed(s) in ${right.worker} ms of grading, then on from ${last} of 40`);
+  });
+
   await check('Raft commit exercise: 500 schedules graded by the workers with progress shown, the page drawing throughout and a live cluster answering clicks within 250 ms; counting old-term replicas is caught by Figure 8', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     await page.waitForFunction(() => document.querySelector('[data-exercise=raft-commit] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });

@@ -103,7 +103,8 @@ pub fn measure_widget(props: &MeasureWidgetProps) -> Html {
     let slider_id = format!("measure-{}-knob", props.id);
     html! {
         <figure class="measure" data-testid="measure" data-measure={props.id.clone()}
-            data-done={(progress.elapsed_ms.is_some()).to_string()}>
+            data-done={(progress.elapsed_ms.is_some()).to_string()}
+            data-done-seeds={progress.done_seeds.to_string()}>
             <p class="measure-status" role="status">{status}</p>
             <div class="measure-knob">
                 <label for={slider_id.clone()}>{format!("{}: ", table.knob)}<output for={slider_id.clone()} data-testid="measure-knob-value">{knob_value.clone()}</output></label>

@@ -336,11 +336,24 @@ impl Pool {
         }
     }
 
+    /// Holds the page's measured tables while a grade runs or waits, and lets them go on once
+    /// none does ([`crate::measure_lab::hold`]).
+    fn hold_measurements(&self) {
+        crate::measure_lab::hold(self.running.is_some() || !self.waiting.is_empty());
+    }
+
     /// Every grade waiting or running fails with `message`, and every exercise hears it.
     fn fail_all(&mut self, message: String) -> Outbox {
         self.running = None;
         self.waiting.clear();
         self.everyone(&GraderEvent::Failed { message })
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // The last exercise is gone, perhaps mid-grade: nothing is graded any more.
+        crate::measure_lab::hold(false);
     }
 }
 
@@ -362,6 +375,7 @@ fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, St
                     .borrow_mut()
                     .fail_all(format!("unreadable reply from the grader: {err}")),
             };
+            pool.borrow().hold_measurements();
             deliver(out);
         });
         let shared = Rc::downgrade(pool);
@@ -372,6 +386,7 @@ fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, St
             let out = pool
                 .borrow_mut()
                 .fail_all("the grader failed to load or crashed".into());
+            pool.borrow().hold_measurements();
             deliver(out);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -473,6 +488,7 @@ impl GraderClient {
             });
             p.start_next()
         };
+        self.pool.borrow().hold_measurements();
         deliver(out);
     }
 
@@ -492,6 +508,7 @@ impl GraderClient {
             p.warming = vec![0; workers.len()];
             p.workers = workers;
         }
+        self.pool.borrow().hold_measurements();
         deliver(out);
         Ok(())
     }
@@ -502,6 +519,7 @@ impl Drop for GraderClient {
         let mut p = self.pool.borrow_mut();
         p.listeners.retain(|(l, _)| *l != self.listener);
         p.waiting.retain(|a| a.listener != self.listener);
+        p.hold_measurements();
         // With the last handle gone, the pool and its workers go too (`Handle::drop`).
     }
 }
