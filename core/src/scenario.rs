@@ -118,6 +118,20 @@ impl Scenario {
         sim
     }
 
+    /// [`Scenario::sim`] for a run that is only measured (a measured table's seed): it keeps no
+    /// trace, computes no digest and checks no invariants: work a tally never reads.
+    pub fn quiet_sim<P: Protocol>(&self, protocol: P) -> Sim<P> {
+        let mut sim = self.sim(
+            protocol,
+            SimOptions {
+                trace_cap: 0,
+                check_invariants: false,
+            },
+        );
+        sim.stop_digesting();
+        sim
+    }
+
     /// Runs the whole scenario (to `duration_us` or the event budget).
     pub fn run(&self, opts: SimOptions) -> Result<(Outcome, Box<dyn Runner>), String> {
         let mut r = self.runner(opts)?;

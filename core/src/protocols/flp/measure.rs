@@ -9,7 +9,6 @@ use crate::lab::Lab;
 use crate::measure::{ratio_thousandths, MeasureInfo, Plot, Row, Table};
 use crate::net::NetConfig;
 use crate::scenario::{ProtocolSpec, Scenario};
-use crate::sim::SimOptions;
 use crate::time::SimTime;
 
 /// The last round a row shows: a run still undecided past it counts as not decided.
@@ -82,14 +81,7 @@ pub fn first_decision(scenario: &Scenario) -> Option<(u32, u64)> {
         ProtocolSpec::Flp(p) => p.clone(),
         _ => return None,
     };
-    let mut sim = scenario.sim(
-        Flp::reference(&params),
-        SimOptions {
-            trace_cap: 0,
-            check_invariants: false,
-        },
-    );
-    sim.stop_digesting();
+    let mut sim = scenario.quiet_sim(Flp::reference(&params));
     while sim
         .next_event_time()
         .is_some_and(|at| at <= SimTime(scenario.duration_us))

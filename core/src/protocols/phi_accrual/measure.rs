@@ -15,7 +15,6 @@ use crate::measure::{fixed, ratio_thousandths, MeasureInfo, Plot, Row, Table};
 use crate::net::NetConfig;
 use crate::rng::{Ratio, Rng};
 use crate::scenario::{ProtocolSpec, Scenario};
-use crate::sim::SimOptions;
 use crate::time::SimTime;
 
 /// The thresholds measured, in tenths of φ.
@@ -133,14 +132,7 @@ struct Watch {
 fn tally_network(seed: u64, k: usize, network: NetConfig, sums: &mut [u64]) {
     let scenario = measured_run(seed, network);
     let params = PhiAccrualParams::default();
-    let mut sim = scenario.sim(
-        PhiAccrual::reference(&params),
-        SimOptions {
-            trace_cap: 0,
-            check_invariants: false,
-        },
-    );
-    sim.stop_digesting();
+    let mut sim = scenario.quiet_sim(PhiAccrual::reference(&params));
     let n = NODES as usize;
     let t = THRESHOLDS_TENTHS.len();
     let dead = crashed(seed).index();
@@ -378,8 +370,10 @@ mod tests {
                         ..PhiAccrualParams::default()
                     };
                     scenario.protocol = ProtocolSpec::PhiAccrual(params.clone());
-                    let mut sim =
-                        scenario.sim(PhiAccrual::reference(&params), SimOptions::default());
+                    let mut sim = scenario.sim(
+                        PhiAccrual::reference(&params),
+                        crate::sim::SimOptions::default(),
+                    );
                     sim.run_until(SimTime(END_US), u64::MAX);
                     let dead = format!("suspects {}:", crashed(seed));
                     noted += sim
