@@ -11,6 +11,7 @@ pub mod exercise;
 pub mod fetch;
 pub mod grading;
 pub mod lab;
+pub mod lab_link;
 pub mod measure;
 pub mod measure_lab;
 pub mod page_focus;

@@ -7,6 +7,7 @@
 //! work that nobody is waiting for, and on a two-core machine it took a core from the graders
 //! (the FLP exercise graded in about 3.4 s instead of 2.5 while its lesson's table computed).
 
+use crate::lab_link::LabLink;
 use netsplit_core::lab_host::{LabReply, LabRequest};
 use netsplit_core::measure::Table;
 use std::cell::RefCell;
@@ -16,21 +17,12 @@ use yew::Callback;
 /// What a measurement's widget is told: seeds done, seeds in all, and the table so far.
 pub type OnMeasured = Callback<(u64, u64, Box<Table>)>;
 
+/// The measurements' lab and the widget listening to each measurement.
 #[derive(Default)]
 struct Connection {
-    #[cfg(not(feature = "lab-in-page"))]
-    worker: Option<web_sys::Worker>,
-    #[cfg(feature = "lab-in-page")]
-    host: Option<netsplit_core::lab_host::LabHost>,
-    /// Requests made before the worker was ready, in order.
-    #[cfg(not(feature = "lab-in-page"))]
-    queued: Vec<Vec<u8>>,
-    #[cfg(not(feature = "lab-in-page"))]
-    ready: bool,
+    link: LabLink,
     /// Each measurement's widget, by the measurement's id.
     widgets: BTreeMap<String, OnMeasured>,
-    /// Why measurements cannot run, once it is known.
-    broken: Option<String>,
     /// True while exercises are being graded: the next chunks wait.
     held: bool,
     /// The measurements whose next chunk waits for the grading to end.
@@ -64,7 +56,10 @@ pub fn measure_more(id: &str) {
     let Ok(bytes) = postcard::to_allocvec(&LabRequest::Measure { id: id.to_string() }) else {
         return;
     };
-    deliver(bytes);
+    let reply = MEASURE_LAB.with(|m| m.borrow_mut().link.send(bytes, dispatch, failed));
+    if let Some(reply) = reply {
+        dispatch(&reply);
+    }
 }
 
 /// Holds the measurements' next chunks while `grading` (the chunk being computed finishes), and
@@ -91,13 +86,17 @@ pub fn forget(id: &str) {
 
 /// Why measurements cannot run, if they cannot.
 pub fn broken() -> Option<String> {
-    MEASURE_LAB.with(|m| m.borrow().broken.clone())
+    MEASURE_LAB.with(|m| m.borrow().link.broken.clone())
+}
+
+fn failed(message: String) {
+    MEASURE_LAB.with(|m| m.borrow_mut().link.broken = Some(message));
 }
 
 /// Hands a reply to its widget, outside any borrow (the widget asks for the next chunk at once).
 fn dispatch(bytes: &[u8]) {
     match postcard::from_bytes::<LabReply>(bytes) {
-        Ok(LabReply::Ready) => flush_queue(),
+        Ok(LabReply::Ready) => MEASURE_LAB.with(|m| m.borrow_mut().link.ready()),
         Ok(LabReply::Measured {
             id,
             done_seeds,
@@ -109,71 +108,8 @@ fn dispatch(bytes: &[u8]) {
                 cb.emit((done_seeds, seeds, table));
             }
         }
-        Ok(LabReply::Failed { message }) => {
-            MEASURE_LAB.with(|m| m.borrow_mut().broken = Some(message));
-        }
+        Ok(LabReply::Failed { message }) => failed(message),
         Ok(LabReply::Frame { .. }) => {}
-        Err(e) => {
-            MEASURE_LAB.with(|m| m.borrow_mut().broken = Some(format!("a garbled lab reply: {e}")));
-        }
-    }
-}
-
-#[cfg(feature = "lab-in-page")]
-fn deliver(bytes: Vec<u8>) {
-    let reply = MEASURE_LAB.with(|m| {
-        let mut m = m.borrow_mut();
-        m.host
-            .get_or_insert_with(netsplit_core::lab_host::LabHost::new)
-            .handle_bytes(&bytes)
-    });
-    if let Some(reply) = reply {
-        dispatch(&reply);
-    }
-}
-
-#[cfg(feature = "lab-in-page")]
-fn flush_queue() {}
-
-#[cfg(not(feature = "lab-in-page"))]
-fn deliver(bytes: Vec<u8>) {
-    let ready = MEASURE_LAB.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.worker.is_none() && m.broken.is_none() {
-            match crate::lab::new_worker(dispatch, |message| {
-                MEASURE_LAB.with(|m| m.borrow_mut().broken = Some(message))
-            }) {
-                Ok(w) => m.worker = Some(w),
-                Err(e) => m.broken = Some(e),
-            }
-        }
-        if !m.ready {
-            m.queued.push(bytes.clone());
-        }
-        m.ready
-    });
-    if ready {
-        post(&bytes);
-    }
-}
-
-#[cfg(not(feature = "lab-in-page"))]
-fn post(bytes: &[u8]) {
-    MEASURE_LAB.with(|m| {
-        if let Some(w) = &m.borrow().worker {
-            let _ = w.post_message(&js_sys::Uint8Array::from(bytes));
-        }
-    });
-}
-
-#[cfg(not(feature = "lab-in-page"))]
-fn flush_queue() {
-    let queued = MEASURE_LAB.with(|m| {
-        let mut m = m.borrow_mut();
-        m.ready = true;
-        std::mem::take(&mut m.queued)
-    });
-    for bytes in queued {
-        post(&bytes);
+        Err(e) => failed(format!("a garbled lab reply: {e}")),
     }
 }
