@@ -1062,8 +1062,11 @@ try {
     await page.evaluate(() => {
       const f = document.querySelector('[data-measure=flp-rounds]');
       window.__seeds = [];
-      new MutationObserver(() => window.__seeds.push([performance.now(), Number(f.getAttribute('data-done-seeds'))]))
-        .observe(f, { attributes: true, attributeFilter: ['data-done-seeds'] });
+      window.__said = [];
+      new MutationObserver(() => {
+        window.__seeds.push([performance.now(), Number(f.getAttribute('data-done-seeds'))]);
+        window.__said.push([performance.now(), f.querySelector('.measure-status').textContent]);
+      }).observe(f, { attributes: true, attributeFilter: ['data-done-seeds'] });
     });
     const before = await page.evaluate(() => performance.now());
     const right = await gradeIn('flp-adversary', fs.readFileSync('lessons/exercises/flp-adversary/reference.rhai', 'utf8'));
@@ -1072,6 +1075,9 @@ try {
     // A seed is about a second of work: the one being computed when the grade began may land.
     const during = await page.evaluate(([a, b]) => window.__seeds.filter(([t]) => t >= a && t <= b).length, [before, after]);
     expect(during <= 1, `${during} seeds measured during a ${right.worker} ms grade`);
+    // The seed that landed during the grade said why the count stopped.
+    const said = await page.evaluate(([a, b]) => window.__said.filter(([t]) => t >= a && t <= b).map(([, s]) => s), [before, after]);
+    expect(during === 0 || said.some((s) => /waiting while an exercise is graded/.test(s)), `the status during the grade: ${said.join(' | ')}`);
     const last = Number(await m.getAttribute('data-done-seeds'));
     await eventually(async () => Number(await m.getAttribute('data-done-seeds')) > last, 'the table goes on after the grade', 20000);
     console.log(`     measured table during a grade: ${during} seed(s) in ${right.worker} ms of grading, then on from ${last} of 40`);

@@ -69,6 +69,11 @@ pub fn measure_widget(props: &MeasureWidgetProps) -> Html {
             progress.seeds,
             px(ms as f64 / 1000.0)
         ),
+        // Drawn as each seed lands: one landing while a grade runs is the last until it ends.
+        (Some(_), None) if measure_lab::held() => format!(
+            "Measuring: {} of {} seeds; waiting while an exercise is graded…",
+            progress.done_seeds, progress.seeds
+        ),
         (Some(_), None) => format!(
             "Measuring: {} of {} seeds…",
             progress.done_seeds, progress.seeds

@@ -79,6 +79,11 @@ pub fn hold(grading: bool) {
     }
 }
 
+/// True while the measurements wait for a grade to end ([`hold`]).
+pub fn held() -> bool {
+    MEASURE_LAB.with(|m| m.borrow().held)
+}
+
 /// Stops telling a widget about measurement `id` (it is gone).
 pub fn forget(id: &str) {
     MEASURE_LAB.with(|m| m.borrow_mut().widgets.remove(id));
