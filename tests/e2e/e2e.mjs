@@ -25,6 +25,12 @@ const errors = [];
 // `E2E_ONLY=words node tests/e2e/e2e.mjs` runs only the checks whose names contain the words
 // (while working on one lesson); CI runs them all.
 const ONLY = process.env.E2E_ONLY;
+// Waits until the exercise `selector` on page `p` can be graded: its grader workers have loaded
+// and warmed up, and its button says "Run tests".
+async function graderReady(p, selector) {
+  await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', selector, { timeout: 30000 });
+}
+
 async function check(name, fn) {
   if (ONLY && !name.includes(ONLY)) return;
   try { await fn(); passed++; console.log(`ok   ${name}`); }
@@ -810,7 +816,7 @@ try {
     expect(loaded.length === 0, `grader fetched on a page without exercises: ${loaded}`);
     await page.goto(`${base}#/lesson/lamport-clocks`);
     await ex.waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=exercise] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    await graderReady(page, '[data-testid=exercise]');
     expect(loaded.some((u) => u.endsWith('.wasm')), `grader wasm not fetched: ${loaded}`);
   });
 
@@ -923,7 +929,7 @@ try {
     await page.goto(`${base}#/lesson/raft-safety`);
     const rx = page.locator('[data-testid=exercise][data-exercise=raft-vote]');
     await rx.waitFor({ timeout: 20000 });
-    await page.waitForFunction(() => document.querySelector('[data-exercise=raft-vote] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    await graderReady(page, '[data-exercise=raft-vote]');
     async function gradeRaft(code) {
       await rx.locator('[data-testid=editor]').fill(code);
       const started = Date.now();
@@ -1009,7 +1015,7 @@ try {
   // failing run opens for replay. Returns the wrong grade and the replay.
   async function gradeRightThenWrong(lesson, id, wrongFile, messages) {
     await page.goto(`${base}#/lesson/${lesson}`);
-    await page.waitForFunction((id) => document.querySelector(`[data-exercise=${id}] [data-testid=run]`)?.textContent === 'Run tests', id, { timeout: 30000 });
+    await graderReady(page, `[data-exercise=${id}]`);
     const dir = `lessons/exercises/${id}`;
     const right = await gradeIn(id, fs.readFileSync(`${dir}/reference.rhai`, 'utf8'));
     expect(right.verdict.includes(`All ${caseCounts(dir).total} cases pass`), right.verdict);
@@ -1055,7 +1061,7 @@ try {
     // keep the one measured already).
     await page.goto('about:blank');
     await page.goto(`${base}#/lesson/flp`);
-    await page.waitForFunction(() => document.querySelector('[data-exercise=flp-adversary] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    await graderReady(page, '[data-exercise=flp-adversary]');
     const m = page.locator('[data-testid=measure][data-measure=flp-rounds]');
     expect((await m.getAttribute('data-done')) === 'false', 'the table is still being measured when the grade starts');
     // Every seed the table counts, stamped in the page.
@@ -1085,7 +1091,7 @@ try {
 
   await check('Raft commit exercise: 500 schedules graded by the workers with progress shown, the page drawing throughout and a live cluster answering clicks within 250 ms; counting old-term replicas is caught by Figure 8', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
-    await page.waitForFunction(() => document.querySelector('[data-exercise=raft-commit] [data-testid=run]')?.textContent === 'Run tests', null, { timeout: 30000 });
+    await graderReady(page, '[data-exercise=raft-commit]');
     const dir = 'lessons/exercises/raft-commit';
     const right = await gradeIn('raft-commit', fs.readFileSync(`${dir}/reference.rhai`, 'utf8'), '[data-testid=cluster-widget][data-scenario=minority-leader]');
     expect(right.clicks >= 3 && right.slowestClick <= 250, `the page answered ${right.clicks} clicks while grading, the slowest in ${right.slowestClick} ms`);
@@ -1107,7 +1113,7 @@ try {
   await check('two exercises on one page share one worker per core, and grades asked for together both finish', async () => {
     await page.goto(`${base}#/lesson/raft-safety`);
     for (const id of ['raft-vote', 'raft-commit']) {
-      await page.waitForFunction((id) => document.querySelector(`[data-exercise=${id}] [data-testid=run]`)?.textContent === 'Run tests', id, { timeout: 30000 });
+      await graderReady(page, `[data-exercise=${id}]`);
     }
     const cores = await page.evaluate(() => Math.min(Math.max(navigator.hardwareConcurrency || 1, 1), 8));
     const graders = page.workers().filter((w) => w.url().includes('grader-worker')).length;
@@ -1402,7 +1408,7 @@ try {
     await p.keyboard.press('ArrowRight');
     await eventually(async () => (await w.locator('[data-testid=event-log]').textContent()).includes('PART'), 'ArrowRight on a chip partitions');
     const exSel = '[data-testid=exercise][data-exercise=lamport-rules]';
-    await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', exSel, { timeout: 30000 });
+    await graderReady(p, exSel);
     await tabTo('the exercise\'s editor', ([s]) => document.activeElement.matches(`${s} [data-testid=editor]`), [exSel]);
     await p.keyboard.press('Control+A');
     await p.keyboard.insertText(fs.readFileSync(`${exerciseDir}/wrong/receive-ignores-message.rhai`, 'utf8'));
@@ -1553,7 +1559,7 @@ try {
     await p.goto(`${base}#/lesson/raft-log-replication`);
     await p.locator('[data-testid=lesson]').waitFor({ timeout: 20000 });
     const exSel = '[data-testid=exercise][data-exercise=raft-append]';
-    await p.waitForFunction((s) => document.querySelector(`${s} [data-testid=run]`)?.textContent === 'Run tests', exSel, { timeout: 30000 });
+    await graderReady(p, exSel);
     await p.locator(`${exSel} [data-testid=editor]`).fill(fs.readFileSync('lessons/exercises/raft-append/reference.rhai', 'utf8'));
     await p.locator(`${exSel} [data-testid=run]`).click();
     await p.waitForFunction((s) => /All \d+ cases pass/.test(document.querySelector(`${s} [data-testid=verdict]`)?.textContent ?? ''), exSel, { timeout: 60000 });

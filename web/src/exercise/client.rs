@@ -167,7 +167,10 @@ fn post(worker: &Worker, request: &GradeRequest) -> Result<(), String> {
 /// next request at once.
 type Outbox = Vec<(Callback<GraderEvent>, GraderEvent)>;
 
-fn deliver(outbox: Outbox) {
+/// Emits `outbox` once `pool` has settled, first holding the page's measured tables while a grade
+/// runs or waits and letting them go on once none does ([`crate::measure_lab::hold`]).
+fn deliver(pool: &RefCell<Pool>, outbox: Outbox) {
+    pool.borrow().hold_measurements();
     for (to, event) in outbox {
         to.emit(event);
     }
@@ -337,7 +340,7 @@ impl Pool {
     }
 
     /// Holds the page's measured tables while a grade runs or waits, and lets them go on once
-    /// none does ([`crate::measure_lab::hold`]).
+    /// none does ([`crate::measure_lab::hold`]): [`deliver`] calls it after every change.
     fn hold_measurements(&self) {
         crate::measure_lab::hold(self.running.is_some() || !self.waiting.is_empty());
     }
@@ -375,8 +378,7 @@ fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, St
                     .borrow_mut()
                     .fail_all(format!("unreadable reply from the grader: {err}")),
             };
-            pool.borrow().hold_measurements();
-            deliver(out);
+            deliver(&pool, out);
         });
         let shared = Rc::downgrade(pool);
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_e: web_sys::Event| {
@@ -386,8 +388,7 @@ fn start_workers(pool: &Rc<RefCell<Pool>>, count: u32) -> Result<Vec<Handle>, St
             let out = pool
                 .borrow_mut()
                 .fail_all("the grader failed to load or crashed".into());
-            pool.borrow().hold_measurements();
-            deliver(out);
+            deliver(&pool, out);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -488,8 +489,7 @@ impl GraderClient {
             });
             p.start_next()
         };
-        self.pool.borrow().hold_measurements();
-        deliver(out);
+        deliver(&self.pool, out);
     }
 
     /// Terminates the workers and starts fresh ones (a worker gave no sign of life): every grade
@@ -501,15 +501,17 @@ impl GraderClient {
             p.announced = false;
             p.fail_all(message)
         };
-        let workers = start_workers(&self.pool, worker_count())?;
+        let workers = start_workers(&self.pool, worker_count()).inspect_err(|_| {
+            // Every grade failed: the measured tables must not wait for one.
+            self.pool.borrow().hold_measurements();
+        })?;
         {
             let mut p = self.pool.borrow_mut();
             p.loaded = vec![false; workers.len()];
             p.warming = vec![0; workers.len()];
             p.workers = workers;
         }
-        self.pool.borrow().hold_measurements();
-        deliver(out);
+        deliver(&self.pool, out);
         Ok(())
     }
 }
