@@ -299,7 +299,11 @@ fn main() {
         let body = model::LessonBody {
             objectives: l.objectives.clone(),
             segments: l.body.clone(),
-            scenarios: l.scenarios.clone(),
+            scenarios: l
+                .scenarios
+                .iter()
+                .map(|s| model::ScenarioCard::of(s).expect("a scenario encodes"))
+                .collect(),
             quiz: l.quiz.clone(),
             exercises: exercises
                 .iter()
@@ -308,9 +312,13 @@ fn main() {
                         matches!(s, model::Segment::Widget { kind, id, .. } if kind == "exercise" && *id == e.id)
                     })
                 })
-                .map(|e| model::Exercise {
-                    wrong: Vec::new(),
-                    ..e.clone()
+                .map(|e| model::ExerciseCard {
+                    id: e.id.clone(),
+                    exercise: model::Sealed::seal(&model::Exercise {
+                        wrong: Vec::new(),
+                        ..e.clone()
+                    })
+                    .expect("an exercise encodes"),
                 })
                 .collect(),
         };
@@ -366,6 +374,14 @@ fn main() {
         code.push_str(&format!(
             "    {},\n",
             embed(&format!("lesson-{i}.bin"), bytes)
+        ));
+    }
+    code.push_str("];\n/// Every lesson's card (what the page knows before a body is fetched), encoded at build time.\npub(crate) static CARD_BYTES: &[&[u8]] = &[\n");
+    for (i, l) in lessons.iter().enumerate() {
+        let bytes = postcard::to_allocvec(&model::LessonCard::of(l)).expect("a card encodes");
+        code.push_str(&format!(
+            "    {},\n",
+            embed(&format!("card-{i}.bin"), bytes)
         ));
     }
     code.push_str("];\n/// Every exercise, validated and encoded at build time.\npub(crate) static EXERCISE_BYTES: &[&[u8]] = &[\n");

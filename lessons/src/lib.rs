@@ -17,8 +17,9 @@ pub mod quiz;
 pub mod shape;
 
 pub use model::{
-    run_scenarios, CourseMap, Exercise, Expect, Lesson, LessonBody, LessonError, LessonScenario,
-    MapEntry, Objective, Part, Segment, FORMAT_VERSION, WIDGET_KINDS,
+    run_scenarios, CourseMap, Exercise, ExerciseCard, Expect, Lesson, LessonBody, LessonCard,
+    LessonError, LessonScenario, MapEntry, Objective, Part, ScenarioCard, Sealed, Segment,
+    FORMAT_VERSION, WIDGET_KINDS,
 };
 #[cfg(feature = "authoring")]
 pub use parse::{
@@ -66,6 +67,18 @@ fn as_slices<T>(
 pub fn course() -> Result<&'static [Lesson], &'static [LessonError]> {
     static COURSE: OnceLock<Result<Vec<Lesson>, Vec<LessonError>>> = OnceLock::new();
     as_slices(COURSE.get_or_init(|| decode(LESSON_BYTES, "lesson")))
+}
+
+/// Every lesson's card, in course order: what the page's course map and lesson pages use, so
+/// that the page decodes no scenario (see [`LessonCard`]).
+pub fn cards() -> Result<&'static [LessonCard], &'static [LessonError]> {
+    static CARDS: OnceLock<Result<Vec<LessonCard>, Vec<LessonError>>> = OnceLock::new();
+    as_slices(CARDS.get_or_init(|| decode(CARD_BYTES, "lesson card")))
+}
+
+/// The card of the lesson with this slug.
+pub fn card(slug: &str) -> Option<&'static LessonCard> {
+    cards().ok()?.iter().find(|l| l.slug == slug)
 }
 
 /// Decodes a lesson body fetched from `course/<body_file>`.

@@ -6,8 +6,10 @@
 
 use crate::quiz::QuizItem;
 use netsplit_core::{Scenario, SimOptions};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// The lesson file format this loader reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -94,8 +96,96 @@ pub enum Segment {
     },
 }
 
+/// A value the page passes on without reading it: postcard bytes of a `T` that only the live
+/// views decode. The page's wasm then carries no decoder for `T`: for a scenario, none for any
+/// protocol, so that the page does not grow with them.
+#[derive(Serialize, Deserialize)]
+#[serde(bound = "")]
+pub struct Sealed<T> {
+    bytes: Vec<u8>,
+    #[serde(skip)]
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize> Sealed<T> {
+    /// Seals a value.
+    pub fn seal(value: &T) -> Result<Sealed<T>, String> {
+        Ok(Sealed {
+            bytes: postcard::to_allocvec(value).map_err(|e| e.to_string())?,
+            kind: PhantomData,
+        })
+    }
+}
+
+impl<T: DeserializeOwned> Sealed<T> {
+    /// The value, or why these bytes are not one.
+    pub fn open(&self) -> Result<T, String> {
+        postcard::from_bytes(&self.bytes).map_err(|e| format!("damaged data ({e})"))
+    }
+}
+
+// By hand: the derives would ask `T` for what only the bytes need.
+impl<T> Clone for Sealed<T> {
+    fn clone(&self) -> Self {
+        Sealed {
+            bytes: self.bytes.clone(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for Sealed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl<T> Eq for Sealed<T> {}
+
+impl<T> fmt::Debug for Sealed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sealed({} bytes)", self.bytes.len())
+    }
+}
+
+/// A live scenario as the page holds it: what the page shows around the widget, and the run
+/// itself sealed for the live views.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioCard {
+    /// The scenario's id in its lesson.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// What to try.
+    pub description: String,
+    /// The run.
+    pub run: Sealed<Scenario>,
+}
+
+impl ScenarioCard {
+    /// The card of a lesson's scenario.
+    pub fn of(s: &LessonScenario) -> Result<ScenarioCard, String> {
+        Ok(ScenarioCard {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            description: s.description.clone(),
+            run: Sealed::seal(&s.scenario)?,
+        })
+    }
+}
+
+/// An exercise as the page holds it: its id, and the exercise sealed for the live views.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExerciseCard {
+    /// The exercise's id.
+    pub id: String,
+    /// The exercise (without its known-wrong solutions).
+    pub exercise: Sealed<Exercise>,
+}
+
 /// What the page fetches when a lesson opens: its body and the exercises it embeds. Kept out of
-/// the first load, so the page's size does not grow with the course.
+/// the first load, so the page's size does not grow with the course; scenarios and exercises are
+/// sealed, so the page's code does not grow with the protocols.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonBody {
     /// What the learner will be able to do afterwards.
@@ -103,16 +193,16 @@ pub struct LessonBody {
     /// The prose and widgets, in order.
     pub segments: Vec<Segment>,
     /// The lesson's live scenarios.
-    pub scenarios: Vec<LessonScenario>,
+    pub scenarios: Vec<ScenarioCard>,
     /// Every exercise an `exercise` widget of the body names (without known-wrong solutions).
-    pub exercises: Vec<Exercise>,
+    pub exercises: Vec<ExerciseCard>,
     /// The lesson's quiz, shown after the body.
     pub quiz: Vec<QuizItem>,
 }
 
 impl LessonBody {
     /// The scenario with this id.
-    pub fn scenario(&self, id: &str) -> Option<&LessonScenario> {
+    pub fn scenario(&self, id: &str) -> Option<&ScenarioCard> {
         self.scenarios.iter().find(|s| s.id == id)
     }
 
@@ -129,8 +219,43 @@ impl LessonBody {
     }
 
     /// The exercise with this id, if the body embeds it.
-    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+    pub fn exercise(&self, id: &str) -> Option<&ExerciseCard> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+}
+
+/// A lesson as the page's course map and lesson pages know it before its body is fetched: no
+/// scenarios, no quiz, nothing the page would need a protocol's decoder for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonCard {
+    /// Position in the course.
+    pub number: u32,
+    /// The URL name.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// One or two sentences for the course map.
+    pub summary: String,
+    /// The ideas it teaches.
+    pub concepts: Vec<String>,
+    /// How many quiz items it has.
+    pub quiz_count: u32,
+    /// The file its body is served from (`course/<body_file>`).
+    pub body_file: String,
+}
+
+impl LessonCard {
+    /// The card of a lesson.
+    pub fn of(l: &Lesson) -> LessonCard {
+        LessonCard {
+            number: l.number,
+            slug: l.slug.clone(),
+            title: l.title.clone(),
+            summary: l.summary.clone(),
+            concepts: l.concepts.clone(),
+            quiz_count: l.quiz_count,
+            body_file: l.body_file.clone(),
+        }
     }
 }
 

@@ -1,13 +1,14 @@
 //! The app shell: header, navigation and the page the location hash names.
 
+use crate::live_slot::LiveSlot;
+use crate::live_view::LiveView;
 use crate::pages::assessment_page::AssessmentPage;
-use crate::pages::bench_page::BenchPage;
 use crate::pages::home::Home;
 use crate::pages::lesson_page::LessonPage;
-use crate::pages::playground::Playground;
 use crate::route::Route;
 use crate::saved::{self, ProgressAction, ProgressHandle};
 use gloo_timers::callback::Timeout;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -52,7 +53,7 @@ pub fn app() -> Html {
         let handle = progress.clone();
         use_effect_with((*route).clone(), move |r| {
             if let Route::Lesson(slug) | Route::Section(slug, _) = r {
-                if netsplit_lessons::lesson(slug).is_some() {
+                if netsplit_lessons::card(slug).is_some() {
                     handle.dispatch(ProgressAction::Visit(slug.clone()));
                 }
             }
@@ -125,15 +126,20 @@ pub fn app() -> Html {
         Route::Assessment => html! { <AssessmentPage /> },
         // Keyed by link: another link is another run.
         Route::Run(link) => {
-            html! { <Playground key={link.clone()} link={Some(AttrValue::from(link.clone()))} /> }
+            let view = LiveView::Playground {
+                link: Some(link.clone()),
+            };
+            html! { <LiveSlot key={format!("run-{link}")} view={Rc::new(view)} /> }
         }
         // Keyed by slug: each lesson gets a fresh page (its own body, its own widgets).
         Route::Lesson(slug) => html! { <LessonPage key={slug.clone()} slug={slug.clone()} /> },
         Route::Section(slug, section) => html! {
             <LessonPage key={slug.clone()} slug={slug.clone()} section={Some(AttrValue::from(section.clone()))} />
         },
-        Route::Playground => html! { <Playground /> },
-        Route::Bench => html! { <BenchPage /> },
+        Route::Playground => html! {
+            <LiveSlot key="playground" view={Rc::new(LiveView::Playground { link: None })} />
+        },
+        Route::Bench => html! { <LiveSlot key="bench" view={Rc::new(LiveView::Bench)} /> },
         Route::NotFound(path) => html! {
             <main id="main" class="page"><h1>{"Page not found"}</h1>
             <p>{format!("Nothing lives at #/{path}. ")}<a href="#/">{"Back to the course map"}</a></p></main>

@@ -6,9 +6,9 @@ use super::client::{GraderClient, GraderEvent, WarmUp};
 use super::editor::Editor;
 use super::results::Results;
 use crate::cluster::ClusterWidget;
+use crate::page_link::{use_page_link, PageMessage};
 use crate::pages::playground::link_for;
-use crate::progress::{ExerciseStatus, MAX_CODE_BYTES};
-use crate::saved::{use_progress, ProgressAction};
+use crate::progress::MAX_CODE_BYTES;
 use gloo_timers::callback::Timeout;
 use netsplit_core::exercise::Report;
 use netsplit_core::replay::Recording;
@@ -28,6 +28,9 @@ pub const WATCHDOG_MS: u32 = 20_000;
 pub struct ExerciseWidgetProps {
     /// The exercise, from the fetched lesson body.
     pub exercise: Rc<Exercise>,
+    /// The learner's code as last saved, if any (else the editor opens on the starter).
+    #[prop_or_default]
+    pub saved_code: Option<AttrValue>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,11 +149,9 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
     let exercise = &props.exercise;
     let id = AttrValue::from(exercise.id.clone());
     let starter = exercise.starter.clone();
-    let progress = use_progress();
+    let page = use_page_link();
     let state = {
-        let saved = progress
-            .as_ref()
-            .and_then(|p| p.progress.code.get(id.as_str()).cloned());
+        let saved = props.saved_code.as_ref().map(|c| c.to_string());
         let starter = starter.clone();
         use_reducer(move || ExerciseState {
             code: saved.unwrap_or(starter),
@@ -217,23 +218,24 @@ pub fn exercise_widget(props: &ExerciseWidgetProps) -> Html {
     };
     {
         // Each verdict is remembered for the course map.
-        let (progress, id) = (progress.clone(), id.to_string());
+        let (page, id) = (page.clone(), id.to_string());
         use_effect_with(state.report.clone(), move |report| {
-            if let (Some(p), Some(r)) = (progress, report) {
-                let status = if r.passed() {
-                    ExerciseStatus::Passed
-                } else {
-                    ExerciseStatus::Failed
-                };
-                p.dispatch(ProgressAction::Graded(id, status));
+            if let (Some(p), Some(r)) = (page, report) {
+                p.send(PageMessage::Graded {
+                    exercise: id,
+                    passed: r.passed(),
+                });
             }
         });
     }
     let on_change = {
         let (state, id) = (state.dispatcher(), id.to_string());
         Callback::from(move |code: String| {
-            if let Some(p) = &progress {
-                p.dispatch(ProgressAction::Code(id.clone(), code.clone()));
+            if let Some(p) = &page {
+                p.send(PageMessage::Code {
+                    exercise: id.clone(),
+                    code: code.clone(),
+                });
             }
             state.dispatch(ExAction::Edit(code));
         })

@@ -80,7 +80,7 @@ pub fn assessment_page() -> Html {
                 let Some(slug) = &t.lesson else {
                     return html! {};
                 };
-                if let Some(l) = netsplit_lessons::lesson(slug) {
+                if let Some(l) = netsplit_lessons::card(slug) {
                     let route = match &t.section {
                         Some(s) => Route::Section(slug.clone(), s.clone()),
                         None => Route::Lesson(slug.clone()),

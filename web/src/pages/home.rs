@@ -9,7 +9,7 @@ use yew::prelude::*;
 /// The course map.
 #[function_component(Home)]
 pub fn home() -> Html {
-    let lessons = match netsplit_lessons::course() {
+    let lessons = match netsplit_lessons::cards() {
         Ok(l) => l,
         Err(errors) => {
             return html! {
@@ -52,7 +52,7 @@ pub fn home() -> Html {
             &fallback
         }
     };
-    let card = |l: &netsplit_lessons::Lesson| {
+    let card = |l: &netsplit_lessons::LessonCard| {
         let answered = answered(&l.slug);
         let completed = l.quiz_count > 0 && answered >= l.quiz_count as usize;
         html! {
@@ -68,14 +68,8 @@ pub fn home() -> Html {
                 </span>
             }
             <p>{l.summary.clone()}</p>
-            // Objectives come with the lesson itself (the first load carries only
-            // titles, summaries and concepts); authoring builds have them here too.
-            if !l.objectives.is_empty() {
-                <details>
-                    <summary>{"You will be able to"}</summary>
-                    <ul>{ for l.objectives.iter().map(|o| html! { <li>{o.text.clone()}</li> }) }</ul>
-                </details>
-            }
+            // Objectives come with the lesson itself: the first load carries only titles,
+            // summaries and concepts.
             <ul class="tags" aria-label="Concepts">{ for l.concepts.iter().map(|c| html! { <li>{c.clone()}</li> }) }</ul>
         </li>
         }

@@ -1,8 +1,7 @@
 //! A lesson: its prose (rendered at build time) with live widgets in place.
 
-use crate::cluster::ClusterWidget;
-use crate::exercise::ExerciseWidget;
-use crate::measure::MeasureWidget;
+use crate::live_slot::LiveSlot;
+use crate::live_view::LiveView;
 use crate::quiz::QuizPanel;
 use crate::route::Route;
 use netsplit_lessons::quiz::QuizKind;
@@ -33,7 +32,10 @@ fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
     body.segments.iter().map(|seg| match seg {
         Segment::Html(h) => Html::from_html_unchecked(AttrValue::from(h.clone())),
         Segment::Widget { kind, id, .. } if kind == "exercise" => match body.exercise(id) {
-            Some(e) => html! { <ExerciseWidget exercise={Rc::new(e.clone())} /> },
+            Some(e) => {
+                let view = LiveView::Exercise { id: e.id.clone(), exercise: e.exercise.clone(), saved_code: None };
+                html! { <LiveSlot key={format!("exercise-{id}")} view={Rc::new(view)} /> }
+            }
             None => html! { <p class="error">{format!("Missing exercise {id}")}</p> },
         },
         // A quiz item asked in place: a prediction before the prose that narrates its outcome.
@@ -49,11 +51,20 @@ fn render_body(body: &LessonBody, scope: &AttrValue) -> Html {
             }
             None => html! { <p class="error">{format!("Missing quiz item {id}")}</p> },
         },
-        Segment::Widget { kind, id, .. } if kind == "measure" => html! { <MeasureWidget id={id.clone()} /> },
+        Segment::Widget { kind, id, .. } if kind == "measure" => {
+            html! { <LiveSlot key={format!("measure-{id}")} view={Rc::new(LiveView::Measure { id: id.clone() })} /> }
+        }
         Segment::Widget { id, .. } => match body.scenario(id) {
-            Some(s) => html! {
-                <ClusterWidget scenario={s.scenario.clone()} id={s.id.clone()} title={s.title.clone()} description={s.description.clone()} />
-            },
+            Some(s) => {
+                let view = LiveView::Cluster {
+                    scenario: s.run.clone(),
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    description: s.description.clone(),
+                    region: None,
+                };
+                html! { <LiveSlot key={format!("cluster-{id}")} view={Rc::new(view)} /> }
+            }
             None => html! { <p class="error">{format!("Missing scenario {id}")}</p> },
         },
     })
@@ -73,7 +84,7 @@ pub struct LessonPageProps {
 /// The lesson page.
 #[function_component(LessonPage)]
 pub fn lesson_page(props: &LessonPageProps) -> Html {
-    let lessons = netsplit_lessons::course().unwrap_or(&[]);
+    let lessons = netsplit_lessons::cards().unwrap_or(&[]);
     let Some(pos) = lessons.iter().position(|l| l.slug == props.slug.as_str()) else {
         return html! {
             <main id="main" class="page"><h1>{"No such lesson"}</h1>
@@ -81,25 +92,14 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
         };
     };
     let lesson = &lessons[pos];
-    let body = {
-        // Authoring builds embed the body; the app's build fetches it when the lesson opens.
-        let embedded = (!lesson.body.is_empty()).then(|| {
-            Rc::new(LessonBody {
-                objectives: lesson.objectives.clone(),
-                segments: lesson.body.clone(),
-                scenarios: lesson.scenarios.clone(),
-                exercises: netsplit_lessons::exercises().unwrap_or(&[]).to_vec(),
-                quiz: lesson.quiz.clone(),
-            })
-        });
-        use_state(move || embedded.map_or(Body::Loading, Body::Ready))
-    };
+    let body = use_state(|| Body::Loading);
     let attempt = use_state(|| 0u32);
     {
         let (body, file) = (body.clone(), lesson.body_file.clone());
         use_effect_with((props.slug.clone(), *attempt), move |_| {
-            // Every lesson shows a live cluster: the lab worker loads while the body does.
-            crate::lab::start();
+            // Every lesson shows a live cluster: its views (and, once they start, the lab worker)
+            // load while the body does.
+            crate::live_slot::preload();
             if !matches!(*body, Body::Ready(_)) {
                 body.set(Body::Loading);
                 wasm_bindgen_futures::spawn_local(async move {

@@ -2,8 +2,8 @@
 //! (`#/run/<link>`) opens here too, with the exact run it holds.
 
 use crate::cluster::ClusterWidget;
+use crate::page_link::{use_page_link, PageMessage};
 use crate::route::Route;
-use crate::saved::{use_progress, ProgressAction};
 use netsplit_core::share::{decode_link, encode_link, SharedRun};
 use netsplit_core::{NetConfig, ProtocolSpec, Scenario};
 use yew::prelude::*;
@@ -44,7 +44,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
             .clone()
     });
     let nodes = use_state(|| FIRST_NODES);
-    let progress = use_progress();
+    let page = use_page_link();
     let loaded = use_state(|| false);
     let shared = props.link.as_ref().map(|l| decode_link(l));
     if let Some(Err(e)) = &shared {
@@ -95,10 +95,13 @@ pub fn playground(props: &PlaygroundProps) -> Html {
             let s = &run.scenario;
             let code = run.code.clone().map(|c| {
                 let load = {
-                    let (progress, loaded, c) = (progress.clone(), loaded.clone(), c.clone());
+                    let (page, loaded, c) = (page.clone(), loaded.clone(), c.clone());
                     Callback::from(move |_: MouseEvent| {
-                        if let Some(p) = &progress {
-                            p.dispatch(ProgressAction::Code(c.exercise.clone(), c.code.clone()));
+                        if let Some(p) = &page {
+                            p.send(PageMessage::Code {
+                                exercise: c.exercise.clone(),
+                                code: c.code.clone(),
+                            });
                             loaded.set(true);
                         }
                     })

@@ -1,8 +1,9 @@
 //! One quiz item: the learner answers, checks, and reads why each choice is right or wrong.
 
-use crate::cluster::ClusterWidget;
+use crate::live_slot::LiveSlot;
+use crate::live_view::LiveView;
 use netsplit_lessons::quiz::{Answer, QuizItem, QuizKind};
-use netsplit_lessons::LessonScenario;
+use netsplit_lessons::ScenarioCard;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,7 +20,7 @@ pub struct QuizItemProps {
     pub answer: Option<Answer>,
     /// A predict item's scenario.
     #[prop_or_default]
-    pub scenario: Option<Rc<LessonScenario>>,
+    pub scenario: Option<Rc<ScenarioCard>>,
     /// Called with the learner's answer when they check it.
     pub on_answer: Callback<Answer>,
     /// Called when they want to try again.
@@ -208,12 +209,20 @@ pub fn quiz_item_view(props: &QuizItemProps) -> Html {
         Callback::from(move |_: MouseEvent| on_retry.emit(()))
     };
     let ready = draft.answer(&item.kind).is_some();
-    let predict = props.scenario.as_ref().map(|s| html! {
-        <>
-        <p class="hint">{ if answered.is_some() { "Now play it and see." } else { "Do not play it yet: predict first." } }</p>
-        <ClusterWidget scenario={s.scenario.clone()} id={format!("predict-{}", s.id)} title={s.title.clone()}
-            region="Live cluster to predict" />
-        </>
+    let predict = props.scenario.as_ref().map(|s| {
+        let view = LiveView::Cluster {
+            scenario: s.run.clone(),
+            id: format!("predict-{}", s.id),
+            title: s.title.clone(),
+            description: String::new(),
+            region: Some("Live cluster to predict".into()),
+        };
+        html! {
+            <>
+            <p class="hint">{ if answered.is_some() { "Now play it and see." } else { "Do not play it yet: predict first." } }</p>
+            <LiveSlot key={format!("predict-{}", s.id)} view={Rc::new(view)} />
+            </>
+        }
     });
     html! {
         <li class={classes!("quiz-item", right.map(|r| if r { "right" } else { "wrong" }))}

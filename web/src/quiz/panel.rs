@@ -3,7 +3,7 @@
 use super::item::QuizItemView;
 use crate::saved::{use_progress, ProgressAction};
 use netsplit_lessons::quiz::{QuizItem, QuizKind};
-use netsplit_lessons::LessonScenario;
+use netsplit_lessons::ScenarioCard;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -24,7 +24,7 @@ pub struct QuizPanelProps {
     pub inline: bool,
     /// The lesson's scenarios, for predict items.
     #[prop_or_default]
-    pub scenarios: Rc<Vec<LessonScenario>>,
+    pub scenarios: Rc<Vec<ScenarioCard>>,
 }
 
 /// The quiz.
