@@ -1,9 +1,10 @@
 // A tiny static file server for dist/ on loopback (no dependencies), serving as real static hosts
 // do: under a sub-path if asked (GitHub Pages serves a project at /<project>/), gzip for clients
-// that accept it, files whose names carry a content hash as immutable, and the site's
-// Content-Security-Policy on every response.
+// that accept it, files whose names carry a content hash as immutable, the others revalidated by
+// their ETag (a 304 when unchanged), and the site's Content-Security-Policy on every response.
 // Usage: node tools/serve.mjs DIR PORT [PREFIX]   (PORT 0 picks a free port; PREFIX such as
 // /netsplit/ serves DIR there and nothing at /; the URL is printed)
+import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,7 +68,11 @@ export function serve(dir, port = 0, prefix = '/') {
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
       const ext = path.extname(file);
+      const gzip = COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      // One tag per content and encoding, as the bytes sent differ.
+      const etag = `"${crypto.createHash('sha1').update(data).digest('hex').slice(0, 20)}${gzip ? '-gz' : ''}"`;
       const headers = {
+        etag,
         'content-type': TYPES[ext] ?? 'application/octet-stream',
         // Hashed names never change content: cache them for a year. Everything else (the page,
         // the loader shims, lesson bodies) is revalidated, so a new build is seen at once.
@@ -77,7 +82,13 @@ export function serve(dir, port = 0, prefix = '/') {
         // (a worker's policy comes from its own response) and can forbid framing.
         'content-security-policy': `${POLICY}; frame-ancestors 'none'`,
       };
-      if (COMPRESSIBLE.has(ext) && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      // A file the client holds already (a revalidated unhashed file, or one the page fetched
+      // ahead for a worker) costs a round trip, not its bytes.
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      if (gzip) {
         headers['content-encoding'] = 'gzip';
         data = gzipped(file, data);
       }

@@ -10,6 +10,9 @@
 
 /// The lab worker's loader script (trunk names workers after their binary, without a hash).
 pub const WORKER_URL: &str = "./lab-worker_loader.js";
+/// Every file the lab worker loads: the page fetches them ahead, while the live views load
+/// ([`crate::live_slot::preload`]), so that the worker finds them in the browser's cache.
+pub const WORKER_FILES: [&str; 3] = [WORKER_URL, "./lab-worker.js", "./lab-worker_bg.wasm"];
 
 /// Where replies go: postcard bytes of a [`netsplit_core::lab_host::LabReply`].
 pub type OnReply = fn(&[u8]);

@@ -36,14 +36,37 @@ extern "C" {
     fn live_module(url: &str) -> js_sys::Promise;
 }
 
+thread_local! {
+    static WARMED: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Starts loading the live module, so that it arrives while the page fetches what its views
-/// will show (a lesson's body).
+/// will show (a lesson's body); and, the first time, fetches the lab worker's files too, so that
+/// they download beside the live module rather than after it (the live module starts the worker
+/// when its first view mounts, and the worker then finds its files in the browser's cache).
 pub fn preload() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // Whether they load is heard by whoever uses them: the slots and the lab's link.
     if let Some(url) = live_url() {
-        // Whether it loads is heard by the slots that wait for it.
-        let loading = wasm_bindgen_futures::JsFuture::from(live_module(&url));
+        let pending = wasm_bindgen_futures::JsFuture::from(live_module(&url));
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = loading.await;
+            let _ = pending.await;
+        });
+    }
+    if WARMED.with(|w| w.replace(true)) {
+        return;
+    }
+    for file in crate::lab_link::WORKER_FILES {
+        let pending = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(file));
+        wasm_bindgen_futures::spawn_local(async move {
+            // Read to the end, so that the whole file is in the cache.
+            if let Ok(response) = pending.await {
+                if let Ok(body) = response.unchecked_into::<web_sys::Response>().array_buffer() {
+                    let _ = wasm_bindgen_futures::JsFuture::from(body).await;
+                }
+            }
         });
     }
 }
