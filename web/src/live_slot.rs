@@ -63,7 +63,10 @@ pub fn preload() {
         wasm_bindgen_futures::spawn_local(async move {
             // Read to the end, so that the whole file is in the cache.
             if let Ok(response) = pending.await {
-                if let Ok(body) = response.unchecked_into::<web_sys::Response>().array_buffer() {
+                if let Ok(body) = response
+                    .unchecked_into::<web_sys::Response>()
+                    .array_buffer()
+                {
                     let _ = wasm_bindgen_futures::JsFuture::from(body).await;
                 }
             }
