@@ -100,15 +100,14 @@ pub fn lesson_page(props: &LessonPageProps) -> Html {
             // Every lesson shows a live cluster: its views (and, once they start, the lab worker)
             // load while the body does.
             crate::live_slot::preload();
-            if !matches!(*body, Body::Ready(_)) {
-                body.set(Body::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    body.set(match fetch_body(file).await {
-                        Ok(segments) => Body::Ready(Rc::new(segments)),
-                        Err(e) => Body::Failed(e),
-                    });
+            // Runs when the lesson opens and on "Try again" after a failure: never with a body.
+            body.set(Body::Loading);
+            wasm_bindgen_futures::spawn_local(async move {
+                body.set(match fetch_body(file).await {
+                    Ok(segments) => Body::Ready(Rc::new(segments)),
+                    Err(e) => Body::Failed(e),
                 });
-            }
+            });
         });
     }
     {
