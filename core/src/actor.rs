@@ -116,9 +116,10 @@ pub trait Protocol: Clone + 'static {
     type Durable: Clone + Debug + Default + Hash;
     /// State lost on a crash.
     type Volatile: Clone + Debug;
-    /// What the invariant checks remember between steps (which node led which term, what was
-    /// committed): properties such as Raft's election safety are about the whole history, not
-    /// one moment. `()` for protocols whose checks look only at the present.
+    /// What the protocol remembers of the run beside it, between steps: what the invariant
+    /// checks need (which node led which term, what was committed: properties such as Raft's
+    /// election safety are about the whole history, not one moment), and what a view shows of
+    /// the run's past ([`Protocol::mark_step`]). `()` for protocols that look only at the present.
     type Monitor: Default;
 
     /// Starts (or restarts, after a crash) a node from what it persisted.
@@ -239,13 +240,27 @@ pub trait Protocol: Clone + 'static {
     }
 
     /// Cluster-wide views that need the messages waiting to be chosen as well as the nodes (a
-    /// configuration's valence). Built only while something waits.
+    /// configuration's valence), and what [`Protocol::mark_step`] remembered of the run's past.
+    /// Built only while something waits.
     fn waiting_panels(
         &self,
+        _monitor: &Self::Monitor,
         _nodes: &[NodeRef<'_, Self>],
         _waiting: &[Waiting<'_, Self::Msg>],
     ) -> Vec<Panel> {
         Vec::new()
+    }
+
+    /// Remembers in `monitor` what [`Protocol::waiting_panels`] will show of the run's past (the
+    /// configuration after each step and its valence). Called once the nodes have booted and
+    /// after every step, for a protocol that [draws waiting panels](Protocol::draws_waiting_panels),
+    /// when the invariants are checked (a view's run, not a grader's).
+    fn mark_step(
+        &self,
+        _monitor: &mut Self::Monitor,
+        _nodes: &[NodeRef<'_, Self>],
+        _waiting: &[Waiting<'_, Self::Msg>],
+    ) {
     }
 
     /// True if [`Protocol::check`] checks anything (so the simulator can skip building views).

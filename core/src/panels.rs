@@ -78,7 +78,14 @@ pub enum Panel {
         plan: Option<String>,
         /// Two of the deliveries, to different processes, applied in both orders (FLP's
         /// commutativity): `None` when no two such deliveries wait.
-        diamond: Option<ValenceDiamond>,
+        diamond: Option<Box<ValenceDiamond>>,
+        /// The run's latest configurations, oldest first: the start, then one after each step.
+        path: Vec<ValenceStep>,
+        /// How many configurations came before the first of `path`.
+        path_earlier: u64,
+        /// The path in a sentence, for people: how long the run has stayed bivalent, or when
+        /// its outcome became fixed and how long before a process decided.
+        path_summary: String,
     },
     /// A table of measured figures.
     Figures {
@@ -191,6 +198,19 @@ pub struct ValenceDiamond {
     /// True if the two orders reached the same configuration (the explorer checks it, by
     /// comparing the configurations themselves).
     pub same: bool,
+}
+
+/// One configuration on the run's path, and what led to it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValenceStep {
+    /// Deliveries so far.
+    pub deliveries: u64,
+    /// What led here, for people: "the start", "n0 → n1: report r1 = 0", "n2 crashes".
+    pub what: String,
+    /// Its valence ([`ValenceChoice::valence`]'s words).
+    pub valence: String,
+    /// False if a univalent verdict is only as far as the search looked.
+    pub exact: bool,
 }
 
 /// One delivery a scheduler could choose, and the valence it leads to.

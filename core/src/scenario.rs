@@ -246,7 +246,10 @@ impl<P: Protocol> Runner for Sim<P> {
         if self.protocol().draws_waiting_panels() {
             let waiting = self.waiting();
             if !waiting.is_empty() {
-                panels.extend(self.protocol().waiting_panels(&nodes, &waiting));
+                panels.extend(
+                    self.protocol()
+                        .waiting_panels(Sim::monitor(self), &nodes, &waiting),
+                );
             }
         }
         for panel in &mut panels {

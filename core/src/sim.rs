@@ -297,6 +297,9 @@ impl<P: Protocol> Sim<P> {
         for i in 0..size {
             sim.boot(NodeId(i));
         }
+        if opts.check_invariants && sim.protocol.draws_waiting_panels() {
+            sim.mark_step();
+        }
         sim
     }
 
@@ -447,6 +450,24 @@ impl<P: Protocol> Sim<P> {
         if self.opts.check_invariants && self.protocol.observes_events() {
             self.check_events();
         }
+        if self.opts.check_invariants && self.protocol.draws_waiting_panels() {
+            self.mark_step();
+        }
+    }
+
+    /// Lets the protocol remember this step for its views ([`Protocol::mark_step`]).
+    #[inline(never)]
+    fn mark_step(&mut self) {
+        // The monitor is set aside while the protocol reads the run, which borrows all of it.
+        let mut monitor = std::mem::take(&mut self.monitor);
+        self.protocol
+            .mark_step(&mut monitor, &self.node_refs(), &self.waiting());
+        self.monitor = monitor;
+    }
+
+    /// What the protocol remembers beside the run ([`Protocol::Monitor`]).
+    pub fn monitor(&self) -> &P::Monitor {
+        &self.monitor
     }
 
     /// Read-only views of every node for checkers.

@@ -133,3 +133,36 @@ fn the_adversary_keeps_the_gst_run_undecided_until_the_network_turns_timely_and_
     );
     assert_eq!(decisions(&sim).len(), 3, "every process decides");
 }
+
+#[test]
+fn the_machine_adversarys_run_is_bivalent_at_every_configuration_on_its_path() {
+    let sim = run(&scenario("machine-adversary"));
+    let path = sim.monitor();
+    assert!(path.total >= 120, "{} configurations", path.total);
+    assert_eq!(path.bivalent_run, path.total, "{}", path.summary());
+    assert!(path.fixed.is_none());
+    assert!(path
+        .summary()
+        .starts_with("Bivalent at the start and after each of the"));
+    // The path names each step: the start is gone from the latest points, deliveries remain.
+    assert!(path.points.iter().all(|p| p.what.contains(" → ")));
+}
+
+#[test]
+fn after_gst_the_runs_outcome_becomes_fixed_before_any_process_decides() {
+    let sim = run(&scenario("gst"));
+    let path = sim.monitor();
+    let fixed = path
+        .fixed
+        .as_ref()
+        .expect("the run turns univalent after GST");
+    let decided = path.decided_at.expect("a process decides");
+    assert!(
+        fixed.deliveries < decided,
+        "fixed at {}, decided at {decided}",
+        fixed.deliveries
+    );
+    assert!(path
+        .summary()
+        .starts_with("The outcome was fixed at delivery"));
+}

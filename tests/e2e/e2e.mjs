@@ -151,6 +151,37 @@ try {
     console.log(`     slow 4G (1.6 Mbps, 150 ms RTT), no cache: ${figures.join('; ')}`);
   });
 
+  await check('under slow 4G a route to the playground is named and focused at once, and still when its live view arrives', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const p = await context.newPage();
+    try {
+      const cdp = await context.newCDPSession(p);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+      await p.goto(base);
+      await p.waitForSelector('[data-testid=course-map]', { timeout: 60000 });
+      const focused = () => p.evaluate(() => ({
+        title: document.title,
+        focus: document.activeElement?.tagName === 'H1' ? document.activeElement.textContent : `${document.activeElement?.tagName}`,
+        widget: !!document.querySelector('[data-testid=cluster-widget]'),
+      }));
+      const clicked = Date.now();
+      await p.locator('header a[href="#/playground"]').click();
+      // Long before the live views' module arrives over this link, the page has its name and
+      // focus is on its heading, so a screen reader says where the learner is.
+      await p.waitForFunction(() => document.title.startsWith('Playground ·') && document.activeElement?.tagName === 'H1', null, { timeout: 3000, polling: 20 });
+      const early = { ...(await focused()), ms: Date.now() - clicked };
+      expect(early.focus === 'Playground' && !early.widget, `before the view: ${JSON.stringify(early)}`);
+      await p.waitForSelector('[data-testid=cluster-widget]', { timeout: 60000 });
+      await p.waitForTimeout(300);
+      const late = { ...(await focused()), ms: Date.now() - clicked };
+      expect(late.title.startsWith('Playground ·') && late.focus === 'Playground' && late.widget, `with the view: ${JSON.stringify(late)}`);
+      console.log(`     slow 4G, course map → playground: named and focused after ${early.ms} ms, its live view at ${late.ms} ms (focus still on its heading)`);
+    } finally {
+      await context.close();
+    }
+  });
+
   await check('course map lists the two-generals lesson', async () => {
     await page.goto(base);
     await page.waitForSelector('[data-testid=course-map]', { timeout: 20000 });
@@ -482,6 +513,10 @@ try {
     }
     await eventually(async () => (await now(you)).includes('bivalent'), `after 12 purple deliveries: ${await now(you)}`);
     expect(!(await you.locator('[data-testid=event-log]').textContent()).includes('decides'), 'nobody decided while it stayed bivalent');
+    // The run's path says so: the start and the configuration after each of the 12 deliveries
+    // were bivalent (the reports arriving to be held were not steps).
+    const pathSummary = () => you.locator('[data-testid=path-summary]').textContent();
+    await eventually(async () => /^Bivalent at the start and after each of the 12 steps since/.test(await pathSummary()), `the path: ${await pathSummary()}`);
     await you.screenshot({ path: `${OUT}/flp-you-schedule.png` });
     // Now a univalent one: from there every schedule decides its value.
     const fixing = you.locator('[data-testid=held] button.v-one, [data-testid=held] button.v-zero').first();
@@ -498,6 +533,9 @@ try {
       await settled();
     }
     expect(fixed !== null, 'some delivery led to a univalent configuration');
+    // The path's latest configuration is the one that delivery led to.
+    const latest = await you.locator('[data-testid=panel-path] ol li').first().textContent();
+    expect(latest.includes(`→ ${fixed}-valent`), `the path's latest step: ${latest}`);
     for (let i = 0; i < 40 && !(await you.locator('[data-testid=event-log]').textContent()).includes('decides'); i++) {
       if (await held.count() === 0) break;
       await held.first().click();
@@ -529,7 +567,12 @@ try {
     // The steps counter: one delivery every 60 ms, and not one decision.
     const steps = await adv.locator('[data-testid=valence-steps]').textContent();
     expect(Number(/^(\d+) deliveries without a decision$/.exec(steps)?.[1]) >= 50, `steps: ${steps}`);
+    // Lemma 3 over time: every configuration on the run's path was bivalent, ten drawn.
+    const advPath = await adv.locator('[data-testid=path-summary]').textContent();
+    expect(Number(/^Bivalent at the start and after each of the (\d+) steps since/.exec(advPath)?.[1]) >= 50, `the path: ${advPath}`);
+    expect(await adv.locator('[data-testid=panel-path] svg circle.v-bi').count() === 10, 'ten bivalent configurations drawn');
     await adv.locator('[data-testid=panel-valence]').screenshot({ path: `${OUT}/flp-valence.png` });
+    await adv.locator('[data-testid=panel-path]').screenshot({ path: `${OUT}/flp-path.png` });
     console.log(`     machine-adversary: undecided at ${await trueTime(adv)} ms, ${steps}; ${(await adv.locator('[data-testid=valence-searched]').textContent())}`);
     // The fair coin, against the same adversary: it decides.
     const fair = widget('fair-coin');

@@ -9,6 +9,7 @@ use crate::live_view::LiveView;
 use crate::page_link::PageMessage;
 use crate::progress::ExerciseStatus;
 use crate::saved::{use_progress, ProgressAction, ProgressHandle};
+use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -154,6 +155,28 @@ async fn mount(
     })
 }
 
+/// The id of a whole page's heading while its view loads.
+const LOADING_HEADING: &str = "live-loading-heading";
+
+/// The heading a whole page shows while its view loads (the same as the view's own, so that the
+/// title does not change when it arrives), or `None` for a view inside a page.
+fn page_heading(view: &LiveView) -> Option<&'static str> {
+    match view {
+        LiveView::Playground { link: Some(_) } => Some("A shared run"),
+        LiveView::Playground { link: None } => Some("Playground"),
+        LiveView::Bench => Some("Benchmark"),
+        LiveView::Cluster { .. } | LiveView::Exercise { .. } | LiveView::Measure { .. } => None,
+    }
+}
+
+/// Whether focus is on a whole page's loading heading.
+fn loading_heading_has_focus() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|e| e.id() == LOADING_HEADING)
+}
+
 /// Where the slot is.
 #[derive(Clone, PartialEq)]
 enum Phase {
@@ -176,6 +199,9 @@ pub fn live_slot(props: &LiveSlotProps) -> Html {
     let phase = use_state(|| Phase::Loading);
     let attempt = use_state(|| 0u32);
     let progress = use_progress();
+    // A whole page (the playground, the benchmark) keeps a main region and its heading while it
+    // loads, so that a route to it is named and focused at once, however slow the link.
+    let page = page_heading(&props.view).is_some();
     {
         let (host, phase, view) = (host.clone(), phase.clone(), props.view.clone());
         use_effect_with(*attempt, move |_| {
@@ -197,7 +223,15 @@ pub fn live_slot(props: &LiveSlotProps) -> Html {
                         match result {
                             Ok(m) => {
                                 *mounted.borrow_mut() = Some(m);
+                                // A whole page's loading heading gives way to the view's own:
+                                // the title follows it, and so does focus if the learner left
+                                // it on the loading heading (a route change puts it there).
+                                let refocus = loading_heading_has_focus();
                                 phase.set(Phase::Shown);
+                                if page {
+                                    Timeout::new(0, move || crate::page_focus::announce(refocus))
+                                        .forget();
+                                }
                             }
                             Err(e) => phase.set(Phase::Failed(e)),
                         }
@@ -236,12 +270,13 @@ pub fn live_slot(props: &LiveSlotProps) -> Html {
             </div>
         },
     };
-    // A whole page (the playground, the benchmark) keeps a main region while it loads.
-    let page = matches!(*props.view, LiveView::Playground { .. } | LiveView::Bench);
     html! {
         <div class="live-slot">
-            if page && *phase != Phase::Shown {
-                <main id="main" class="page">{status}</main>
+            if let (Some(heading), false) = (page_heading(&props.view), *phase == Phase::Shown) {
+                <main id="main" class="page">
+                    <h1 id={LOADING_HEADING}>{heading}</h1>
+                    {status}
+                </main>
             } else {
                 {status}
             }

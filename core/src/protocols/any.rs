@@ -327,9 +327,32 @@ macro_rules! any_protocol {
                 }
             }
 
-            fn waiting_panels(&self, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Vec<Panel> {
+            fn waiting_panels(&self, monitor: &AnyMonitor, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) -> Vec<Panel> {
                 match self {
-                    $(AnyProtocol::$V(p) => p.waiting_panels(&<$P as Unwrapped>::refs(nodes), &<$P as Unwrapped>::waiting(waiting)),)*
+                    $(AnyProtocol::$V(p) => {
+                        let nodes = <$P as Unwrapped>::refs(nodes);
+                        let waiting = <$P as Unwrapped>::waiting(waiting);
+                        match monitor {
+                            AnyMonitor::$V(m) => p.waiting_panels(m, &nodes, &waiting),
+                            _ => p.waiting_panels(&Default::default(), &nodes, &waiting),
+                        }
+                    })*
+                }
+            }
+
+            fn mark_step(&self, monitor: &mut AnyMonitor, nodes: &[NodeRef<'_, Self>], waiting: &[Waiting<'_, AnyMsg>]) {
+                match self {
+                    // Only a protocol with waiting panels marks its steps: the others' arms
+                    // compile to nothing.
+                    $(AnyProtocol::$V(p) if p.draws_waiting_panels() => {
+                        if !matches!(monitor, AnyMonitor::$V(_)) {
+                            *monitor = AnyMonitor::$V(Default::default());
+                        }
+                        if let AnyMonitor::$V(m) = monitor {
+                            p.mark_step(m, &<$P as Unwrapped>::refs(nodes), &<$P as Unwrapped>::waiting(waiting));
+                        }
+                    })*
+                    _ => {}
                 }
             }
         }

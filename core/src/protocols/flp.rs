@@ -17,6 +17,7 @@ pub mod grade;
 pub mod invariants;
 pub mod measure;
 pub mod model;
+pub mod path;
 pub mod rule;
 pub mod schedules;
 pub mod view;
@@ -217,7 +218,8 @@ impl Protocol for Flp {
     /// sees it), and it survives a crash only as a count of what came before.
     type Durable = u64;
     type Volatile = Proc;
-    type Monitor = ();
+    /// The run's path of configurations and their valences, for the valence panel.
+    type Monitor = path::Path;
 
     fn boot(&self, _received: &mut u64, ctx: &mut Ctx<'_, Self>) -> Proc {
         let me = ctx.id();
@@ -309,7 +311,7 @@ impl Protocol for Flp {
     }
 
     /// Agreement and validity ([`invariants`]).
-    fn check(&self, _monitor: &mut (), nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
+    fn check(&self, _path: &mut path::Path, nodes: &[NodeRef<'_, Self>]) -> Vec<Violation> {
         let inputs: Vec<u8> = nodes.iter().map(|n| self.input_of(n.id)).collect();
         let decisions: Vec<(NodeId, u8)> = nodes
             .iter()
@@ -346,8 +348,29 @@ impl Protocol for Flp {
         true
     }
 
+    fn mark_step(
+        &self,
+        path: &mut path::Path,
+        nodes: &[NodeRef<'_, Self>],
+        waiting: &[Waiting<'_, Msg>],
+    ) {
+        let (shape, config, _) = self.configuration(nodes, waiting);
+        let (graph, root) = self.graph(&shape, &config);
+        path.mark(
+            waiting
+                .iter()
+                .map(|w| (w.from.0, w.to.0, *w.payload))
+                .collect(),
+            nodes.iter().map(|n| n.volatile.is_some()).collect(),
+            nodes.iter().map(|n| *n.durable).sum(),
+            config.decided().is_some(),
+            graph.valence(root),
+        );
+    }
+
     fn waiting_panels(
         &self,
+        path: &path::Path,
         nodes: &[NodeRef<'_, Self>],
         waiting: &[Waiting<'_, Msg>],
     ) -> Vec<Panel> {
@@ -363,6 +386,7 @@ impl Protocol for Flp {
             waiting,
             plan.as_ref(),
             deliveries,
+            path,
         )]
     }
 }

@@ -75,9 +75,13 @@ fn panel(p: &Panel) -> Html {
             choices,
             plan,
             diamond,
+            path,
+            path_earlier,
+            path_summary,
         } => html! {
             <>
                 { valence(title, now, *now_exact, searched, steps, choices, plan.as_deref()) }
+                { run_path(path, *path_earlier, path_summary) }
                 if let Some(d) = diamond { { commutativity(d, now) } }
             </>
         },
@@ -173,6 +177,70 @@ fn valence(
         </>
     };
     figure("valence", "panel-valence", title, svg, after)
+}
+
+/// The run's path: its latest configurations left to right, each coloured by its valence and
+/// numbered by the deliveries that led there, the last one now; then the path in a sentence, and
+/// the steps as a list, latest first.
+fn run_path(path: &[netsplit_core::panels::ValenceStep], earlier: u64, summary: &str) -> Html {
+    if path.is_empty() {
+        return Html::default();
+    }
+    let gap = (WIDTH - 48.0) / (path.len().max(2) - 1) as f64;
+    let x = |i: usize| 24.0 + i as f64 * gap;
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {WIDTH_TEXT} 52\" role=\"img\" aria-label=\"The run's last {} configurations: {}\">",
+        path.len(),
+        esc(&path.iter().map(|p| p.valence.as_str()).collect::<Vec<_>>().join(", "))
+    );
+    if earlier > 0 {
+        svg.push_str("<line class=\"edge earlier\" x1=\"0\" y1=\"18\" x2=\"24\" y2=\"18\"/>");
+    }
+    for i in 1..path.len() {
+        svg.push_str(&format!(
+            "<line class=\"edge\" x1=\"{}\" y1=\"18\" x2=\"{}\" y2=\"18\"/>",
+            px(x(i - 1)),
+            px(x(i))
+        ));
+    }
+    for (i, p) in path.iter().enumerate() {
+        svg.push_str(&format!(
+            "<circle class=\"config {}\" cx=\"{}\" cy=\"18\" r=\"10\"><title>{}: {}</title></circle>\
+             <text class=\"config-n\" x=\"{1}\" y=\"46\" text-anchor=\"middle\">{}</text>",
+            valence_class(&p.valence),
+            px(x(i)),
+            esc(&p.what),
+            esc(&p.valence),
+            p.deliveries
+        ));
+    }
+    svg.push_str("</svg>");
+    let after = html! {
+        <>
+            <p data-testid="path-summary">{summary.to_string()}</p>
+            <ul class="valence-path">
+                { for path.iter().rev().map(|p| html! {
+                    <li>{if p.deliveries == 0 && earlier == 0 && std::ptr::eq(p, &path[0]) {
+                            format!("{} → ", p.what)
+                        } else {
+                            format!("after {} deliver{}, {} → ", p.deliveries, if p.deliveries == 1 { "y" } else { "ies" }, p.what)
+                        }}
+                        <strong class={valence_class(&p.valence)}>{p.valence.clone()}</strong>
+                        if !p.exact { {" (so far)"} }</li>
+                }) }
+            </ul>
+            if earlier > 0 {
+                <p class="muted">{format!("{earlier} earlier configurations are not shown.")}</p>
+            }
+        </>
+    };
+    figure(
+        "valence path",
+        "panel-path",
+        "The run so far: each configuration's valence, numbered by deliveries",
+        svg,
+        after,
+    )
 }
 
 /// FLP's diamond on the run now: the configuration at the top, each of two deliveries to

@@ -1,11 +1,12 @@
 //! The valence panel: the configuration now and each delivery a scheduler could choose next,
-//! coloured by the valence it leads to.
+//! coloured by the valence it leads to, and the run's path so far ([`super::path`]).
 
 use super::adversary::Choice;
 use super::explore::{Graph, Valence};
 use super::model::Msg;
+use super::path::Path;
 use crate::actor::Waiting;
-use crate::panels::{Panel, ValenceChoice, ValenceDiamond};
+use crate::panels::{Panel, ValenceChoice, ValenceDiamond, ValenceStep};
 
 /// A message in a few words: "report r1 = 1", "propose r2 = ⊥", "decided 0".
 pub fn describe(msg: &Msg) -> String {
@@ -53,6 +54,7 @@ pub fn valence_panel(
     waiting: &[Waiting<'_, Msg>],
     plan: Option<&Choice>,
     deliveries: u64,
+    path: &Path,
 ) -> Panel {
     let now = graph.valence(root);
     let choices = waiting
@@ -113,6 +115,18 @@ pub fn valence_panel(
         choices,
         plan,
         diamond: diamond(graph, root, waiting),
+        path: path
+            .points
+            .iter()
+            .map(|p| ValenceStep {
+                deliveries: p.deliveries,
+                what: p.what.clone(),
+                valence: p.valence.word().into(),
+                exact: exact(p.valence),
+            })
+            .collect(),
+        path_earlier: path.earlier,
+        path_summary: path.summary(),
     }
 }
 
@@ -131,7 +145,11 @@ fn only_successor(graph: &Graph, at: usize, m: &(u32, u32, Msg)) -> Option<usize
 
 /// The two oldest held messages that matter and go to different processes, delivered in both
 /// orders from the configuration at `root`: FLP's Lemma 1 on the run now.
-fn diamond(graph: &Graph, root: usize, waiting: &[Waiting<'_, Msg>]) -> Option<ValenceDiamond> {
+fn diamond(
+    graph: &Graph,
+    root: usize,
+    waiting: &[Waiting<'_, Msg>],
+) -> Option<Box<ValenceDiamond>> {
     let config = &graph.configs[root];
     let held: Vec<(u32, u32, Msg)> = waiting
         .iter()
@@ -145,12 +163,12 @@ fn diamond(graph: &Graph, root: usize, waiting: &[Waiting<'_, Msg>]) -> Option<V
     let after_f = only_successor(graph, root, &f)?;
     let ef = only_successor(graph, after_e, &f)?;
     let fe = only_successor(graph, after_f, &e)?;
-    Some(ValenceDiamond {
+    Some(Box::new(ValenceDiamond {
         first: label(e),
         second: label(f),
         after_first: graph.valence(after_e).word().into(),
         after_second: graph.valence(after_f).word().into(),
         after_both: graph.valence(ef).word().into(),
         same: graph.configs[ef] == graph.configs[fe],
-    })
+    }))
 }
