@@ -28,7 +28,7 @@ const MIN_WIDTH: f64 = 340.0;
 pub const MAX_RECORDS: usize = 1_500;
 /// At most this many events are drawn (the latest in the window), so that a frame stays cheap;
 /// the rest are counted in an "N more" marker.
-pub const MAX_DRAWN: usize = 240;
+pub const MAX_DRAWN: usize = 160;
 /// Roughly how wide a character of a stamp label is, in viewBox units (10.5 px text).
 const LABEL_CHAR: f64 = 6.2;
 
@@ -47,25 +47,33 @@ pub struct SpaceTimeProps {
     pub older: u64,
 }
 
-/// What each delivery was, by event: a receive's description without scanning the trace per event.
-fn deliveries(trace: &[TraceEvent]) -> BTreeMap<EventId, String> {
+/// Which trace record each delivery is, by event: a receive's description without scanning the
+/// trace per event, and without writing one for every record when only the drawn ones need it.
+fn deliveries(trace: &[TraceEvent]) -> BTreeMap<EventId, usize> {
     trace
         .iter()
-        .filter_map(|t| match &t.kind {
-            EventKind::Delivered { from, to, msg, .. } => Some((
+        .enumerate()
+        .filter_map(|(i, t)| match &t.kind {
+            EventKind::Delivered { to, .. } => Some((
                 EventId {
                     step: t.step,
                     node: *to,
                 },
-                format!("receives {msg} from {from}"),
+                i,
             )),
             _ => None,
         })
         .collect()
 }
 
-fn describe(e: &CausalEvent, received: &BTreeMap<EventId, String>) -> String {
-    let what = received.get(&e.id).cloned().unwrap_or_else(|| {
+fn describe(e: &CausalEvent, trace: &[TraceEvent], received: &BTreeMap<EventId, usize>) -> String {
+    let delivery = received
+        .get(&e.id)
+        .and_then(|i| match &trace.get(*i)?.kind {
+            EventKind::Delivered { from, msg, .. } => Some(format!("receives {msg} from {from}")),
+            _ => None,
+        });
+    let what = delivery.unwrap_or_else(|| {
         if e.id.step == 0 {
             "starts".into()
         } else if e.sent.is_empty() {
@@ -226,7 +234,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
                     if let Some(text) = label {
                         <text x={px(cx)} y={px(cy - 11.0)}>{text}</text>
                     }
-                    <title>{describe(e, &received)}</title>
+                    <title>{describe(e, &props.events, &received)}</title>
                 </g>
             }
         })
@@ -373,7 +381,7 @@ pub fn space_time_diagram(props: &SpaceTimeProps) -> Html {
             let past = (0..events.len()).filter(|i| relation(*i) == "past").count();
             let future = (0..events.len()).filter(|i| relation(*i) == "future").count();
             let conc = (0..events.len()).filter(|i| relation(*i) == "concurrent").count();
-            format!("{}. Happened before it: {past} events (blue). After it: {future} (orange). Concurrent: {conc} (grey).", describe(&events[s], &received))
+            format!("{}. Happened before it: {past} events (blue). After it: {future} (orange). Concurrent: {conc} (grey).", describe(&events[s], &props.events, &received))
         }
     };
     let following = view.end_us.is_none();
