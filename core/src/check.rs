@@ -10,9 +10,12 @@
 //! - [`models`]: register, compare-and-set register (etcd), key-value store, set, counter.
 //! - [`linearizability`]: is a concurrent [`crate::history`] explained by some sequential
 //!   order that respects real time? (Wing and Gong's search with Lowe's cache, as Porcupine.)
+//! - [`text`]: a history as a learner brings it (Porcupine's JSON, Jepsen's EDN or etcd log),
+//!   recognised, checked and reported for the history view.
 //! - [`bench`](mod@bench): times the checker on Porcupine's own test histories.
 
 pub mod bench;
 pub mod linearizability;
 pub mod model;
 pub mod models;
+pub mod text;

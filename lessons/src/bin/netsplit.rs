@@ -29,7 +29,7 @@ use std::time::Instant;
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit measure ID\n  netsplit explore INPUTS [--rounds R] [--fair]"
+        "usage:\n  netsplit run FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit validate\n  netsplit bench [--steps N]\n  netsplit grade EXERCISE FILE.rhai\n  netsplit mutants [EXERCISE]\n  netsplit figure8 SEED [--flaw]\n  netsplit golden PROTOCOL SEED\n  netsplit history FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit check-history FILE (Porcupine JSON, Jepsen EDN or etcd log)\n  netsplit link FILE.toml|LESSON/SCENARIO [--seed N]\n  netsplit measure ID\n  netsplit explore INPUTS [--rounds R] [--fair]"
     );
     ExitCode::from(2)
 }
@@ -382,6 +382,33 @@ fn exercise_arg(id: &str) -> Result<&'static netsplit_lessons::Exercise, String>
     })
 }
 
+/// Checks a history file as the page's "check your own history" does, and says what it found.
+fn check_history(args: &[String]) -> Result<(), String> {
+    use netsplit_core::check::linearizability::DEFAULT_BUDGET_STEPS;
+    let [path, ..] = args else {
+        return Err("check-history needs a history file".into());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    #[allow(clippy::disallowed_types)]
+    let start = Instant::now();
+    let r = netsplit_core::check::text::check_text(&text, DEFAULT_BUDGET_STEPS)
+        .map_err(|e| format!("{path}: {e}"))?;
+    let elapsed = start.elapsed();
+    println!(
+        "{path}: {}; {} operations, {} partition(s): {:?} after {} search steps in {:.1} ms",
+        r.form.describe(),
+        r.ops.len(),
+        r.partitions,
+        r.verdict,
+        r.steps,
+        elapsed.as_secs_f64() * 1000.0
+    );
+    if let Some(why) = &r.explanation {
+        println!("{why}");
+    }
+    Ok(())
+}
+
 fn grade(args: &[String]) -> Result<(), String> {
     let [id, path, ..] = args else {
         return Err("grade needs an exercise id and a solution file".into());
@@ -529,6 +556,7 @@ fn main() -> ExitCode {
         Some("figure8") => figure8(&args[1..]),
         Some("golden") => golden(&args[1..]),
         Some("history") => history(&args[1..]),
+        Some("check-history") => check_history(&args[1..]),
         Some("link") => link(&args[1..]),
         Some("measure") => measure(&args[1..]),
         Some("explore") => explore(&args[1..]),
