@@ -10,7 +10,7 @@ const source = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** Every route a learner can reach, by hash. */
 export const ROUTES = ['#/', '#/lesson/two-generals', '#/lesson/failure-detectors', '#/lesson/flp', '#/lesson/physical-clocks', '#/lesson/lamport-clocks',
   '#/lesson/vector-clocks', '#/lesson/hybrid-logical-clocks', '#/lesson/raft-leader-election',
-  '#/lesson/raft-log-replication', '#/lesson/raft-safety', '#/playground', '#/assessment', '#/bench',
+  '#/lesson/raft-log-replication', '#/lesson/raft-safety', '#/playground', '#/assessment', '#/bench', '#/check',
   '#/no-such-page', '#/lesson/no-such-lesson'];
 
 /**

@@ -91,9 +91,10 @@ function buildFiles(dist) {
     for (const entry of fs.readdirSync(path.join(dist, dir), { withFileTypes: true })) {
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
-      // The service worker itself, and the benchmark page's worker (a developer's tool, 200 KB
-      // gzip that a learner offline never needs).
-      else if (rel !== 'sw.js' && rel !== 'index.html' && !rel.startsWith('bench-worker')) out.push(rel);
+      // The service worker itself, the benchmark page's worker (a developer's tool, 200 KB
+      // gzip that a learner offline never needs), and Porcupine's test histories (1.5 MB of
+      // examples for the history checker, each fetched when a learner picks it).
+      else if (rel !== 'sw.js' && rel !== 'index.html' && !rel.startsWith('bench-worker') && !rel.startsWith('porcupine/')) out.push(rel);
     }
   };
   walk('');

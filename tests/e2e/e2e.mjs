@@ -5,7 +5,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import { serve } from '../../tools/serve.mjs';
-import { auditRoute, describe, duplicateIds, ROUTES } from '../../tools/axe.mjs';
+import { auditRoute, axe, describe, duplicateIds, ROUTES } from '../../tools/axe.mjs';
 import { frameFigures, sampleFrames } from '../../tools/frames.mjs';
 
 const OUT = 'tests/e2e/out';
@@ -177,6 +177,51 @@ try {
       const late = { ...(await focused()), ms: Date.now() - clicked };
       expect(late.title.startsWith('Playground ·') && late.focus === 'Playground' && late.widget, `with the view: ${JSON.stringify(late)}`);
       console.log(`     slow 4G, course map → playground: named and focused after ${early.ms} ms, its live view at ${late.ms} ms (focus still on its heading)`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check('check your own history: an example from Porcupine\'s tests is checked in its worker with the native verdict, the blocked operation is drawn, a legal one is numbered, and broken text is told its line', async () => {
+    // axe is injected as a script, which the site's CSP would refuse.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const p = await context.newPage();
+    try {
+      await p.goto(`${base}#/check`);
+      const hc = p.locator('[data-testid=history-check]');
+      await hc.waitFor({ timeout: 20000 });
+      expect((await p.title()).startsWith('Check a history'), `title: ${await p.title()}`);
+      const verdictOf = async (example) => {
+        await hc.locator('[data-testid=history-example]').selectOption(example);
+        await p.waitForFunction(() => document.querySelector('[data-testid=history-text]').value.length > 0, null, { timeout: 10000 });
+        await hc.locator('[data-testid=history-check-button]').click();
+        await hc.locator('[data-testid=history-verdict], [data-testid=history-error]').first().waitFor({ timeout: 30000 });
+        return { verdict: await hc.locator('[data-testid=history-status]').textContent(), figures: await hc.locator('[data-testid=history-figures]').textContent() };
+      };
+      // etcd_000: not linearizable (Porcupine's verdict, and the native test's).
+      const bad = await verdictOf('jepsen/etcd_000.log');
+      expect(bad.verdict.startsWith('Not linearizable: read → 2 by client 11 cannot be placed'), `etcd_000: ${bad.verdict}`);
+      expect(await hc.locator('svg rect.op.blocked').count() === 1, 'the blocked operation is drawn in red');
+      expect(bad.figures.includes('a Jepsen etcd log') && bad.figures.includes('85 operations'), bad.figures);
+      const axeFound = describe(await axe(p));
+      await hc.screenshot({ path: `${OUT}/history-check.png` });
+      // kv c01-ok: linearizable, every bar numbered by its place.
+      await hc.locator('[data-testid=history-text]').fill('');
+      const good = await verdictOf('kv/c01-ok.txt');
+      expect(good.verdict.startsWith('Linearizable'), `c01-ok: ${good.verdict}`);
+      // Each bar's place is in its tooltip (and written on it where it is wide enough).
+      const bars = await hc.locator('svg rect.op').count();
+      const placed = await hc.locator('svg rect.op title').evaluateAll((ts) => ts.filter((t) => /: place \d+$/.test(t.textContent)).length);
+      const blocked = await hc.locator('svg rect.op.blocked').count();
+      expect(blocked === 0 && placed > 0 && bars >= placed, `c01-ok: ${bars} bars, ${placed} placed, ${blocked} blocked`);
+      // Broken JSON: the line where it breaks.
+      await hc.locator('[data-testid=history-text]').fill('[\n{"ClientId":0,,}]');
+      await hc.locator('[data-testid=history-check-button]').click();
+      await hc.locator('[data-testid=history-error]').waitFor({ timeout: 30000 });
+      const error = await hc.locator('[data-testid=history-error]').textContent();
+      expect(error.includes('line 2'), `error: ${error}`);
+      expect(axeFound.length === 0, axeFound.join('\n'));
+      console.log(`     history checker: etcd_000 ${bad.figures.match(/(\d+) ms/)?.[0]}, kv c01-ok ${good.figures.match(/(\d+) ms/)?.[0]} (worker, from the click); broken text: "${error}"`);
     } finally {
       await context.close();
     }
@@ -534,7 +579,7 @@ try {
     }
     expect(fixed !== null, 'some delivery led to a univalent configuration');
     // The path's latest configuration is the one that delivery led to.
-    const latest = await you.locator('[data-testid=panel-path] ol li').first().textContent();
+    const latest = await you.locator('[data-testid=panel-path] ul li').first().textContent();
     expect(latest.includes(`→ ${fixed}-valent`), `the path's latest step: ${latest}`);
     for (let i = 0; i < 40 && !(await you.locator('[data-testid=event-log]').textContent()).includes('decides'); i++) {
       if (await held.count() === 0) break;

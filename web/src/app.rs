@@ -140,6 +140,7 @@ pub fn app() -> Html {
             <LiveSlot key="playground" view={Rc::new(LiveView::Playground { link: None })} />
         },
         Route::Bench => html! { <LiveSlot key="bench" view={Rc::new(LiveView::Bench)} /> },
+        Route::Check => html! { <LiveSlot key="check" view={Rc::new(LiveView::HistoryCheck)} /> },
         Route::NotFound(path) => html! {
             <main id="main" class="page"><h1>{"Page not found"}</h1>
             <p>{format!("Nothing lives at #/{path}. ")}<a href="#/">{"Back to the course map"}</a></p></main>
@@ -157,6 +158,7 @@ pub fn app() -> Html {
                 <nav aria-label="Main">
                     <a href="#/" class={nav_class(Route::Home)}>{"Course"}</a>
                     <a href="#/playground" class={nav_class(Route::Playground)}>{"Playground"}</a>
+                    <a href="#/check" class={nav_class(Route::Check)}>{"Histories"}</a>
                     <a href="#/assessment" class={nav_class(Route::Assessment)}>{"Self-assessment"}</a>
                 </nav>
             </header>

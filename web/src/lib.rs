@@ -10,6 +10,7 @@ pub mod element_width;
 pub mod exercise;
 pub mod fetch;
 pub mod grading;
+pub mod history_check;
 pub mod lab;
 pub mod lab_link;
 pub mod live_root;

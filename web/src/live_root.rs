@@ -7,6 +7,7 @@ use crate::live_view::LiveView;
 use crate::measure::MeasureWidget;
 use crate::page_link::PageLink;
 use crate::pages::bench_page::BenchPage;
+use crate::pages::history_page::HistoryPage;
 use crate::pages::playground::Playground;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -60,6 +61,7 @@ pub fn live_root(props: &LiveRootProps) -> Html {
             html! { <Playground link={link.clone().map(AttrValue::from)} /> }
         }
         LiveView::Bench => html! { <BenchPage /> },
+        LiveView::HistoryCheck => html! { <HistoryPage /> },
     };
     html! {
         <ContextProvider<PageLink> context={props.page.clone()}>{view}</ContextProvider<PageLink>>

@@ -165,6 +165,7 @@ fn page_heading(view: &LiveView) -> Option<&'static str> {
         LiveView::Playground { link: Some(_) } => Some("A shared run"),
         LiveView::Playground { link: None } => Some("Playground"),
         LiveView::Bench => Some("Benchmark"),
+        LiveView::HistoryCheck => Some("Check a history"),
         LiveView::Cluster { .. } | LiveView::Exercise { .. } | LiveView::Measure { .. } => None,
     }
 }
@@ -257,6 +258,7 @@ pub fn live_slot(props: &LiveSlotProps) -> Html {
         LiveView::Measure { .. } => "the measured table",
         LiveView::Playground { .. } => "the playground",
         LiveView::Bench => "the benchmark",
+        LiveView::HistoryCheck => "the history checker",
     };
     let status = match &*phase {
         Phase::Shown => Html::default(),

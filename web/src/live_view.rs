@@ -43,11 +43,13 @@ pub enum LiveView {
     },
     /// The benchmark page.
     Bench,
+    /// The history checker's page.
+    HistoryCheck,
 }
 
 impl LiveView {
     /// True if the view shows a live run, so that the lab worker should start with it.
     pub fn needs_lab(&self) -> bool {
-        !matches!(self, LiveView::Bench)
+        !matches!(self, LiveView::Bench | LiveView::HistoryCheck)
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod assessment_page;
 pub mod bench_page;
+pub mod history_page;
 pub mod home;
 pub mod lesson_page;
 pub mod playground;

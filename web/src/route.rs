@@ -17,6 +17,8 @@ pub enum Route {
     Run(String),
     /// The in-browser benchmark.
     Bench,
+    /// "Check your own history": the linearizability checker on a history the learner gives.
+    Check,
     /// Anything else.
     NotFound(String),
 }
@@ -39,6 +41,7 @@ impl Route {
             ["assessment"] => Route::Assessment,
             ["run", link] => Route::Run((*link).to_string()),
             ["bench"] => Route::Bench,
+            ["check"] => Route::Check,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -53,6 +56,7 @@ impl Route {
             Route::Assessment => "#/assessment".into(),
             Route::Run(link) => format!("#/run/{link}"),
             Route::Bench => "#/bench".into(),
+            Route::Check => "#/check".into(),
             Route::NotFound(p) => format!("#/{p}"),
         }
     }
@@ -72,6 +76,7 @@ mod tests {
             Route::Assessment,
             Route::Run("aBCd-_".into()),
             Route::Bench,
+            Route::Check,
         ] {
             assert_eq!(Route::parse(&r.href()), r);
         }

@@ -29,7 +29,7 @@ pub const DEFAULT_BUDGET_STEPS: u64 = 20_000_000;
 const SLICE_STEPS: u64 = 20_000;
 
 /// The checker's answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     /// Some order of the operations respects real time and the model.
     Ok,

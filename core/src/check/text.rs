@@ -18,9 +18,10 @@ use crate::check::models::{
     RegisterOutput,
 };
 use crate::history::{events_to_operations, jepsen, json, HistoryError, Operation};
+use serde::{Deserialize, Serialize};
 
 /// The forms a history can take, each with the model it is checked against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HistoryForm {
     /// Porcupine's JSON of a register of one integer (`"Read"`, `{"Write":3}`).
     RegisterJson,
@@ -49,7 +50,7 @@ impl HistoryForm {
 }
 
 /// One operation as the history view draws it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportedOp {
     /// Its client's row.
     pub client: u64,
@@ -67,7 +68,7 @@ pub struct ReportedOp {
 }
 
 /// What checking a history found, ready to draw.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryReport {
     /// The form the text was read as.
     pub form: HistoryForm,
@@ -103,10 +104,7 @@ pub fn recognise(text: &str) -> Result<HistoryForm, HistoryError> {
     if first.starts_with('[') {
         // Syntax first, so that a broken file is told where, whatever its model.
         if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
-            return Err(HistoryError::Line {
-                line: e.line() as u64,
-                message: format!("column {}: {e}", e.column()),
-            });
+            return Err(json::syntax_error(e));
         }
         match json::parse::<RegisterInput, RegisterOutput>(text) {
             Ok(_) => return Ok(HistoryForm::RegisterJson),

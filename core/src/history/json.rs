@@ -37,14 +37,26 @@ fn none<O>() -> Option<O> {
     None
 }
 
+/// A JSON reader's error as a history error: its line, then its column and what is wrong
+/// (serde_json's message without the place it appends, which the line and column already give).
+pub(crate) fn syntax_error(e: serde_json::Error) -> HistoryError {
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    let text = e.to_string();
+    HistoryError::Line {
+        line: e.line() as u64,
+        message: format!(
+            "column {}: {}",
+            e.column(),
+            text.strip_suffix(&place).unwrap_or(&text)
+        ),
+    }
+}
+
 /// Reads a history from Porcupine's JSON form; errors name the line and column.
 pub fn parse<I: DeserializeOwned, O: DeserializeOwned>(
     text: &str,
 ) -> Result<Vec<Operation<I, O>>, HistoryError> {
-    let raw: Vec<RawOp<I, O>> = serde_json::from_str(text).map_err(|e| HistoryError::Line {
-        line: e.line() as u64,
-        message: format!("column {}: {e}", e.column()),
-    })?;
+    let raw: Vec<RawOp<I, O>> = serde_json::from_str(text).map_err(syntax_error)?;
     let ops: Vec<Operation<I, O>> = raw
         .into_iter()
         .map(|r| Operation {

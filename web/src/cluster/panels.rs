@@ -536,13 +536,13 @@ fn history(bars: &[Bar], now_us: u64) -> Html {
         } else {
             "op pending"
         };
-        svg.push_str(&format!(
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{class}\"><title>{}</title></rect>",
-            px(x0),
-            px(row * ROW + 4.0),
-            px((x1 - x0).max(2.0)),
-            px(ROW - 8.0),
-            esc(&b.label)
+        svg.push_str(&crate::svg::bar(
+            x0,
+            x1,
+            row * ROW + 4.0,
+            ROW - 8.0,
+            class,
+            &esc(&b.label),
         ));
     }
     svg.push_str("</svg>");
