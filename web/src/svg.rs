@@ -48,6 +48,18 @@ pub fn parse_ms(text: &str) -> Option<i64> {
     Some(if negative { -us } else { us })
 }
 
+/// An operation's bar: a rectangle from `x0` to `x1` (at least 2 units wide) on the row whose
+/// top is `top`, `height` tall, with `class` and a tooltip (`title`, already escaped).
+pub fn bar(x0: f64, x1: f64, top: f64, height: f64, class: &str, title: &str) -> String {
+    format!(
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{class}\"><title>{title}</title></rect>",
+        px(x0),
+        px(top),
+        px((x1 - x0).max(2.0)),
+        px(height),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,16 +96,4 @@ mod tests {
             assert_eq!(parse_ms(bad), None, "{bad}");
         }
     }
-}
-
-/// An operation's bar: a rectangle from `x0` to `x1` (at least 2 units wide) on the row whose
-/// top is `top`, `height` tall, with `class` and a tooltip (`title`, already escaped).
-pub fn bar(x0: f64, x1: f64, top: f64, height: f64, class: &str, title: &str) -> String {
-    format!(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"{class}\"><title>{title}</title></rect>",
-        px(x0),
-        px(top),
-        px((x1 - x0).max(2.0)),
-        px(height),
-    )
 }
