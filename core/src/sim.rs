@@ -231,6 +231,9 @@ pub struct Sim<P: Protocol> {
     monitor: P::Monitor,
     /// The latest suspicions nodes began, judged against the truth ([`Sim::suspicions`]).
     suspicions: std::collections::VecDeque<crate::panels::Suspicion>,
+    /// True if the protocol remembers each step for its views ([`Protocol::mark_step`]):
+    /// decided once, so that the step loop of every other protocol tests one flag.
+    marks_steps: bool,
 }
 
 /// How many suspicions a run keeps for the plot (the latest).
@@ -262,6 +265,7 @@ impl<P: Protocol> Sim<P> {
                 paused_until: None,
             })
             .collect();
+        let marks_steps = opts.check_invariants && protocol.draws_waiting_panels();
         let mut sim = Sim {
             protocol,
             seed,
@@ -284,6 +288,7 @@ impl<P: Protocol> Sim<P> {
             violations_seen: BTreeSet::new(),
             monitor: P::Monitor::default(),
             suspicions: std::collections::VecDeque::new(),
+            marks_steps,
         };
         if opts.check_invariants && sim.protocol.observes_events() {
             sim.trace.observe_steps();
@@ -297,7 +302,7 @@ impl<P: Protocol> Sim<P> {
         for i in 0..size {
             sim.boot(NodeId(i));
         }
-        if opts.check_invariants && sim.protocol.draws_waiting_panels() {
+        if sim.marks_steps {
             sim.mark_step();
         }
         sim
@@ -450,7 +455,7 @@ impl<P: Protocol> Sim<P> {
         if self.opts.check_invariants && self.protocol.observes_events() {
             self.check_events();
         }
-        if self.opts.check_invariants && self.protocol.draws_waiting_panels() {
+        if self.marks_steps {
             self.mark_step();
         }
     }
